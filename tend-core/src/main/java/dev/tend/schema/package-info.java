@@ -1,0 +1,2 @@
+/** Column types and dataset schemas. */
+package dev.tend.schema;
