@@ -1,10 +1,119 @@
 package dev.tend.cli;
 
+import dev.tend.checks.SourceLocation;
+import dev.tend.expr.ExpressionException;
+import dev.tend.history.HistoryException;
+import dev.tend.source.DataException;
+import dev.tend.suite.SuiteException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of the {@code tend} command. */
+@Command(
+    name = "tend",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Keeps machine-learning models healthy after they ship.",
+    subcommands = {
+      CheckCommand.class,
+      ProfileCommand.class,
+      SuggestCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
-  private Main() {}
+  /** All error-level checks passed (or the command succeeded). */
+  public static final int OK = 0;
+
+  /** A check or threshold failed. */
+  public static final int CHECK_FAILED = 1;
+
+  /** Bad usage or unreadable input; nothing was written. */
+  public static final int USAGE = 2;
+
+  /** A fault inside Tend. */
+  public static final int INTERNAL = 3;
 
   public static void main(String[] args) {
-    System.out.println("tend");
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns the exit code; used by tests in-process too. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine line = new CommandLine(new Main());
+    line.setOut(out);
+    line.setErr(err);
+    line.setExitCodeExceptionMapper(Main::exitCode);
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          err.println("tend: " + message(e));
+          if (exitCode(e) == INTERNAL && System.getenv("TEND_DEBUG") != null) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return exitCode(e);
+        });
+    line.setParameterExceptionHandler(
+        (e, args2) -> {
+          err.println("tend: " + e.getMessage());
+          e.getCommandLine().usage(err);
+          err.flush();
+          return USAGE;
+        });
+    int code = line.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static int exitCode(Throwable e) {
+    return switch (e) {
+      case SuiteException s -> USAGE;
+      case DataException d -> USAGE;
+      case ExpressionException x -> USAGE;
+      case HistoryException h -> USAGE;
+      case UsageException u -> USAGE;
+      case UncheckedIOException u -> USAGE;
+      default -> INTERNAL;
+    };
+  }
+
+  static String message(Throwable e) {
+    return switch (e) {
+      case SuiteException s -> s.describe();
+      case ExpressionException x -> x.describe();
+      case UncheckedIOException u -> u.getCause().getMessage();
+      case DataException d -> d.getMessage();
+      case HistoryException h -> h.getMessage();
+      case UsageException u -> u.getMessage();
+      default ->
+          "internal error: "
+              + e
+              + " (set TEND_DEBUG=1 for the stack trace, and please report it)";
+    };
+  }
+
+  /** Wrong use of the command that picocli cannot see: conflicting or missing options. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+
+    UsageException(SourceLocation at, String message) {
+      super(at + ": " + message);
+    }
+  }
+
+  /** Prints the version of this build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"tend " + (version == null ? "development build" : version)};
+    }
   }
 }

@@ -316,6 +316,11 @@ public sealed interface Check
       return "anomaly";
     }
 
+    /** The key its metric is kept under in history; a filtered metric is kept apart. */
+    public String historyKey() {
+      return metric.key() + header.whereText().map(w -> " where " + w).orElse("");
+    }
+
     @Override
     public Dimension dimension() {
       return Dimension.CONSISTENCY;

@@ -520,7 +520,8 @@ public final class CheckEvaluator {
           0);
     }
     AnomalyJudgement judgement =
-        AnomalyJudgement.judge(check.rule(), current.getAsDouble(), context.history().apply(key));
+        AnomalyJudgement.judge(
+            check.rule(), current.getAsDouble(), context.history().apply(check.historyKey()));
     return new CheckResult(
         check,
         judgement.normal() ? Outcome.PASSED : Outcome.FAILED,

@@ -1,0 +1,72 @@
+package dev.tend.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * A one-line progress indicator on standard error while a long run works, shown only when standard
+ * error is a terminal ({@code ./tend} sets {@code TEND_STDERR_TTY}); never when output is piped.
+ */
+final class Progress implements AutoCloseable {
+  private static final String[] FRAMES = {"|", "/", "-", "\\"};
+
+  private final PrintWriter err;
+  private final String label;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private Progress(PrintWriter err, String label, boolean enabled) {
+    this.err = err;
+    this.label = label;
+    this.thread = enabled ? Thread.ofPlatform().daemon().name("tend-progress").unstarted(this::spin) : null;
+    if (thread != null) {
+      thread.start();
+    }
+  }
+
+  static Progress start(PrintWriter err, String label) {
+    return new Progress(err, label, "1".equals(System.getenv("TEND_STDERR_TTY")));
+  }
+
+  private void spin() {
+    long start = System.nanoTime();
+    int frame = 0;
+    try {
+      Thread.sleep(400);
+      while (running) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        synchronized (err) {
+          err.printf(Locale.ROOT, "\r%s %s  %.1f s ", FRAMES[frame++ % FRAMES.length], label, seconds);
+          err.flush();
+        }
+        Thread.sleep(120);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops and clears the line. */
+  void done() {
+    if (thread == null || !running) {
+      running = false;
+      return;
+    }
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (err) {
+      err.print("\r\033[2K");
+      err.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    done();
+  }
+}
