@@ -14,6 +14,12 @@ tend_find_jdk() {
     major=$(tend_java_major "$candidate")
     if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
       export JAVA_HOME="$candidate"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      TEND_JAVA_MAJOR="${major%%.*}"
+      # Maven's own Guava uses sun.misc.Unsafe; JDK 24+ warns about it unless told otherwise.
+      if [ "$TEND_JAVA_MAJOR" -ge 24 ]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
+      fi
       return 0
     fi
   done

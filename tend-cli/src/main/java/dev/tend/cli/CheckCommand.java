@@ -6,7 +6,6 @@ import dev.tend.engine.Dataset;
 import dev.tend.engine.Engine;
 import dev.tend.engine.SplitResult;
 import dev.tend.expr.Expr;
-import dev.tend.history.MetricHistory;
 import dev.tend.report.CheckReportJson;
 import dev.tend.report.CheckReportJunit;
 import dev.tend.report.CheckReportTable;
@@ -28,7 +27,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tend check}: runs a suite on a dataset and reports; exit 1 when an error-level check fails. */
+/**
+ * {@code tend check}: runs a suite on a dataset and reports; exit 1 when an error-level check
+ * fails.
+ */
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
@@ -40,10 +42,18 @@ import picocli.CommandLine.Spec;
 final class CheckCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DATA", description = "File, folder or glob.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DATA",
+      description = "File, folder or glob.")
   String data;
 
-  @Option(names = "--suite", required = true, paramLabel = "SUITE", description = "Suite file (YAML).")
+  @Option(
+      names = "--suite",
+      required = true,
+      paramLabel = "SUITE",
+      description = "Suite file (YAML).")
   Path suite;
 
   @Option(
@@ -53,29 +63,46 @@ final class CheckCommand implements Callable<Integer> {
       description = "table (default), json or junit.")
   OutputFormat format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report here instead of standard output.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write the report here instead of standard output.")
   Path output;
 
   @Option(
       names = "--split",
       arity = "2",
       paramLabel = "FILE",
-      description = "Write rows passing all row-level checks to the first file, failing rows to the second (csv, parquet, json or jsonl by extension).")
+      description =
+          "Write rows passing all row-level checks to the first file, failing rows to the second (csv, parquet, json or jsonl by extension).")
   List<Path> split;
 
-  @Option(names = "--sample", paramLabel = "N", defaultValue = "5", description = "Failing rows to show per failing check (default 5).")
+  @Option(
+      names = "--sample",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = "Failing rows to show per failing check (default 5).")
   int sample;
 
-  @Option(names = "--dataset", paramLabel = "NAME", description = "Name the metric history is kept under (default: the data location).")
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      description = "Name the metric history is kept under (default: the data location).")
   String datasetName;
 
-  @Option(names = "--history-dir", paramLabel = "DIR", description = "Folder of the metric history (default .tend).")
+  @Option(
+      names = "--history-dir",
+      paramLabel = "DIR",
+      description = "Folder of the metric history (default .tend).")
   Path historyDir;
 
   @Option(names = "--no-history", description = "Neither read nor record metric history.")
   boolean noHistory;
 
-  @Option(names = "--as-of", paramLabel = "INSTANT", description = "Judge freshness as of this instant (ISO-8601) instead of now.")
+  @Option(
+      names = "--as-of",
+      paramLabel = "INSTANT",
+      description = "Judge freshness as of this instant (ISO-8601) instead of now.")
   String asOf;
 
   @Mixin SourceOptions source;
@@ -109,7 +136,8 @@ final class CheckCommand implements Callable<Integer> {
     try (Engine engine = engineSettings.engine();
         Progress progress = Progress.start(spec.commandLine().getErr(), "checking " + label);
         Dataset dataset = engine.open(resolved);
-        HistoryFiles.Reader history = HistoryFiles.reader(noHistory ? null : historyFile, historyKey)) {
+        HistoryFiles.Reader history =
+            HistoryFiles.reader(noHistory ? null : historyFile, historyKey)) {
       RunOptions options =
           RunOptions.defaults()
               .withSampleSize(sample)
@@ -127,10 +155,7 @@ final class CheckCommand implements Callable<Integer> {
             .getErr()
             .printf(
                 "split: %,d valid rows to %s, %,d invalid rows to %s%n",
-                counts.validRows(),
-                split.get(0),
-                counts.invalidRows(),
-                split.get(1));
+                counts.validRows(), split.get(0), counts.invalidRows(), split.get(1));
       }
       Output.write(spec.commandLine().getOut(), output, render(report));
       if (!noHistory) {

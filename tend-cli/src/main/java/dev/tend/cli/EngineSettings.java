@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 
 /** Options of the embedded engine shared by data commands. */
 final class EngineSettings {
-  @Option(names = "--threads", paramLabel = "N", description = "Engine worker threads (default: all cores).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Engine worker threads (default: all cores).")
   Integer threads;
 
   @Option(
@@ -17,7 +20,10 @@ final class EngineSettings {
       description = "Engine memory limit such as 2GB or 50%% (default: the engine's).")
   String memoryLimit;
 
-  @Option(names = "--spill-dir", paramLabel = "DIR", description = "Where the engine spills when memory runs out.")
+  @Option(
+      names = "--spill-dir",
+      paramLabel = "DIR",
+      description = "Where the engine spills when memory runs out.")
   Path spillDir;
 
   Engine engine() {

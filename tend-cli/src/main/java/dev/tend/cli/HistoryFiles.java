@@ -18,14 +18,16 @@ final class HistoryFiles {
   private HistoryFiles() {}
 
   static Path file(Path dir) {
-    Path folder = dir != null ? dir : Path.of(System.getenv().getOrDefault("TEND_HISTORY_DIR", ".tend"));
+    Path folder =
+        dir != null ? dir : Path.of(System.getenv().getOrDefault("TEND_HISTORY_DIR", ".tend"));
     return folder.resolve("history.db");
   }
 
   static String datasetKey(DataSource source) {
     return switch (source) {
       case DataSource.Files files ->
-          files.glob()
+          files
+              .glob()
               .map(g -> files.root().toAbsolutePath().normalize().resolve(g).toString())
               .orElse(files.root().toAbsolutePath().normalize().toString());
       case DataSource.JdbcQuery query -> query.describe() + " " + query.sql().strip();
@@ -47,7 +49,8 @@ final class HistoryFiles {
 
   /** A time-ordered run id: milliseconds then randomness, so ids sort by creation. */
   static String runId() {
-    return String.format("%013x-%s", System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
+    return String.format(
+        "%013x-%s", System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
   }
 
   /** Read access to one dataset's history, or none. */

@@ -89,9 +89,7 @@ public final class Main {
       case HistoryException h -> h.getMessage();
       case UsageException u -> u.getMessage();
       default ->
-          "internal error: "
-              + e
-              + " (set TEND_DEBUG=1 for the stack trace, and please report it)";
+          "internal error: " + e + " (set TEND_DEBUG=1 for the stack trace, and please report it)";
     };
   }
 

@@ -23,12 +23,14 @@ final class Output {
       Path temp = Files.createTempFile(absolute.getParent(), ".tend-", ".tmp");
       try {
         Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(temp);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(new IOException("cannot write " + file + ": " + e.getMessage(), e));
+      throw new UncheckedIOException(
+          new IOException("cannot write " + file + ": " + e.getMessage(), e));
     }
   }
 }

@@ -18,7 +18,8 @@ final class Progress implements AutoCloseable {
   private Progress(PrintWriter err, String label, boolean enabled) {
     this.err = err;
     this.label = label;
-    this.thread = enabled ? Thread.ofPlatform().daemon().name("tend-progress").unstarted(this::spin) : null;
+    this.thread =
+        enabled ? Thread.ofPlatform().daemon().name("tend-progress").unstarted(this::spin) : null;
     if (thread != null) {
       thread.start();
     }
@@ -36,7 +37,8 @@ final class Progress implements AutoCloseable {
       while (running) {
         double seconds = (System.nanoTime() - start) / 1e9;
         synchronized (err) {
-          err.printf(Locale.ROOT, "\r%s %s  %.1f s ", FRAMES[frame++ % FRAMES.length], label, seconds);
+          err.printf(
+              Locale.ROOT, "\r%s %s  %.1f s ", FRAMES[frame++ % FRAMES.length], label, seconds);
           err.flush();
         }
         Thread.sleep(120);

@@ -16,7 +16,10 @@ final class SourceOptions {
       description = "csv, parquet, json or jsonl; default: from the file extension.")
   String format;
 
-  @Option(names = "--delimiter", paramLabel = "CHAR", description = "CSV field delimiter (default ,).")
+  @Option(
+      names = "--delimiter",
+      paramLabel = "CHAR",
+      description = "CSV field delimiter (default ,).")
   String delimiter;
 
   @Option(names = "--no-header", description = "The CSV files have no header line.")
@@ -75,7 +78,8 @@ final class SourceOptions {
       return new DataSource.JdbcQuery(jdbcUrl, Optional.ofNullable(user), password, query);
     }
     String path =
-        location.orElseThrow(() -> new Main.UsageException("name the data: a file, folder or glob"));
+        location.orElseThrow(
+            () -> new Main.UsageException("name the data: a file, folder or glob"));
     Optional<Format> explicit = Optional.empty();
     if (format != null) {
       explicit =

@@ -48,7 +48,9 @@ public record QualityScores(Map<Dimension, Double> byDimension, OptionalDouble o
       OptionalDouble score = score(threshold.dimension());
       judged.add(
           new ThresholdResult(
-              threshold, score, score.isPresent() && score.getAsDouble() >= threshold.minPercent()));
+              threshold,
+              score,
+              score.isPresent() && score.getAsDouble() >= threshold.minPercent()));
     }
     return judged;
   }

@@ -87,9 +87,11 @@ public final class CheckReportJson {
     entry.put("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
     entry.put("observed", result.observed());
     entry.put("expected", result.expected());
-    entry.put("failing_rows", result.failingRows().isPresent() ? result.failingRows().getAsLong() : null);
     entry.put(
-        "evaluated_rows", result.evaluatedRows().isPresent() ? result.evaluatedRows().getAsLong() : null);
+        "failing_rows", result.failingRows().isPresent() ? result.failingRows().getAsLong() : null);
+    entry.put(
+        "evaluated_rows",
+        result.evaluatedRows().isPresent() ? result.evaluatedRows().getAsLong() : null);
     entry.put(
         "failing_fraction",
         result.failingFraction().isPresent() ? result.failingFraction().getAsDouble() : null);

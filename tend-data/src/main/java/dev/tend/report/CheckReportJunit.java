@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JUnit XML form of a check report, which CI systems display as test results: one test case
- * per check and per threshold. Failed error-level checks are failures, checks that could not be
+ * The JUnit XML form of a check report, which CI systems display as test results: one test case per
+ * check and per threshold. Failed error-level checks are failures, checks that could not be
  * evaluated are errors, and failed warnings pass with their finding in {@code system-out}.
  */
 public final class CheckReportJunit {
@@ -17,10 +17,14 @@ public final class CheckReportJunit {
 
   public static String render(SuiteReport report) {
     long failures =
-        report.results().stream().filter(r -> r.outcome() == CheckResult.Outcome.FAILED && r.failsRun()).count()
+        report.results().stream()
+                .filter(r -> r.outcome() == CheckResult.Outcome.FAILED && r.failsRun())
+                .count()
             + report.thresholds().stream().filter(t -> !t.passed()).count();
     long errors =
-        report.results().stream().filter(r -> r.outcome() == CheckResult.Outcome.ERROR && r.failsRun()).count();
+        report.results().stream()
+            .filter(r -> r.outcome() == CheckResult.Outcome.ERROR && r.failsRun())
+            .count();
     int tests = report.results().size() + report.thresholds().size();
     String className = "tend." + report.suite().name();
     StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -43,8 +47,12 @@ public final class CheckReportJunit {
             report.elapsed().toMillis() / 1000.0,
             report.startedAt().toString().replaceFirst("\\.\\d+Z$", "Z")));
     xml.append("    <properties>\n");
-    xml.append("      <property name=\"dataset\" value=\"").append(escape(report.dataset())).append("\"/>\n");
-    xml.append("      <property name=\"row_count\" value=\"").append(report.rowCount()).append("\"/>\n");
+    xml.append("      <property name=\"dataset\" value=\"")
+        .append(escape(report.dataset()))
+        .append("\"/>\n");
+    xml.append("      <property name=\"row_count\" value=\"")
+        .append(report.rowCount())
+        .append("\"/>\n");
     xml.append("    </properties>\n");
     for (CheckResult result : report.results()) {
       xml.append("    <testcase classname=\"")
@@ -78,9 +86,19 @@ public final class CheckReportJunit {
           .append(escape(t.threshold().label()))
           .append("\" time=\"0\">\n");
       if (!t.passed()) {
-        String score = t.score().isPresent() ? String.format(Locale.ROOT, "%.2f%%", t.score().getAsDouble()) : "no score";
+        String score =
+            t.score().isPresent()
+                ? String.format(Locale.ROOT, "%.2f%%", t.score().getAsDouble())
+                : "no score";
         xml.append("      <failure type=\"threshold\" message=\"")
-            .append(escape(t.threshold().label() + " score " + score + ", expected >= " + t.threshold().minPercent() + "%"))
+            .append(
+                escape(
+                    t.threshold().label()
+                        + " score "
+                        + score
+                        + ", expected >= "
+                        + t.threshold().minPercent()
+                        + "%"))
             .append("\"/>\n");
       }
       xml.append("    </testcase>\n");

@@ -20,19 +20,32 @@ public final class CheckReportTable {
         .append(report.suite().name())
         .append(" on ")
         .append(report.dataset())
-        .append(String.format(Locale.ROOT, "  (%,d rows, %.2f s)%n%n", report.rowCount(), report.elapsed().toMillis() / 1000.0));
+        .append(
+            String.format(
+                Locale.ROOT,
+                "  (%,d rows, %.2f s)%n%n",
+                report.rowCount(),
+                report.elapsed().toMillis() / 1000.0));
     int nameWidth =
         Math.min(
             40,
             report.results().stream().mapToInt(r -> r.check().name().length()).max().orElse(10));
     for (CheckResult result : report.results()) {
       String status = status(result);
-      out.append(String.format(Locale.ROOT, "%-5s  %-" + nameWidth + "s  %s", status, result.check().name(), result.observed()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-5s  %-" + nameWidth + "s  %s",
+              status,
+              result.check().name(),
+              result.observed()));
       if (!result.passed()) {
         out.append("   expected: ").append(result.expected());
       }
       out.append(System.lineSeparator());
-      result.message().ifPresent(m -> out.append("       ").append(m).append(System.lineSeparator()));
+      result
+          .message()
+          .ifPresent(m -> out.append("       ").append(m).append(System.lineSeparator()));
       if (!result.sample().isEmpty()) {
         out.append("       sample of failing rows:").append(System.lineSeparator());
         for (Map<String, Object> row : result.sample()) {
@@ -41,7 +54,10 @@ public final class CheckReportTable {
       }
     }
     out.append(System.lineSeparator()).append("Scores:");
-    report.scores().overall().ifPresent(v -> out.append(String.format(Locale.ROOT, " overall %.2f%%", v)));
+    report
+        .scores()
+        .overall()
+        .ifPresent(v -> out.append(String.format(Locale.ROOT, " overall %.2f%%", v)));
     for (Dimension dimension : Dimension.values()) {
       Double score = report.scores().byDimension().get(dimension);
       if (score != null) {
@@ -57,7 +73,9 @@ public final class CheckReportTable {
               t.passed() ? "PASS" : "FAIL",
               t.threshold().label(),
               trim(t.threshold().minPercent()),
-              t.score().isPresent() ? String.format(Locale.ROOT, "%.2f%%", t.score().getAsDouble()) : "no score"));
+              t.score().isPresent()
+                  ? String.format(Locale.ROOT, "%.2f%%", t.score().getAsDouble())
+                  : "no score"));
     }
     long passed = report.results().stream().filter(CheckResult::passed).count();
     out.append(System.lineSeparator())

@@ -74,11 +74,13 @@ public final class SuiteParser {
     YamlNodes yaml = new YamlNodes(file);
     Node root;
     try {
-      LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false).build();
+      LoadSettings settings =
+          LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false).build();
       root =
           new Compose(settings)
               .composeString(text)
-              .orElseThrow(() -> new SuiteException(new SourceLocation(file, 1, 1), "suite file is empty"));
+              .orElseThrow(
+                  () -> new SuiteException(new SourceLocation(file, 1, 1), "suite file is empty"));
     } catch (MarkedYamlEngineException e) {
       SourceLocation at =
           e.getProblemMark()
@@ -118,7 +120,9 @@ public final class SuiteParser {
         if (v != Suite.FORMAT_VERSION) {
           throw yaml.error(
               top.get("version"),
-              "suite format version " + v + " is not supported; this Tend reads version "
+              "suite format version "
+                  + v
+                  + " is not supported; this Tend reads version "
                   + Suite.FORMAT_VERSION);
         }
         version = (int) v;
@@ -175,8 +179,7 @@ public final class SuiteParser {
 
     Check check(Node node) {
       Map<String, Node> entries = yaml.mapping(node, "a check");
-      List<String> kinds =
-          entries.keySet().stream().filter(k -> !COMMON_KEYS.contains(k)).toList();
+      List<String> kinds = entries.keySet().stream().filter(k -> !COMMON_KEYS.contains(k)).toList();
       if (kinds.size() != 1) {
         throw yaml.error(
             node,
@@ -224,7 +227,8 @@ public final class SuiteParser {
       names.add(name);
       Severity severity = Severity.ERROR;
       if (entries.containsKey("severity")) {
-        String text = yaml.string(entries.get("severity"), "severity").trim().toLowerCase(Locale.ROOT);
+        String text =
+            yaml.string(entries.get("severity"), "severity").trim().toLowerCase(Locale.ROOT);
         severity =
             switch (text) {
               case "error" -> Severity.ERROR;
@@ -249,20 +253,27 @@ public final class SuiteParser {
     }
 
     private String defaultName(String kind, Map<String, Node> args) {
-      if (args.containsKey("column") && args.get("column") instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s) {
+      if (args.containsKey("column")
+          && args.get("column") instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s) {
         return kind + "(" + s.getValue() + ")";
       }
-      if (args.containsKey("columns") && args.get("columns") instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq) {
+      if (args.containsKey("columns")
+          && args.get("columns") instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq) {
         return kind
             + "("
             + String.join(
                 ", ",
                 seq.getValue().stream()
-                    .map(n -> n instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s ? s.getValue() : "?")
+                    .map(
+                        n ->
+                            n instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s
+                                ? s.getValue()
+                                : "?")
                     .toList())
             + ")";
       }
-      if (args.containsKey("metric") && args.get("metric") instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s) {
+      if (args.containsKey("metric")
+          && args.get("metric") instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s) {
         return kind + "(" + s.getValue() + ")";
       }
       return kind;
@@ -283,9 +294,11 @@ public final class SuiteParser {
         return start;
       }
       if (position.line() == 1) {
-        return new SourceLocation(start.file(), start.line(), start.column() + position.column() - 1);
+        return new SourceLocation(
+            start.file(), start.line(), start.column() + position.column() - 1);
       }
-      return new SourceLocation(start.file(), start.line() + position.line() - 1, position.column());
+      return new SourceLocation(
+          start.file(), start.line() + position.line() - 1, position.column());
     }
 
     private Check build(String kind, CheckHeader header, Node argsNode, Map<String, Node> args) {
@@ -334,11 +347,15 @@ public final class SuiteParser {
         case "unique" -> {
           List<String> columns;
           if (args.containsKey("columns")) {
-            columns = YamlNodes.names(yaml.sequence(args.get("columns"), "columns"), yaml, "a column");
+            columns =
+                YamlNodes.names(yaml.sequence(args.get("columns"), "columns"), yaml, "a column");
           } else {
             columns = List.of(column(argsNode, args));
           }
-          long maxDuplicates = args.containsKey("max_duplicates") ? yaml.integer(args.get("max_duplicates"), "max_duplicates") : 0;
+          long maxDuplicates =
+              args.containsKey("max_duplicates")
+                  ? yaml.integer(args.get("max_duplicates"), "max_duplicates")
+                  : 0;
           yield new Check.UniquenessCheck(header, columns, maxDuplicates);
         }
         case "rule" -> {
@@ -350,7 +367,9 @@ public final class SuiteParser {
         }
         case "freshness" ->
             new Check.FreshnessCheck(
-                header, column(argsNode, args), duration(required(argsNode, args, "max_age", kind)));
+                header,
+                column(argsNode, args),
+                duration(required(argsNode, args, "max_age", kind)));
         case "statistic" -> {
           Node statNode = required(argsNode, args, "stat", kind);
           String statText = yaml.string(statNode, "stat");
@@ -381,11 +400,15 @@ public final class SuiteParser {
         }
         case "distribution" -> {
           OptionalDouble threshold = optionalDouble(args, "threshold");
-          Optional<String> method = yaml.optionalString(args, "method").map(m -> m.trim().toLowerCase(Locale.ROOT));
+          Optional<String> method =
+              yaml.optionalString(args, "method").map(m -> m.trim().toLowerCase(Locale.ROOT));
           if (method.isPresent() && !CheckKinds.DRIFT_METHODS.contains(method.get())) {
             throw yaml.error(
                 args.get("method"),
-                "unknown method '" + method.get() + "'; use " + String.join(", ", CheckKinds.DRIFT_METHODS));
+                "unknown method '"
+                    + method.get()
+                    + "'; use "
+                    + String.join(", ", CheckKinds.DRIFT_METHODS));
           }
           yield new Check.DistributionCheck(
               header,
@@ -404,12 +427,14 @@ public final class SuiteParser {
       List<Check.ExpectedColumn> expected = new ArrayList<>();
       if (columnsNode instanceof org.snakeyaml.engine.v2.nodes.MappingNode) {
         for (Map.Entry<String, Node> entry : yaml.mapping(columnsNode, "columns").entrySet()) {
-          expected.add(new Check.ExpectedColumn(entry.getKey(), Optional.of(type(entry.getValue())), true));
+          expected.add(
+              new Check.ExpectedColumn(entry.getKey(), Optional.of(type(entry.getValue())), true));
         }
       } else {
         for (Node item : yaml.sequence(columnsNode, "columns")) {
           if (item instanceof org.snakeyaml.engine.v2.nodes.ScalarNode) {
-            expected.add(new Check.ExpectedColumn(yaml.string(item, "a column"), Optional.empty(), true));
+            expected.add(
+                new Check.ExpectedColumn(yaml.string(item, "a column"), Optional.empty(), true));
             continue;
           }
           Map<String, Node> column = yaml.mapping(item, "a column");
@@ -417,8 +442,11 @@ public final class SuiteParser {
           expected.add(
               new Check.ExpectedColumn(
                   yaml.requiredString(item, column, "name", "a schema column"),
-                  column.containsKey("type") ? Optional.of(type(column.get("type"))) : Optional.empty(),
-                  !column.containsKey("required") || yaml.bool(column.get("required"), "required")));
+                  column.containsKey("type")
+                      ? Optional.of(type(column.get("type")))
+                      : Optional.empty(),
+                  !column.containsKey("required")
+                      || yaml.bool(column.get("required"), "required")));
         }
       }
       Set<String> seen = new LinkedHashSet<>();
@@ -427,7 +455,8 @@ public final class SuiteParser {
           throw yaml.error(columnsNode, "column '" + column.name() + "' is listed twice");
         }
       }
-      boolean allowExtra = !args.containsKey("allow_extra") || yaml.bool(args.get("allow_extra"), "allow_extra");
+      boolean allowExtra =
+          !args.containsKey("allow_extra") || yaml.bool(args.get("allow_extra"), "allow_extra");
       return new Check.SchemaCheck(header, expected, allowExtra);
     }
 
@@ -440,7 +469,9 @@ public final class SuiteParser {
         throw yaml.error(metricNode, e.getMessage());
       }
       boolean change =
-          args.containsKey("max_decrease") || args.containsKey("max_increase") || args.containsKey("max_change");
+          args.containsKey("max_decrease")
+              || args.containsKey("max_increase")
+              || args.containsKey("max_change");
       boolean sigma = args.containsKey("sigma");
       if (change == sigma) {
         throw yaml.error(
@@ -449,13 +480,24 @@ public final class SuiteParser {
                 + " percentage or with absolute: true) or sigma (with lookback and min_history)");
       }
       if (sigma) {
-        int lookback = args.containsKey("lookback") ? (int) yaml.integer(args.get("lookback"), "lookback") : 20;
-        int minHistory = args.containsKey("min_history") ? (int) yaml.integer(args.get("min_history"), "min_history") : Math.min(5, lookback);
+        int lookback =
+            args.containsKey("lookback")
+                ? (int) yaml.integer(args.get("lookback"), "lookback")
+                : 20;
+        int minHistory =
+            args.containsKey("min_history")
+                ? (int) yaml.integer(args.get("min_history"), "min_history")
+                : Math.min(5, lookback);
         return new Check.AnomalyCheck(
-            header, metric, new AnomalyRule.Deviation(yaml.number(args.get("sigma"), "sigma"), lookback, minHistory));
+            header,
+            metric,
+            new AnomalyRule.Deviation(
+                yaml.number(args.get("sigma"), "sigma"), lookback, minHistory));
       }
       String key =
-          args.containsKey("max_decrease") ? "max_decrease" : args.containsKey("max_increase") ? "max_increase" : "max_change";
+          args.containsKey("max_decrease")
+              ? "max_decrease"
+              : args.containsKey("max_increase") ? "max_increase" : "max_change";
       if (args.keySet().stream().filter(k -> k.startsWith("max_")).count() > 1) {
         throw yaml.error(argsNode, "anomaly takes one of max_decrease, max_increase or max_change");
       }
@@ -465,28 +507,34 @@ public final class SuiteParser {
             case "max_increase" -> AnomalyRule.Direction.INCREASE;
             default -> AnomalyRule.Direction.ANY;
           };
-      boolean absolute = args.containsKey("absolute") && yaml.bool(args.get("absolute"), "absolute");
+      boolean absolute =
+          args.containsKey("absolute") && yaml.bool(args.get("absolute"), "absolute");
       Node limit = args.get(key);
       return new Check.AnomalyCheck(
           header,
           metric,
           absolute
-              ? new AnomalyRule.Change(direction, OptionalDouble.empty(), OptionalDouble.of(yaml.number(limit, key)))
-              : new AnomalyRule.Change(direction, OptionalDouble.of(relative(limit, key)), OptionalDouble.empty()));
+              ? new AnomalyRule.Change(
+                  direction, OptionalDouble.empty(), OptionalDouble.of(yaml.number(limit, key)))
+              : new AnomalyRule.Change(
+                  direction, OptionalDouble.of(relative(limit, key)), OptionalDouble.empty()));
     }
 
     /** A relative change: {@code 50%} or {@code 0.5}; may exceed 100%. */
     private double relative(Node node, String what) {
       String text = yaml.string(node, what).trim();
-      double value = text.endsWith("%") ? yaml.percentOrMore(node, what) / 100 : yaml.number(node, what);
+      double value =
+          text.endsWith("%") ? yaml.percentOrMore(node, what) / 100 : yaml.number(node, what);
       if (value < 0) {
         throw yaml.error(node, what + " must not be negative");
       }
       return value;
     }
 
-    private Check validity(CheckHeader header, Node argsNode, Map<String, Node> args, ValidityRule rule) {
-      return new Check.ValidityCheck(header, column(argsNode, args), rule, fraction(args, "max_invalid", 0));
+    private Check validity(
+        CheckHeader header, Node argsNode, Map<String, Node> args, ValidityRule rule) {
+      return new Check.ValidityCheck(
+          header, column(argsNode, args), rule, fraction(args, "max_invalid", 0));
     }
 
     private String column(Node argsNode, Map<String, Node> args) {
@@ -506,11 +554,15 @@ public final class SuiteParser {
     }
 
     private OptionalLong optionalLong(Map<String, Node> args, String key) {
-      return args.containsKey(key) ? OptionalLong.of(yaml.integer(args.get(key), key)) : OptionalLong.empty();
+      return args.containsKey(key)
+          ? OptionalLong.of(yaml.integer(args.get(key), key))
+          : OptionalLong.empty();
     }
 
     private OptionalDouble optionalDouble(Map<String, Node> args, String key) {
-      return args.containsKey(key) ? OptionalDouble.of(yaml.number(args.get(key), key)) : OptionalDouble.empty();
+      return args.containsKey(key)
+          ? OptionalDouble.of(yaml.number(args.get(key), key))
+          : OptionalDouble.empty();
     }
 
     private Optional<Expr.Literal> literal(Map<String, Node> args, String key) {
@@ -543,7 +595,8 @@ public final class SuiteParser {
     private Duration duration(Node node) {
       String text = yaml.string(node, "max_age").trim();
       java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(s|m|h|d|w)").matcher(text.toLowerCase(Locale.ROOT));
+          java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(s|m|h|d|w)")
+              .matcher(text.toLowerCase(Locale.ROOT));
       if (m.matches()) {
         double amount = Double.parseDouble(m.group(1));
         long seconds =
@@ -559,7 +612,8 @@ public final class SuiteParser {
       try {
         return Duration.parse(text);
       } catch (DateTimeParseException e) {
-        throw yaml.error(node, "max_age is a duration such as 30m, 36h, 2d, 1w or PT6H; found '" + text + "'");
+        throw yaml.error(
+            node, "max_age is a duration such as 30m, 36h, 2d, 1w or PT6H; found '" + text + "'");
       }
     }
   }

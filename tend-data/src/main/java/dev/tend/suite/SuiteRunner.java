@@ -139,7 +139,9 @@ public final class SuiteRunner {
         metrics.put(anomaly.historyKey(), value.isPresent() ? value.getAsDouble() : null);
       }
     }
-    scores.byDimension().forEach((dimension, score) -> metrics.put("score." + dimension.label(), score));
+    scores
+        .byDimension()
+        .forEach((dimension, score) -> metrics.put("score." + dimension.label(), score));
     scores.overall().ifPresent(score -> metrics.put("score.overall", score));
     return metrics;
   }

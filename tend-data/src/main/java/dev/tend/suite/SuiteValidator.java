@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks that a suite fits a dataset before anything is computed: every column a check names
- * exists (or is declared by a schema check, so its absence is a finding, not a typo), has a type
- * the check can judge, and every expression type-checks against the schema.
+ * Checks that a suite fits a dataset before anything is computed: every column a check names exists
+ * (or is declared by a schema check, so its absence is a finding, not a typo), has a type the check
+ * can judge, and every expression type-checks against the schema.
  */
 final class SuiteValidator {
   private SuiteValidator() {}
@@ -42,7 +42,9 @@ final class SuiteValidator {
                   + "' names column '"
                   + column
                   + "', which the data does not have"
-                  + closest(column, schema.names()).map(c -> "; did you mean '" + c + "'?").orElse("")
+                  + closest(column, schema.names())
+                      .map(c -> "; did you mean '" + c + "'?")
+                      .orElse("")
                   + " (columns: "
                   + String.join(", ", schema.names())
                   + ")");
@@ -59,7 +61,8 @@ final class SuiteValidator {
         case Check.RuleCheck rule -> predicate(check, rule.rule(), schema, "expression");
         case Check.ValidityCheck validity -> validity(validity, schema);
         case Check.FreshnessCheck freshness ->
-            requireType(check, freshness.column(), schema, "a date or timestamp", DataType::isTemporal);
+            requireType(
+                check, freshness.column(), schema, "a date or timestamp", DataType::isTemporal);
         case Check.StatisticCheck statistic -> statistic(statistic, schema);
         default -> {}
       }
@@ -72,7 +75,12 @@ final class SuiteValidator {
       if (type != DataType.BOOLEAN) {
         throw new SuiteException(
             check.header().location(),
-            "check '" + check.name() + "': " + what + " must be true or false, but is " + type.label());
+            "check '"
+                + check.name()
+                + "': "
+                + what
+                + " must be true or false, but is "
+                + type.label());
       }
     } catch (ExpressionException e) {
       throw new SuiteException(
@@ -88,7 +96,9 @@ final class SuiteValidator {
         boolean temporalBounds =
             b.min().map(l -> l.value() instanceof String).orElse(false)
                 || b.max().map(l -> l.value() instanceof String).orElse(false);
-        if (type.isTemporal() ? !temporalBounds && (b.min().isPresent() || b.max().isPresent()) : temporalBounds || !type.isNumeric()) {
+        if (type.isTemporal()
+            ? !temporalBounds && (b.min().isPresent() || b.max().isPresent())
+            : temporalBounds || !type.isNumeric()) {
           throw new SuiteException(
               check.header().location(),
               "check '"
@@ -114,7 +124,8 @@ final class SuiteValidator {
           boolean fits =
               value.value() == null
                   || type == DataType.STRING
-                  || type.isNumeric() && (value.value() instanceof Long || value.value() instanceof Double)
+                  || type.isNumeric()
+                      && (value.value() instanceof Long || value.value() instanceof Double)
                   || type == DataType.BOOLEAN && value.value() instanceof Boolean
                   || type.isTemporal() && value.value() instanceof String;
           if (!fits) {
@@ -143,7 +154,10 @@ final class SuiteValidator {
               check.column(),
               schema,
               "a numeric, date or timestamp",
-              t -> t.isNumeric() || t.isTemporal() || t == DataType.BOOLEAN && (stat == Stat.MEAN || stat == Stat.SUM));
+              t ->
+                  t.isNumeric()
+                      || t.isTemporal()
+                      || t == DataType.BOOLEAN && (stat == Stat.MEAN || stat == Stat.SUM));
       default -> {}
     }
   }
@@ -153,7 +167,11 @@ final class SuiteValidator {
   }
 
   private static void requireType(
-      Check check, String column, Schema schema, String what, java.util.function.Predicate<DataType> ok) {
+      Check check,
+      String column,
+      Schema schema,
+      String what,
+      java.util.function.Predicate<DataType> ok) {
     DataType type = type(schema, column);
     if (!ok.test(type)) {
       throw new SuiteException(
@@ -175,12 +193,17 @@ final class SuiteValidator {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
-      int distance = CheckKinds.distance(name.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
+      int distance =
+          CheckKinds.distance(
+              name.toLowerCase(java.util.Locale.ROOT),
+              candidate.toLowerCase(java.util.Locale.ROOT));
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;
       }
     }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3) ? Optional.of(best) : Optional.empty();
+    return best != null && bestDistance <= Math.max(2, name.length() / 3)
+        ? Optional.of(best)
+        : Optional.empty();
   }
 }

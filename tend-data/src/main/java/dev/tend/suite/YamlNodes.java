@@ -141,8 +141,7 @@ final class YamlNodes {
       value = number(node, what);
       if (value > 1) {
         throw error(
-            node,
-            what + " is a fraction from 0 to 1 or a percentage such as 5%; found " + text);
+            node, what + " is a fraction from 0 to 1 or a percentage such as 5%; found " + text);
       }
     }
     if (!(value >= 0 && value <= 1)) {

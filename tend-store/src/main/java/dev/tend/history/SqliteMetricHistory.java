@@ -60,7 +60,8 @@ public final class SqliteMetricHistory implements MetricHistory {
         statement.execute(
             "CREATE INDEX IF NOT EXISTS metric_history_by_time"
                 + " ON metric_history (dataset, metric, recorded_at DESC)");
-        try (ResultSet rs = statement.executeQuery("SELECT max(version) FROM tend_history_version")) {
+        try (ResultSet rs =
+            statement.executeQuery("SELECT max(version) FROM tend_history_version")) {
           int version = rs.next() ? rs.getInt(1) : 0;
           if (version == 0) {
             statement.execute("INSERT INTO tend_history_version VALUES (" + SCHEMA_VERSION + ")");

@@ -17,9 +17,12 @@ class SqliteMetricHistoryTest {
   void returnsValuesNewestFirstAndSurvivesReopening() {
     Path file = dir.resolve(".tend/history.db");
     try (MetricHistory history = SqliteMetricHistory.open(file)) {
-      history.record("flights", "r1", Instant.parse("2026-01-01T00:00:00Z"), Map.of("row_count", 100.0));
-      history.record("flights", "r2", Instant.parse("2026-01-02T00:00:00Z"), Map.of("row_count", 120.0));
-      history.record("other", "r3", Instant.parse("2026-01-03T00:00:00Z"), Map.of("row_count", 5.0));
+      history.record(
+          "flights", "r1", Instant.parse("2026-01-01T00:00:00Z"), Map.of("row_count", 100.0));
+      history.record(
+          "flights", "r2", Instant.parse("2026-01-02T00:00:00Z"), Map.of("row_count", 120.0));
+      history.record(
+          "other", "r3", Instant.parse("2026-01-03T00:00:00Z"), Map.of("row_count", 5.0));
     }
     try (MetricHistory history = SqliteMetricHistory.open(file)) {
       assertThat(history.recent("flights", "row_count", 10)).containsExactly(120.0, 100.0);

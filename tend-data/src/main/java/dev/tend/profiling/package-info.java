@@ -1,0 +1,2 @@
+/** Profiling datasets through an engine into mergeable sketch profiles. */
+package dev.tend.profiling;
