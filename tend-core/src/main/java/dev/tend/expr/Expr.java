@@ -84,7 +84,7 @@ public sealed interface Expr
 
   /**
    * A constant. {@code value} is null (SQL NULL), a {@link Boolean}, a {@link Long}, a {@link
-   * Double} or a {@link String}.
+   * Double} or a {@link String}; date and timestamp literals hold their ISO text.
    */
   record Literal(Object value, DataType type, Position position) implements Expr {
     public Literal {
@@ -97,6 +97,20 @@ public sealed interface Expr
               || value instanceof String)) {
         throw new IllegalArgumentException("unsupported literal type: " + value.getClass());
       }
+      if (value != null && !fits(value, type)) {
+        throw new IllegalArgumentException(
+            "a literal of type " + type.label() + " cannot hold a " + value.getClass().getName());
+      }
+    }
+
+    private static boolean fits(Object value, DataType type) {
+      return switch (type) {
+        case BOOLEAN -> value instanceof Boolean;
+        case INTEGER -> value instanceof Long;
+        case DOUBLE -> value instanceof Double;
+        case STRING, DATE, TIMESTAMP -> value instanceof String;
+        case OTHER -> false;
+      };
     }
   }
 

@@ -31,8 +31,7 @@ public final class SqlRenderer {
       case Expr.Negate n -> "(- " + render(n.operand()) + ")";
       case Expr.IsNull n ->
           "(" + render(n.operand()) + (n.negated() ? " IS NOT NULL)" : " IS NULL)");
-      case Expr.Binary b ->
-          "(" + render(b.left()) + " " + operator(b.op()) + " " + render(b.right()) + ")";
+      case Expr.Binary b -> binary(b);
       case Expr.Between b ->
           "("
               + render(b.operand())
@@ -53,7 +52,7 @@ public final class SqlRenderer {
               + (like.negated() ? " NOT" : "")
               + (like.caseInsensitive() ? " ILIKE " : " LIKE ")
               + render(like.pattern())
-              + ")";
+              + (dialect == SqlDialect.POSTGRESQL ? " ESCAPE '')" : ")");
       case Expr.Call call -> call(call);
     };
   }
@@ -68,10 +67,25 @@ public final class SqlRenderer {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  private String operator(Expr.BinaryOp op) {
-    return switch (op) {
-      case NE -> "<>";
-      default -> op.symbol();
+  /*
+   * Division always divides as doubles, and division or remainder by zero is NULL on every
+   * engine (DuckDB would give Infinity or an error, PostgreSQL an error).
+   */
+  private String binary(Expr.Binary b) {
+    String left = render(b.left());
+    String right = render(b.right());
+    return switch (b.op()) {
+      case NE -> "(" + left + " <> " + right + ")";
+      case DIV ->
+          dialect == SqlDialect.DUCKDB
+              ? "(" + left + " / NULLIF(" + right + ", 0))"
+              : "(CAST("
+                  + left
+                  + " AS DOUBLE PRECISION) / NULLIF(CAST("
+                  + right
+                  + " AS DOUBLE PRECISION), 0))";
+      case MOD -> "(" + left + " % NULLIF(" + right + ", 0))";
+      default -> "(" + left + " " + b.op().symbol() + " " + right + ")";
     };
   }
 
@@ -86,7 +100,7 @@ public final class SqlRenderer {
       default ->
           switch (value) {
             case Boolean b -> b ? "TRUE" : "FALSE";
-            case Long l -> l.toString();
+            case Long l -> "CAST(" + l + " AS BIGINT)";
             case Double d -> doubleLiteral(d);
             case String s -> quoteString(s);
             default -> throw new IllegalStateException("literal of " + value.getClass());
@@ -107,76 +121,66 @@ public final class SqlRenderer {
   }
 
   private String call(Expr.Call call) {
+    BuiltinFunction function = BuiltinFunction.require(call.function(), call.position());
+    function.checkArity(call.args().size(), call.position());
     List<String> args = call.args().stream().map(this::render).toList();
     String joined = String.join(", ", args);
-    return switch (call.function()) {
-      case "abs",
-          "floor",
-          "ceil",
-          "round",
-          "length",
-          "lower",
-          "upper",
-          "trim",
-          "coalesce",
-          "least",
-          "greatest",
-          "concat",
-          "starts_with" ->
-          call.function() + "(" + joined + ")";
-      case "substr" -> "substring(" + joined + ")";
-      case "ends_with" ->
-          dialect == SqlDialect.DUCKDB
+    boolean duckdb = dialect == SqlDialect.DUCKDB;
+    return switch (function) {
+      case ABS, FLOOR, CEIL, LENGTH, LOWER, UPPER, COALESCE, LEAST, GREATEST, CONCAT, STARTS_WITH ->
+          function.functionName() + "(" + joined + ")";
+      case ROUND ->
+          args.size() == 1
+              ? "round(" + args.get(0) + ")"
+              : "round(" + args.get(0) + ", CAST(" + args.get(1) + " AS INTEGER))";
+      case TRIM -> "trim(" + args.get(0) + ", ' ')";
+      case SUBSTR -> "substring(" + joined + ")";
+      case ENDS_WITH ->
+          duckdb
               ? "ends_with(" + joined + ")"
               : "(right(" + args.get(0) + ", length(" + args.get(1) + ")) = " + args.get(1) + ")";
-      case "contains" ->
-          dialect == SqlDialect.DUCKDB
+      case CONTAINS ->
+          duckdb
               ? "contains(" + joined + ")"
               : "(strpos(" + args.get(0) + ", " + args.get(1) + ") > 0)";
-      case "regexp_matches" ->
-          dialect == SqlDialect.DUCKDB
-              ? "regexp_matches(" + joined + ")"
-              : "(" + args.get(0) + " ~ " + args.get(1) + ")";
-      case "year", "month", "day", "hour", "minute" ->
-          "CAST(extract(" + call.function() + " FROM " + args.get(0) + ") AS BIGINT)";
-      case "day_of_week" -> "CAST(extract(isodow FROM " + args.get(0) + ") AS BIGINT)";
-      case "conforms" -> conforms(call, args.get(0));
-      default ->
-          throw new ExpressionException(
-              "function '" + call.function() + "' is not allowed", call.position());
+      case REGEXP_MATCHES ->
+          duckdb ? "regexp_matches(" + joined + ")" : "(" + args.get(0) + " ~ " + args.get(1) + ")";
+      case YEAR, MONTH, DAY, HOUR, MINUTE ->
+          "CAST(extract(" + function.functionName() + " FROM " + args.get(0) + ") AS BIGINT)";
+      case DAY_OF_WEEK -> "CAST(extract(isodow FROM " + args.get(0) + ") AS BIGINT)";
+      case CONFORMS -> conforms(call, args.get(0));
     };
   }
 
+  /*
+   * conforms() is a full match of the pattern Temporals uses in Java, plus an engine cast for
+   * what a pattern cannot see (integer range, calendar dates), so engines and Java agree.
+   */
   private String conforms(Expr.Call call, String value) {
-    if (!(call.args().get(1) instanceof Expr.Literal literal
-        && literal.value() instanceof String typeName)) {
-      throw new ExpressionException(
-          "conforms() takes a type name as a string literal", call.position());
-    }
-    DataType type =
-        DataType.parse(typeName)
-            .orElseThrow(
-                () ->
-                    new ExpressionException(
-                        "unknown type '" + typeName + "' in conforms()", call.position()));
+    DataType type = BuiltinFunction.conformsType(call);
+    String regex = Temporals.conformsRegex(type);
+    String matches =
+        dialect == SqlDialect.DUCKDB
+            ? "regexp_full_match(" + value + ", " + quoteString(regex) + ")"
+            : "(" + value + " ~ " + quoteString("^(?:" + regex + ")$") + ")";
     String sqlType =
         switch (type) {
-          case BOOLEAN -> "BOOLEAN";
           case INTEGER -> "BIGINT";
-          case DOUBLE -> "DOUBLE PRECISION";
           case DATE -> "DATE";
           case TIMESTAMP -> "TIMESTAMP";
-          case STRING, OTHER -> "VARCHAR";
+          default -> null;
         };
-    String text = "CAST(" + value + " AS VARCHAR)";
-    String test =
-        dialect == SqlDialect.DUCKDB
-            ? "(TRY_CAST(" + text + " AS " + sqlType + ") IS NOT NULL)"
-            : "(pg_input_is_valid("
-                + text
-                + ", "
-                + quoteString(sqlType.toLowerCase(Locale.ROOT))
-                + "))";
-    return "(CASE WHEN " + value + " IS NULL THEN NULL ELSE " + test + " END)";
+    String test = matches;
+    if (sqlType != null) {
+      test +=
+          dialect == SqlDialect.DUCKDB
+              ? " AND TRY_CAST(" + value + " AS " + sqlType + ") IS NOT NULL"
+              : " AND pg_input_is_valid("
+                  + value
+                  + ", "
+                  + quoteString(sqlType.toLowerCase(Locale.ROOT))
+                  + ")";
+    }
+    return "(CASE WHEN " + value + " IS NULL THEN NULL ELSE (" + test + ") END)";
   }
 }

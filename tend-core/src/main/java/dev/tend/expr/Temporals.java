@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 final class Temporals {
   static final String DATE_REGEX = "([0-9]{4})-([0-9]{2})-([0-9]{2})";
   static final String TIMESTAMP_REGEX =
-      DATE_REGEX + "[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.([0-9]{1,6}))?";
+      DATE_REGEX + "[ T]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\\.([0-9]{1,6}))?";
   static final String INTEGER_REGEX = "[+-]?[0-9]+";
   static final String DOUBLE_REGEX = "[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?";
-  static final String BOOLEAN_REGEX = "(?i)(true|false)";
+  static final String BOOLEAN_REGEX = "[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]";
 
   private static final Pattern DATE = Pattern.compile(DATE_REGEX);
   private static final Pattern TIMESTAMP = Pattern.compile(TIMESTAMP_REGEX);
