@@ -2,9 +2,11 @@ package dev.tend.profile;
 
 import dev.tend.schema.DataType;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
  * The statistics of one column: exact counts, extremes and moments plus quantile, distinct-count
@@ -104,4 +106,20 @@ public sealed interface ColumnProfile permits SketchColumnProfile {
 
   /** A plain view for reports. */
   ColumnSummary summary();
+
+  /**
+   * A copy of the quantile sketch of a numeric or temporal column, for drift measures; empty for
+   * other types.
+   */
+  Optional<KllDoublesSketch> quantileSketch();
+
+  /**
+   * Counts per value of a string or boolean column, for drift measures: exact while the column has
+   * fewer distinct values than the frequent-items sketch holds, otherwise the frequent values with
+   * the rest under {@link #OTHER_VALUES}. Empty for other types.
+   */
+  Map<String, Long> categoryCounts();
+
+  /** The category that collects values too rare to be tracked one by one. */
+  String OTHER_VALUES = "\u0000other";
 }

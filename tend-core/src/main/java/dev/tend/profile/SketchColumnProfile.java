@@ -624,4 +624,39 @@ final class SketchColumnProfile implements ColumnProfile {
         + missing
         + "]";
   }
+
+  @Override
+  public Optional<KllDoublesSketch> quantileSketch() {
+    if (kll == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        KllDoublesSketch.heapify(org.apache.datasketches.memory.Memory.wrap(kll.toByteArray())));
+  }
+
+  @Override
+  public synchronized Map<String, Long> categoryCounts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    if (type == DataType.BOOLEAN) {
+      if (trueCount > 0) {
+        counts.put("true", trueCount);
+      }
+      if (count - trueCount > 0) {
+        counts.put("false", count - trueCount);
+      }
+      return counts;
+    }
+    if (strings == null) {
+      return counts;
+    }
+    long tracked = 0;
+    for (ItemsSketch.Row<String> row : strings.getFrequentItems(0, ErrorType.NO_FALSE_NEGATIVES)) {
+      counts.put(row.getItem(), row.getEstimate());
+      tracked += row.getEstimate();
+    }
+    if (count > tracked) {
+      counts.merge(OTHER_VALUES, count - tracked, Long::sum);
+    }
+    return counts;
+  }
 }

@@ -35,7 +35,8 @@ class AnomalyJudgementTest {
   @Test
   void absoluteChangeInBothDirections() {
     AnomalyRule rule =
-        new AnomalyRule.Change(AnomalyRule.Direction.ANY, OptionalDouble.empty(), OptionalDouble.of(2));
+        new AnomalyRule.Change(
+            AnomalyRule.Direction.ANY, OptionalDouble.empty(), OptionalDouble.of(2));
     assertThat(AnomalyJudgement.judge(rule, 12, List.of(10.0)).normal()).isTrue();
     assertThat(AnomalyJudgement.judge(rule, 7.9, List.of(10.0)).normal()).isFalse();
     assertThat(AnomalyJudgement.judge(rule, 12.1, List.of(10.0)).normal()).isFalse();

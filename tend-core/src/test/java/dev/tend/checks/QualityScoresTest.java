@@ -36,7 +36,9 @@ class QualityScoresTest {
                 new Threshold(Optional.of(Dimension.COMPLETENESS), 95, SourceLocation.UNKNOWN),
                 new Threshold(Optional.empty(), 73, SourceLocation.UNKNOWN),
                 new Threshold(Optional.of(Dimension.TIMELINESS), 1, SourceLocation.UNKNOWN)));
-    assertThat(judged).extracting(QualityScores.ThresholdResult::passed).containsExactly(true, false, false);
+    assertThat(judged)
+        .extracting(QualityScores.ThresholdResult::passed)
+        .containsExactly(true, false, false);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {

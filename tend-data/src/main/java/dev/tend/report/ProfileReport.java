@@ -10,8 +10,6 @@ import dev.tend.profile.DatasetProfile;
 import dev.tend.schema.DataType;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,16 +105,8 @@ public final class ProfileReport {
     return entry;
   }
 
-  /** Temporal values (epoch microseconds) as ISO text; others unchanged. */
   static Object value(DataType type, Object value) {
-    if (value == null || !type.isTemporal() || !(value instanceof Number n)) {
-      return value;
-    }
-    long micros = n.longValue();
-    if (type == DataType.DATE) {
-      return LocalDate.ofInstant(java.time.Instant.EPOCH.plusNanos(micros * 1000L), ZoneOffset.UTC).toString();
-    }
-    return Formats.epochMicros(micros).replace(' ', 'T');
+    return ProfileValues.temporal(type, value);
   }
 
   public static String table(DatasetProfile profile, Duration elapsed) {
@@ -129,7 +119,9 @@ public final class ProfileReport {
             profile.rowCount(),
             profile.columns().size(),
             elapsed.toMillis() / 1000.0));
-    String[] header = {"column", "type", "missing", "distinct~", "min", "p50", "max", "mean", "stddev"};
+    String[] header = {
+      "column", "type", "missing", "distinct~", "min", "p50", "max", "mean", "stddev"
+    };
     List<String[]> rows = new ArrayList<>();
     rows.add(header);
     for (ColumnProfile c : profile.columns()) {
@@ -138,7 +130,10 @@ public final class ProfileReport {
           new String[] {
             c.column(),
             type.label(),
-            Formats.count(c.missing()) + " (" + Formats.percent(c.rows() == 0 ? 0 : (double) c.missing() / c.rows()) + ")",
+            Formats.count(c.missing())
+                + " ("
+                + Formats.percent(c.rows() == 0 ? 0 : (double) c.missing() / c.rows())
+                + ")",
             c.distinct().map(d -> Formats.count(Math.round(d.estimate()))).orElse("-"),
             show(type, c.min()),
             show(type, c.quantile(0.5)),
@@ -188,7 +183,13 @@ public final class ProfileReport {
         List<String> items = new ArrayList<>();
         for (ColumnSummary.ValueCount v : top) {
           Object shown = value(c.type(), v.value());
-          items.add(shown + " " + Formats.count(v.count()) + " (" + Formats.percent(c.rows() == 0 ? 0 : (double) v.count() / c.rows()) + ")");
+          items.add(
+              shown
+                  + " "
+                  + Formats.count(v.count())
+                  + " ("
+                  + Formats.percent(c.rows() == 0 ? 0 : (double) v.count() / c.rows())
+                  + ")");
         }
         line.append(String.join(", ", items));
       }

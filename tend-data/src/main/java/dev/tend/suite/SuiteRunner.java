@@ -13,6 +13,10 @@ import dev.tend.engine.Dataset;
 import dev.tend.expr.Expr;
 import dev.tend.metric.Metric;
 import dev.tend.metric.MetricValues;
+import dev.tend.profile.ColumnProfile;
+import dev.tend.profile.DatasetProfile;
+import dev.tend.profile.ProfileOptions;
+import dev.tend.profiling.Profiler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +63,8 @@ public final class SuiteRunner {
     }
     MetricValues values = dataset.compute(metrics);
 
+    Map<String, ColumnProfile> profiles =
+        distributionProfiles(suite, dataset, evaluator, datasetLabel);
     EvaluationContext context =
         new EvaluationContext(dataset.schema(), options.now(), options.history());
     List<CheckResult> results = new ArrayList<>();
@@ -66,7 +72,10 @@ public final class SuiteRunner {
       CheckResult result =
           check instanceof Check.DistributionCheck distribution
                   && evaluator.missingColumns(check).isEmpty()
-              ? DistributionJudge.judge(distribution, dataset, options)
+              ? DistributionJudge.judge(
+                  distribution,
+                  profiles.get(distribution.column()),
+                  options.referenceProfile().apply(distribution, distribution.column()))
               : evaluator.evaluate(check, values, context);
       results.add(withSample(result, evaluator, dataset, options.sampleSize()));
     }
@@ -83,6 +92,25 @@ public final class SuiteRunner {
             scores,
             scores.judge(suite.thresholds()));
     return new Run(report, historyMetrics(suite, values, scores, allRows));
+  }
+
+  /** Profiles, in one scan, the columns that distribution checks compare with references. */
+  private static Map<String, ColumnProfile> distributionProfiles(
+      Suite suite, Dataset dataset, CheckEvaluator evaluator, String label) {
+    List<String> columns =
+        suite.checks().stream()
+            .filter(
+                c -> c instanceof Check.DistributionCheck && evaluator.missingColumns(c).isEmpty())
+            .map(c -> ((Check.DistributionCheck) c).column())
+            .distinct()
+            .toList();
+    if (columns.isEmpty()) {
+      return Map.of();
+    }
+    DatasetProfile profile = Profiler.profile(dataset, columns, label, ProfileOptions.DEFAULTS);
+    Map<String, ColumnProfile> byName = new LinkedHashMap<>();
+    profile.columns().forEach(c -> byName.put(c.column(), c));
+    return byName;
   }
 
   private static CheckResult withSample(

@@ -71,17 +71,7 @@ final class SuiteValidator {
 
   private static void predicate(Check check, Expr expr, Schema schema, String what) {
     try {
-      DataType type = ExpressionValidator.validate(expr, schema);
-      if (type != DataType.BOOLEAN) {
-        throw new SuiteException(
-            check.header().location(),
-            "check '"
-                + check.name()
-                + "': "
-                + what
-                + " must be true or false, but is "
-                + type.label());
-      }
+      ExpressionValidator.checkPredicate(expr, schema);
     } catch (ExpressionException e) {
       throw new SuiteException(
           check.header().location(), "check '" + check.name() + "': " + what + ": " + e.describe());

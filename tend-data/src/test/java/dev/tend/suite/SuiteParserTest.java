@@ -89,7 +89,8 @@ class SuiteParserTest {
     assertThat(rule.columns()).containsExactly("amount", "status");
     assertThat(rule.header().location().line()).isEqualTo(16);
 
-    assertThat(((Check.FreshnessCheck) suite.checks().get(12)).maxAge()).isEqualTo(Duration.ofHours(36));
+    assertThat(((Check.FreshnessCheck) suite.checks().get(12)).maxAge())
+        .isEqualTo(Duration.ofHours(36));
     Check.StatisticCheck statistic = (Check.StatisticCheck) suite.checks().get(13);
     assertThat(statistic.stat()).isEqualTo(Stat.QUANTILE);
     assertThat(statistic.quantile()).isEqualTo(0.9);
@@ -116,7 +117,9 @@ class SuiteParserTest {
               - completeness: {column: a}
               - completeness: {column: a, max_missing: 0.5}
             """);
-    assertThat(suite.checks()).extracting(Check::name).containsExactly("completeness(a)", "completeness(a) #2");
+    assertThat(suite.checks())
+        .extracting(Check::name)
+        .containsExactly("completeness(a)", "completeness(a) #2");
   }
 
   @Test
@@ -139,7 +142,8 @@ class SuiteParserTest {
   @Test
   void unknownKeyIsRejectedWithTheAllowedOnes() {
     SuiteException e = error("checks:\n  - between: {column: a, minimum: 3}\n");
-    assertThat(e.describe()).startsWith("suite.yaml:2:27: unknown key 'minimum' in between; allowed:");
+    assertThat(e.describe())
+        .startsWith("suite.yaml:2:27: unknown key 'minimum' in between; allowed:");
     assertThat(e.getMessage()).contains("max, max_invalid, min");
   }
 
@@ -186,7 +190,8 @@ class SuiteParserTest {
         .contains("unknown metric 'rows'");
     assertThat(error("checks:\n  - severity: fatal\n    completeness: {column: a}\n").getMessage())
         .contains("severity is error or warn");
-    assertThat(error("version: 2\nchecks: []\n").getMessage()).contains("version 2 is not supported");
+    assertThat(error("version: 2\nchecks: []\n").getMessage())
+        .contains("version 2 is not supported");
     assertThat(error("checks:\n  - row_count: {min: 1.5}\n").getMessage()).contains("whole number");
     assertThat(error("name: x\n").getMessage()).contains("needs a 'checks' list");
     assertThat(error("").getMessage()).contains("empty");
@@ -211,6 +216,7 @@ class SuiteParserTest {
         .filteredOn(c -> c instanceof Check.RuleCheck)
         .extracting(Check::name)
         .contains("no round trips");
-    assertThat(flights.description()).isEqualTo(Optional.of("US domestic flights feeding the delay > 15 min model."));
+    assertThat(flights.description())
+        .isEqualTo(Optional.of("US domestic flights feeding the delay > 15 min model."));
   }
 }

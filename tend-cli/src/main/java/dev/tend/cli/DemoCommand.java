@@ -1,0 +1,160 @@
+package dev.tend.cli;
+
+import dev.tend.checks.Suite;
+import dev.tend.checks.SuiteReport;
+import dev.tend.engine.Dataset;
+import dev.tend.engine.Engine;
+import dev.tend.profile.DatasetProfile;
+import dev.tend.profile.ProfileOptions;
+import dev.tend.profiling.Profiler;
+import dev.tend.report.CheckReportTable;
+import dev.tend.report.ProfileReport;
+import dev.tend.source.DataSource;
+import dev.tend.source.Format;
+import dev.tend.suite.RunOptions;
+import dev.tend.suite.SuiteParser;
+import dev.tend.suite.SuiteRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tend demo}: the flagship scenario on real data, as far as Tend goes today. January 2001 of
+ * the US flights data is profiled and checked against the example suite; then a February batch with
+ * a broken feed (a burst of missing origins, distances in kilometres) is stopped by the same suite,
+ * with the failing rows shown.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Runs the flagship scenario on ../shared/data/flights-3m.parquet.")
+final class DemoCommand implements Callable<Integer> {
+  static final String FLIGHTS = "flights-3m.parquet";
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Folder holding flights-3m.parquet (default: $TEND_DATA_DIR, else ../shared/data).")
+  Path dataDir;
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description = "Where the demo keeps its batches and history (default: .tend/demo).")
+  Path workDir;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Path home =
+        Path.of(System.getenv().getOrDefault("TEND_HOME", ".")).toAbsolutePath().normalize();
+    Path flights = DemoData.locate(dataDir, home).resolve(FLIGHTS);
+    Path work = workDir != null ? workDir : home.resolve(".tend/demo");
+    Path suiteFile = home.resolve("examples/flights/suite.yaml");
+    if (!Files.isRegularFile(suiteFile)) {
+      throw new Main.UsageException(
+          "example suite not found at " + suiteFile + "; run the demo from the Tend repository");
+    }
+    try {
+      Files.createDirectories(work);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          new IOException("cannot create " + work + ": " + e.getMessage(), e));
+    }
+    Path january = work.resolve("flights-2001-01.parquet");
+    Path february = work.resolve("flights-2001-02.parquet");
+    Path broken = work.resolve("flights-2001-02-broken-feed.parquet");
+    Suite suite = SuiteParser.read(suiteFile);
+    Path history = work.resolve("history");
+    DemoData.deleteHistory(history);
+
+    try (Engine engine = new EngineSettings().engine()) {
+      section(out, "1. Slicing January 2001 out of " + flights);
+      DemoData.slice(engine, flights, work, january, february, broken);
+      out.printf(
+          "   January: %s%n   February: %s%n   February with a broken feed: %s%n%n",
+          january, february, broken);
+
+      section(out, "2. Profiling January (mergeable sketches: KLL, HLL, frequent items)");
+      DataSource januarySource = DataSource.Files.of(january, Format.PARQUET);
+      long start = System.nanoTime();
+      try (Dataset dataset = engine.open(januarySource)) {
+        DatasetProfile profile =
+            Profiler.profile(dataset, january.getFileName().toString(), ProfileOptions.DEFAULTS);
+        out.print(ProfileReport.table(profile, Duration.ofNanos(System.nanoTime() - start)));
+      }
+      out.println();
+
+      section(out, "3. Checking January against " + home.relativize(suiteFile));
+      SuiteReport januaryReport =
+          check(engine, suite, january, Instant.parse("2001-02-01T00:00:00Z"), history);
+      out.print(CheckReportTable.render(januaryReport));
+      out.println();
+
+      section(out, "4. Checking February: real month-to-month change, same suite");
+      SuiteReport februaryReport =
+          check(engine, suite, february, Instant.parse("2001-03-01T00:00:00Z"), history);
+      out.print(CheckReportTable.render(februaryReport));
+      out.println();
+
+      section(out, "5. A broken feed: February with missing origins for a day and distances in km");
+      SuiteReport brokenReport =
+          check(engine, suite, broken, Instant.parse("2001-03-01T00:00:00Z"), null);
+      out.print(CheckReportTable.render(brokenReport));
+      out.println();
+
+      boolean asExpected =
+          januaryReport.passed() && februaryReport.passed() && !brokenReport.passed();
+      out.println(
+          asExpected
+              ? "Demo complete: the clean months pass the quality gate and the broken feed is stopped."
+              : "Demo finished, but not as expected: see the reports above.");
+      out.println(
+          "Try it yourself: ./tend check "
+              + home.relativize(broken)
+              + " --suite "
+              + home.relativize(suiteFile)
+              + " --format json");
+      return asExpected ? Main.OK : Main.CHECK_FAILED;
+    }
+  }
+
+  private static SuiteReport check(
+      Engine engine, Suite suite, Path file, Instant asOf, Path historyDir) {
+    try (Dataset dataset = engine.open(DataSource.Files.of(file, Format.PARQUET))) {
+      RunOptions options = RunOptions.defaults().withNow(asOf);
+      if (historyDir == null) {
+        return SuiteRunner.run(suite, dataset, file.getFileName().toString(), options).report();
+      }
+      Path historyFile = HistoryFiles.file(historyDir);
+      String key = "demo/flights";
+      SuiteRunner.Run run;
+      try (HistoryFiles.Reader history = HistoryFiles.reader(historyFile, key)) {
+        run =
+            SuiteRunner.run(
+                suite,
+                dataset,
+                file.getFileName().toString(),
+                options.withHistory(history::recent));
+      }
+      HistoryFiles.record(historyFile, key, run.metrics(), Instant.now());
+      return run.report();
+    }
+  }
+
+  private static void section(PrintWriter out, String title) {
+    out.println("== " + title);
+    out.flush();
+  }
+}
