@@ -8,7 +8,9 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * Two-sided two-sample Kolmogorov-Smirnov test, matching scipy's {@code ks_2samp}: D is the largest
  * gap between the two empirical CDFs; the p-value is exact for samples of at most {@value
  * #MAX_EXACT_N} values and otherwise uses the one-sample Kolmogorov distribution at the effective
- * size {@code round(n1 n2 / (n1 + n2))}.
+ * size {@code round(n1 n2 / (n1 + n2))}, rounded half to even like numpy. Where that rounds to 0
+ * (one value on each side) scipy returns NaN; here the size is raised to 1 so the p-value stays a
+ * probability.
  */
 public final class KolmogorovSmirnov {
   /** Largest sample size for which {@link Method#AUTO} computes the exact p-value. */
@@ -98,6 +100,6 @@ public final class KolmogorovSmirnov {
     double m = Math.max(n1, n2);
     double n = Math.min(n1, n2);
     double en = m * n / (m + n);
-    return KolmogorovDistribution.oneSampleSf(d, (long) Math.rint(en));
+    return KolmogorovDistribution.oneSampleSf(d, Math.max(1L, (long) Math.rint(en)));
   }
 }
