@@ -342,9 +342,13 @@ final class DuckDbDataset implements Dataset {
       throw new IllegalStateException("the dataset " + source.describe() + " is closed");
     }
     statements++;
-    try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      return reader.read(rs);
+    try (Statement statement = connection.createStatement()) {
+      if (!statement.execute(sql)) {
+        throw new IllegalStateException("statement returned no result: " + sql);
+      }
+      try (ResultSet rs = statement.getResultSet()) {
+        return reader.read(rs);
+      }
     } catch (SQLException e) {
       throw failure(action, e);
     }
