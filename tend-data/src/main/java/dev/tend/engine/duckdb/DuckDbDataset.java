@@ -250,13 +250,7 @@ final class DuckDbDataset implements Dataset {
             + " ("
             + options
             + ")";
-    return query(
-        sql,
-        "write " + out + " from",
-        rs -> {
-          rs.next();
-          return rs.getLong(1);
-        });
+    return update(sql, "write " + out + " from");
   }
 
   private static String copyOptions(Path out) {
@@ -349,6 +343,16 @@ final class DuckDbDataset implements Dataset {
       try (ResultSet rs = statement.getResultSet()) {
         return reader.read(rs);
       }
+    } catch (SQLException e) {
+      throw failure(action, e);
+    }
+  }
+
+  private long update(String sql, String action) {
+    statements++;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+      return statement.getLargeUpdateCount();
     } catch (SQLException e) {
       throw failure(action, e);
     }

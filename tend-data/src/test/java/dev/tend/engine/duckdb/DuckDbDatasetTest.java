@@ -103,7 +103,7 @@ class DuckDbDatasetTest {
     Expr bigAmount =
         new Expr.Binary(
             Expr.BinaryOp.GT, Expr.column("amount"), Expr.literal(50.0), Expr.Position.NONE);
-    late =
+    Expr late =
         new Expr.Binary(Expr.BinaryOp.GT, Expr.column("id"), Expr.literal(50), Expr.Position.NONE);
     List<Row> lateRows = rows.stream().filter(r -> r.id() > 50).toList();
     List<Double> lateAmounts = lateRows.stream().map(Row::amount).filter(a -> a != null).toList();
