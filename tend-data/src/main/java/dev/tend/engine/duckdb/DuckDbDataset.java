@@ -250,13 +250,7 @@ final class DuckDbDataset implements Dataset {
             + " ("
             + options
             + ")";
-    return query(
-        sql,
-        "write " + out + " from",
-        rs -> {
-          rs.next();
-          return rs.getLong(1);
-        });
+    return update(sql, "write " + out + " from");
   }
 
   private static String copyOptions(Path out) {
@@ -342,9 +336,23 @@ final class DuckDbDataset implements Dataset {
       throw new IllegalStateException("the dataset " + source.describe() + " is closed");
     }
     statements++;
-    try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery(sql)) {
-      return reader.read(rs);
+    try (Statement statement = connection.createStatement()) {
+      if (!statement.execute(sql)) {
+        throw new IllegalStateException("statement returned no result: " + sql);
+      }
+      try (ResultSet rs = statement.getResultSet()) {
+        return reader.read(rs);
+      }
+    } catch (SQLException e) {
+      throw failure(action, e);
+    }
+  }
+
+  private long update(String sql, String action) {
+    statements++;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+      return statement.getLargeUpdateCount();
     } catch (SQLException e) {
       throw failure(action, e);
     }

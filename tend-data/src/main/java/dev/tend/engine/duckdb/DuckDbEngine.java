@@ -11,9 +11,7 @@ import dev.tend.source.DataSource;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDriver;
 
 /*
  * One in-memory DuckDB database per engine; each dataset gets its own connection (duplicate() of
@@ -31,11 +29,9 @@ final class DuckDbEngine implements Engine {
 
   static DuckDbEngine start(EngineOptions options) {
     requireNonNull(options, "options is null");
-    Properties properties = new Properties();
-    properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
     try {
       DuckDBConnection root =
-          DriverManager.getConnection("jdbc:duckdb:", properties).unwrap(DuckDBConnection.class);
+          DriverManager.getConnection("jdbc:duckdb:").unwrap(DuckDBConnection.class);
       try (Statement statement = root.createStatement()) {
         statement.execute("SET threads = " + options.threads());
         if (options.memoryLimit().isPresent()) {
