@@ -113,6 +113,7 @@ final class ProfileCommand implements Callable<Integer> {
           }
         }
         profile = Profiler.profile(dataset, names, resolved.describe(), ProfileOptions.DEFAULTS);
+        progress.done();
       }
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

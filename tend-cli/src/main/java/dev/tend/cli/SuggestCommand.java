@@ -74,6 +74,7 @@ final class SuggestCommand implements Callable<Integer> {
       DatasetProfile profile =
           Profiler.profile(dataset, resolved.describe(), ProfileOptions.DEFAULTS);
       suggestion = Suggester.suggest(dataset, profile, suiteName, resolved.describe(), now);
+      progress.done();
     }
     Output.write(spec.commandLine().getOut(), out, suggestion.yaml());
     var err = spec.commandLine().getErr();

@@ -258,7 +258,14 @@ final class Parser {
         return new Expr.Literal(null, DataType.OTHER, token.position());
       }
       case "DATE", "TIMESTAMP" -> {
-        return temporal(token, DataType.valueOf(upper));
+        // A typed literal only when a string follows; otherwise a column named date or timestamp.
+        if (peek().kind() == Kind.STRING) {
+          return temporal(token, DataType.valueOf(upper));
+        }
+        if (peek().isSymbol("(")) {
+          return call(token);
+        }
+        return new Expr.ColumnRef(token.text(), token.position());
       }
       default -> {}
     }
