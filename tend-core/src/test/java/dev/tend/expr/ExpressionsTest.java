@@ -155,7 +155,6 @@ class ExpressionsTest {
         "12abc               | 1 | 3  | malformed number: unexpected 'a' after '12'",
         "DATE '2023-02-29'   | 1 | 6  | invalid date '2023-02-29'; expected a valid yyyy-mm-dd",
         "TIMESTAMP '2024-01-01' | 1 | 11 | invalid timestamp '2024-01-01'; expected a valid yyyy-mm-dd hh:mm:ss[.ffffff]",
-        "date > 1            | 1 | 6  | expected a quoted date such as 'yyyy-mm-dd' after DATE but found '>' (quote a column named date as \"date\")",
         "\"\" = 1            | 1 | 1  | empty quoted identifier; write a column name",
         "\"abc               | 1 | 1  | unterminated quoted identifier: expected a closing \" before the end",
         "a !                 | 1 | 3  | unexpected character '!'; expected an operator, a name, a number or a quoted string",
@@ -169,6 +168,27 @@ class ExpressionsTest {
               assertThat(e.getMessage()).isEqualTo(message);
               assertThat(e.position()).isEqualTo(new Expr.Position(line, column));
             });
+  }
+
+  @Test
+  void dateAndTimestampAreColumnsUnlessAQuotedLiteralFollows() {
+    Expr expr =
+        Expressions.withoutPositions(
+            Expressions.parse("hour(date) > 1 AND timestamp < DATE '2001-01-02'"));
+    assertThat(expr)
+        .isEqualTo(
+            Expr.and(
+                new Expr.Binary(
+                    Expr.BinaryOp.GT,
+                    Expr.call("hour", Expr.column("date")),
+                    Expr.literal(1L),
+                    Expr.Position.NONE),
+                new Expr.Binary(
+                    Expr.BinaryOp.LT,
+                    Expr.column("timestamp"),
+                    new Expr.Literal(
+                        "2001-01-02", dev.tend.schema.DataType.DATE, Expr.Position.NONE),
+                    Expr.Position.NONE)));
   }
 
   @Test

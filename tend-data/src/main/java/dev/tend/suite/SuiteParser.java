@@ -39,6 +39,8 @@ import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads suite files (YAML, described by {@code schemas/suite.schema.json}). Strict: unknown keys,
@@ -253,30 +255,33 @@ public final class SuiteParser {
     }
 
     private String defaultName(String kind, Map<String, Node> args) {
-      if (args.containsKey("column")
-          && args.get("column") instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s) {
-        return kind + "(" + s.getValue() + ")";
-      }
-      if (args.containsKey("columns")
-          && args.get("columns") instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq) {
-        return kind
-            + "("
-            + String.join(
-                ", ",
-                seq.getValue().stream()
-                    .map(
-                        n ->
-                            n instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s
-                                ? s.getValue()
-                                : "?")
-                    .toList())
-            + ")";
-      }
-      if (args.containsKey("metric")
-          && args.get("metric") instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s) {
-        return kind + "(" + s.getValue() + ")";
-      }
-      return kind;
+      Optional<String> column = plain(args.get("column"));
+      return switch (kind) {
+        case "schema", "row_count" -> kind;
+        case "statistic" -> {
+          String stat = plain(args.get("stat")).orElse("statistic");
+          yield stat.equals("quantile")
+              ? "quantile("
+                  + column.orElse("?")
+                  + ", "
+                  + plain(args.get("quantile")).orElse("?")
+                  + ")"
+              : stat + "(" + column.orElse("?") + ")";
+        }
+        case "anomaly" -> "anomaly(" + plain(args.get("metric")).orElse("?") + ")";
+        case "unique" ->
+            args.get("columns") instanceof SequenceNode seq
+                ? "unique("
+                    + String.join(
+                        ", ", seq.getValue().stream().map(n -> plain(n).orElse("?")).toList())
+                    + ")"
+                : "unique(" + column.orElse("?") + ")";
+        default -> column.map(c -> kind + "(" + c + ")").orElse(kind);
+      };
+    }
+
+    private static Optional<String> plain(Node node) {
+      return node instanceof ScalarNode scalar ? Optional.of(scalar.getValue()) : Optional.empty();
     }
 
     Expr expression(Node node, String text) {
@@ -432,7 +437,7 @@ public final class SuiteParser {
         }
       } else {
         for (Node item : yaml.sequence(columnsNode, "columns")) {
-          if (item instanceof org.snakeyaml.engine.v2.nodes.ScalarNode) {
+          if (item instanceof ScalarNode) {
             expected.add(
                 new Check.ExpectedColumn(yaml.string(item, "a column"), Optional.empty(), true));
             continue;

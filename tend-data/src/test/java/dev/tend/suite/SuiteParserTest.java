@@ -143,7 +143,7 @@ class SuiteParserTest {
   void unknownKeyIsRejectedWithTheAllowedOnes() {
     SuiteException e = error("checks:\n  - between: {column: a, minimum: 3}\n");
     assertThat(e.describe())
-        .startsWith("suite.yaml:2:27: unknown key 'minimum' in between; allowed:");
+        .startsWith("suite.yaml:2:26: unknown key 'minimum' in between; allowed:");
     assertThat(e.getMessage()).contains("max, max_invalid, min");
   }
 
@@ -151,7 +151,7 @@ class SuiteParserTest {
   void expressionErrorsPointIntoTheFile() {
     SuiteException e = error("checks:\n  - rule: {expression: \"a >= AND b\"}\n");
     assertThat(e.location().line()).isEqualTo(2);
-    assertThat(e.location().column()).isEqualTo(29);
+    assertThat(e.location().column()).isEqualTo(30);
     assertThat(e.getMessage()).startsWith("expression: ");
   }
 
@@ -167,7 +167,7 @@ class SuiteParserTest {
     SuiteException e = error("checks:\n  - completeness: {column: a, max_missing: 5}\n");
     assertThat(e.describe())
         .isEqualTo(
-            "suite.yaml:2:45: max_missing is a fraction from 0 to 1 or a percentage such as 5%;"
+            "suite.yaml:2:44: max_missing is a fraction from 0 to 1 or a percentage such as 5%;"
                 + " found 5");
   }
 
