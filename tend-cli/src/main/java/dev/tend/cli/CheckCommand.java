@@ -138,6 +138,7 @@ final class CheckCommand implements Callable<Integer> {
         Dataset dataset = engine.open(resolved);
         HistoryFiles.Reader history =
             HistoryFiles.reader(noHistory ? null : historyFile, historyKey)) {
+      progress.track(dataset);
       RunOptions options =
           RunOptions.defaults()
               .withSampleSize(sample)

@@ -99,6 +99,7 @@ final class ProfileCommand implements Callable<Integer> {
           Progress progress =
               Progress.start(spec.commandLine().getErr(), "profiling " + resolved.describe());
           Dataset dataset = engine.open(resolved)) {
+        progress.track(dataset);
         List<String> names = columns == null ? dataset.schema().names() : columns;
         for (String name : names) {
           if (!dataset.schema().has(name)) {

@@ -1,7 +1,10 @@
 package dev.tend.cli;
 
+import dev.tend.engine.Dataset;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
 
 /**
  * A one-line progress indicator on standard error while a long run works, shown only when standard
@@ -14,6 +17,7 @@ final class Progress implements AutoCloseable {
   private final String label;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile Supplier<OptionalDouble> source = OptionalDouble::empty;
 
   private Progress(PrintWriter err, String label, boolean enabled) {
     this.err = err;
@@ -46,6 +50,20 @@ final class Progress implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Shows the progress the engine reports for the statement it is running. */
+  void track(Dataset dataset) {
+    source = dataset::progress;
+  }
+
+  static String bar(double percent) {
+    int width = 24;
+    int filled = (int) Math.round(percent / 100 * width);
+    return "["
+        + "#".repeat(Math.max(0, Math.min(width, filled)))
+        + ".".repeat(Math.max(0, width - filled))
+        + String.format(Locale.ROOT, "] %3.0f%%", percent);
   }
 
   /** Stops and clears the line. */

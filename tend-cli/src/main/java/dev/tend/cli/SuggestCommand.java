@@ -71,6 +71,7 @@ final class SuggestCommand implements Callable<Integer> {
         Progress progress =
             Progress.start(spec.commandLine().getErr(), "profiling " + resolved.describe());
         Dataset dataset = engine.open(resolved)) {
+      progress.track(dataset);
       DatasetProfile profile =
           Profiler.profile(dataset, resolved.describe(), ProfileOptions.DEFAULTS);
       suggestion = Suggester.suggest(dataset, profile, suiteName, resolved.describe(), now);

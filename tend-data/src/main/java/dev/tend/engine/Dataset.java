@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * An opened source the engine can query. Row maps returned by the sampling methods hold {@link
@@ -69,6 +70,14 @@ public interface Dataset extends AutoCloseable {
    * Values of a column arrive in no particular order, and columns may interleave.
    */
   void scanValueCounts(List<String> columns, ValueCountSink sink);
+
+  /**
+   * How far the statement running now has got, in percent, when the engine can tell; safe to call
+   * from another thread (a progress bar).
+   */
+  default OptionalDouble progress() {
+    return OptionalDouble.empty();
+  }
 
   @Override
   void close();

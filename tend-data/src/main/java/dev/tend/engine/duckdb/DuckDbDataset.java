@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
 
@@ -47,6 +48,7 @@ final class DuckDbDataset implements Dataset {
   private static final int MAX_GROUPING_COLUMNS = 60;
 
   private final DuckDBConnection connection;
+  private volatile Statement running;
   private final DataSource source;
   private final Relation relation;
   private int statements;
@@ -326,6 +328,24 @@ final class DuckDbDataset implements Dataset {
     }
   }
 
+  @Override
+  public OptionalDouble progress() {
+    Statement statement = running;
+    if (statement == null) {
+      return OptionalDouble.empty();
+    }
+    try {
+      double percentage =
+          statement
+              .unwrap(org.duckdb.DuckDBPreparedStatement.class)
+              .getQueryProgress()
+              .getPercentage();
+      return percentage < 0 ? OptionalDouble.empty() : OptionalDouble.of(Math.min(100, percentage));
+    } catch (SQLException | RuntimeException e) {
+      return OptionalDouble.empty();
+    }
+  }
+
   @FunctionalInterface
   interface ResultReader<T> {
     T read(ResultSet rs) throws SQLException;
@@ -337,6 +357,7 @@ final class DuckDbDataset implements Dataset {
     }
     statements++;
     try (Statement statement = connection.createStatement()) {
+      running = statement;
       if (!statement.execute(sql)) {
         throw new IllegalStateException("statement returned no result: " + sql);
       }
@@ -345,25 +366,33 @@ final class DuckDbDataset implements Dataset {
       }
     } catch (SQLException e) {
       throw failure(action, e);
+    } finally {
+      running = null;
     }
   }
 
   private long update(String sql, String action) {
     statements++;
     try (Statement statement = connection.createStatement()) {
+      running = statement;
       statement.execute(sql);
       return statement.getLargeUpdateCount();
     } catch (SQLException e) {
       throw failure(action, e);
+    } finally {
+      running = null;
     }
   }
 
   private void execute(String sql, String action) {
     statements++;
     try (Statement statement = connection.createStatement()) {
+      running = statement;
       statement.execute(sql);
     } catch (SQLException e) {
       throw failure(action, e);
+    } finally {
+      running = null;
     }
   }
 
