@@ -44,7 +44,7 @@ class ExpressionEvaluatorDuckDbDifferentialTest {
     connection.close();
   }
 
-  @Property(tries = 400)
+  @Property(tries = 500)
   void javaAndDuckDbAgreeOnPredicates(
       @ForAll("predicates") Expr expr, @ForAll("tables") List<Map<String, Object>> rows)
       throws SQLException {
@@ -52,7 +52,7 @@ class ExpressionEvaluatorDuckDbDifferentialTest {
     compare(expr, DataType.BOOLEAN, rows);
   }
 
-  @Property(tries = 400)
+  @Property(tries = 500)
   void javaAndDuckDbAgreeOnValues(
       @ForAll("expressions") Expr expr, @ForAll("tables") List<Map<String, Object>> rows)
       throws SQLException {
