@@ -358,10 +358,7 @@ public final class ExpressionEvaluator {
     Object first = values[0];
     Expr firstArg = args.get(0);
     return switch (function) {
-      case ABS ->
-          first instanceof Long l
-              ? exact(() -> Math.absExact(l), name, call.position())
-              : Math.abs(number(first, firstArg, name));
+      case ABS -> abs(first, firstArg, call);
       case ROUND -> round(call, values);
       case FLOOR -> Math.floor(number(first, firstArg, name));
       case CEIL -> Math.ceil(number(first, firstArg, name));
@@ -388,6 +385,13 @@ public final class ExpressionEvaluator {
           Temporals.conforms(string(first, firstArg, name), BuiltinFunction.conformsType(call));
       case COALESCE, LEAST, GREATEST, CONCAT -> throw new IllegalStateException("handled above");
     };
+  }
+
+  private static Object abs(Object value, Expr arg, Expr.Call call) {
+    if (value instanceof Long l) {
+      return exact(() -> Math.absExact(l), "abs()", call.position());
+    }
+    return Math.abs(number(value, arg, "abs()"));
   }
 
   private Object extreme(Expr.Call call, boolean least) {

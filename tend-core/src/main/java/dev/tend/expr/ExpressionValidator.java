@@ -280,7 +280,11 @@ public final class ExpressionValidator {
               param == BuiltinFunction.Param.INTEGER ? DataType.INTEGER : DataType.STRING;
           if (type != expected) {
             throw new ExpressionException(
-                where + " needs a " + expected.label() + " but found " + describe(arg, type),
+                where
+                    + (expected == DataType.INTEGER ? " needs an " : " needs a ")
+                    + expected.label()
+                    + " but found "
+                    + describe(arg, type),
                 arg.position());
           }
         }

@@ -1,6 +1,7 @@
 package dev.tend.expr;
 
 import dev.tend.schema.DataType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -123,7 +124,10 @@ public final class SqlRenderer {
   private String call(Expr.Call call) {
     BuiltinFunction function = BuiltinFunction.require(call.function(), call.position());
     function.checkArity(call.args().size(), call.position());
-    List<String> args = call.args().stream().map(this::render).toList();
+    List<String> args = new ArrayList<>();
+    for (int i = 0; i < call.args().size(); i++) {
+      args.add(argument(function.param(i), call.args().get(i)));
+    }
     String joined = String.join(", ", args);
     boolean duckdb = dialect == SqlDialect.DUCKDB;
     return switch (function) {
@@ -150,6 +154,23 @@ public final class SqlRenderer {
       case DAY_OF_WEEK -> "CAST(extract(isodow FROM " + args.get(0) + ") AS BIGINT)";
       case CONFORMS -> conforms(call, args.get(0));
     };
+  }
+
+  /*
+   * Engines cannot pick an overload for an untyped NULL, so a NULL argument gets the parameter's
+   * type (an untyped numeric NULL counts as an integer, as in ExpressionValidator); date-part functions read every argument as a timestamp, which keeps dates unchanged.
+   */
+  private String argument(BuiltinFunction.Param param, Expr arg) {
+    String sql = render(arg);
+    boolean untypedNull = arg instanceof Expr.Literal l && l.value() == null;
+    String type =
+        switch (param) {
+          case NUMERIC, INTEGER -> untypedNull ? "BIGINT" : null;
+          case STRING, TEXT -> untypedNull ? "VARCHAR" : null;
+          case TEMPORAL -> "TIMESTAMP";
+          case COMPARABLE, TYPE_NAME -> null;
+        };
+    return type == null ? sql : "CAST(" + sql + " AS " + type + ")";
   }
 
   /*
