@@ -27,7 +27,7 @@ import org.apache.datasketches.memory.Memory;
  *   column = string name | string type label
  *     | int kllK | int hllLgK | int frequentItemsMapSize | int histogramBins | int topValues
  *     | long count | long missing | long trueCount | long nanCount | long +infCount
- *     | long -infCount | long emptyCount
+ *     | long -infCount | long emptyCount | long frequent-items error carried outside the sketch
  *     | long n | double mean | double m2 | long minBits | long maxBits          (finite values)
  *     | long n | double mean | double m2 | long minLength | long maxLength      (string lengths)
  *     | bytes kll | bytes lengthKll | bytes hll (compact) | bytes frequent items
@@ -75,6 +75,7 @@ final class ProfileCodec {
     out.putLong(c.positiveInfinityCount());
     out.putLong(c.negativeInfinityCount());
     out.putLong(c.emptyCount());
+    out.putLong(c.itemsErrorCarry());
     putMoments(out, c.values());
     out.putLong(c.minBits());
     out.putLong(c.maxBits());
@@ -179,6 +180,7 @@ final class ProfileCodec {
     long positiveInfinity = in.getLong();
     long negativeInfinity = in.getLong();
     long emptyCount = in.getLong();
+    long itemsErrorCarry = in.getLong();
     Moments values = getMoments(in);
     long minBits = in.getLong();
     long maxBits = in.getLong();
@@ -200,6 +202,7 @@ final class ProfileCodec {
         positiveInfinity,
         negativeInfinity,
         emptyCount,
+        itemsErrorCarry,
         values,
         minBits,
         maxBits,

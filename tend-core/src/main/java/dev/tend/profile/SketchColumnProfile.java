@@ -29,6 +29,11 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  * - minBits/maxBits hold the raw long for INTEGER/DATE/TIMESTAMP and the double's bits for DOUBLE;
  *   they mean something only when values.n() > 0.
  * - values counts finite values only, so values.n() == count - nanCount - infinities for DOUBLE.
+ * - itemsErrorCarry is frequent-items error that no sketch holds any more. DataSketches 5.0.2
+ *   treats a frequent-items sketch whose purges left no active items as empty: merge() skips it
+ *   and toByteArray() drops its offset, losing the error bound. The constructor moves the offset
+ *   of such a sketch here and replaces the sketch with a fresh one, so merges and serialization
+ *   stay sound; the reported maximum error is the sketch's plus the carry.
  * - Sketches are never mutated after construction. Reading a KLL sketch builds and caches a sorted
  *   view inside it and frequent-items reads walk a hash map, so those reads are synchronized.
  */
@@ -43,6 +48,7 @@ final class SketchColumnProfile implements ColumnProfile {
   private final long positiveInfinityCount;
   private final long negativeInfinityCount;
   private final long emptyCount;
+  private final long itemsErrorCarry;
   private final Moments values;
   private final long minBits;
   private final long maxBits;
@@ -52,8 +58,8 @@ final class SketchColumnProfile implements ColumnProfile {
   private final KllDoublesSketch kll;
   private final KllDoublesSketch lengthKll;
   private final HllSketch hll;
-  private final ItemsSketch<String> strings;
-  private final LongsSketch longs;
+  private ItemsSketch<String> strings;
+  private LongsSketch longs;
   private final ColumnSummary.Distinct distinct;
   private DoublesSortedView view;
   private DoublesSortedView lengthView;
@@ -69,6 +75,7 @@ final class SketchColumnProfile implements ColumnProfile {
       long positiveInfinityCount,
       long negativeInfinityCount,
       long emptyCount,
+      long itemsErrorCarry,
       Moments values,
       long minBits,
       long maxBits,
@@ -88,7 +95,7 @@ final class SketchColumnProfile implements ColumnProfile {
     if (count < 0 || missing < 0 || trueCount < 0 || nanCount < 0 || positiveInfinityCount < 0) {
       throw new IllegalArgumentException("negative count in profile of column '" + column + "'");
     }
-    if (negativeInfinityCount < 0 || emptyCount < 0 || trueCount > count) {
+    if (negativeInfinityCount < 0 || emptyCount < 0 || itemsErrorCarry < 0 || trueCount > count) {
       throw new IllegalArgumentException(
           "inconsistent counts in profile of column '" + column + "'");
     }
@@ -124,6 +131,16 @@ final class SketchColumnProfile implements ColumnProfile {
     this.hll = hll;
     this.strings = strings;
     this.longs = longs;
+    long carry = itemsErrorCarry;
+    if (strings != null && strings.isEmpty() && strings.getMaximumError() > 0) {
+      carry += strings.getMaximumError();
+      this.strings = new ItemsSketch<>(options.frequentItemsMapSize());
+    }
+    if (longs != null && longs.isEmpty() && longs.getMaximumError() > 0) {
+      carry += longs.getMaximumError();
+      this.longs = new LongsSketch(options.frequentItemsMapSize());
+    }
+    this.itemsErrorCarry = carry;
     this.distinct = computeDistinct();
   }
 
@@ -163,6 +180,10 @@ final class SketchColumnProfile implements ColumnProfile {
 
   long negativeInfinityCount() {
     return negativeInfinityCount;
+  }
+
+  long itemsErrorCarry() {
+    return itemsErrorCarry;
   }
 
   Moments values() {
@@ -402,6 +423,7 @@ final class SketchColumnProfile implements ColumnProfile {
       throw new IllegalArgumentException("limit must be >= 0: " + limit);
     }
     List<ColumnSummary.ValueCount> rows = new ArrayList<>();
+    long threshold = topValuesMaxError();
     switch (type) {
       case BOOLEAN -> {
         if (trueCount > 0) {
@@ -413,14 +435,19 @@ final class SketchColumnProfile implements ColumnProfile {
         }
       }
       case STRING -> {
-        for (ItemsSketch.Row<String> row : strings.getFrequentItems(ErrorType.NO_FALSE_POSITIVES)) {
+        for (ItemsSketch.Row<String> row :
+            strings.getFrequentItems(threshold, ErrorType.NO_FALSE_POSITIVES)) {
           rows.add(
               new ColumnSummary.ValueCount(
-                  row.getItem(), row.getEstimate(), row.getLowerBound(), row.getUpperBound()));
+                  row.getItem(),
+                  row.getEstimate(),
+                  row.getLowerBound(),
+                  row.getUpperBound() + itemsErrorCarry));
         }
       }
       case INTEGER, DOUBLE, DATE, TIMESTAMP -> {
-        for (LongsSketch.Row row : longs.getFrequentItems(ErrorType.NO_FALSE_POSITIVES)) {
+        for (LongsSketch.Row row :
+            longs.getFrequentItems(threshold, ErrorType.NO_FALSE_POSITIVES)) {
           Object value;
           if (type == DataType.DOUBLE) {
             value = Double.longBitsToDouble(row.getItem());
@@ -429,7 +456,10 @@ final class SketchColumnProfile implements ColumnProfile {
           }
           rows.add(
               new ColumnSummary.ValueCount(
-                  value, row.getEstimate(), row.getLowerBound(), row.getUpperBound()));
+                  value,
+                  row.getEstimate(),
+                  row.getLowerBound(),
+                  row.getUpperBound() + itemsErrorCarry));
         }
       }
       case OTHER -> {}
@@ -449,8 +479,8 @@ final class SketchColumnProfile implements ColumnProfile {
   @Override
   public synchronized long topValuesMaxError() {
     return switch (type) {
-      case STRING -> strings.getMaximumError();
-      case INTEGER, DOUBLE, DATE, TIMESTAMP -> longs.getMaximumError();
+      case STRING -> strings.getMaximumError() + itemsErrorCarry;
+      case INTEGER, DOUBLE, DATE, TIMESTAMP -> longs.getMaximumError() + itemsErrorCarry;
       case BOOLEAN, OTHER -> 0;
     };
   }
@@ -554,6 +584,7 @@ final class SketchColumnProfile implements ColumnProfile {
         positiveInfinityCount + o.positiveInfinityCount,
         negativeInfinityCount + o.negativeInfinityCount,
         emptyCount + o.emptyCount,
+        itemsErrorCarry + o.itemsErrorCarry,
         values.merge(o.values),
         mergedMin,
         mergedMax,

@@ -307,6 +307,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
         positiveInfinityCount,
         negativeInfinityCount,
         emptyCount,
+        0,
         new Moments(valueN, valueMean, valueM2),
         valueN == 0 ? 0 : minBits,
         valueN == 0 ? 0 : maxBits,

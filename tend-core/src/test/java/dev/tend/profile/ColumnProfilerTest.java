@@ -147,4 +147,23 @@ class ColumnProfilerTest {
     assertThat(back.column("s").orElseThrow().summary())
         .isEqualTo(profile.column("s").orElseThrow().summary());
   }
+
+  @Test
+  void fullyPurgedFrequentItemsKeepTheirErrorThroughMergeAndBytes() {
+    // DataSketches treats a frequent-items sketch emptied by purges as empty and drops its offset.
+    ProfileOptions options = new ProfileOptions(16, 12, 8, 5, 5);
+    ColumnProfiler all = ColumnProfiler.create("c", DataType.INTEGER, options);
+    for (long v = 0; v < 7; v++) {
+      all.updateLong(v, 1);
+    }
+    ColumnProfile purged = all.finish();
+    assertThat(purged.topValuesMaxError()).isEqualTo(1);
+    ColumnProfile merged =
+        ColumnProfiler.create("c", DataType.INTEGER, options).finish().merge(purged);
+    assertThat(merged.topValuesMaxError()).isEqualTo(1);
+    DatasetProfile read =
+        DatasetProfile.fromBytes(
+            DatasetProfile.of(7, List.of(purged), ProfileProvenance.of("t", 0)).toBytes());
+    assertThat(read.columns().get(0).topValuesMaxError()).isEqualTo(1);
+  }
 }
