@@ -12,7 +12,6 @@ import java.util.zip.CRC32;
 import org.apache.datasketches.common.ArrayOfStringsSerDe;
 import org.apache.datasketches.common.SketchesException;
 import org.apache.datasketches.frequencies.ItemsSketch;
-import org.apache.datasketches.frequencies.LongsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
@@ -32,8 +31,9 @@ import org.apache.datasketches.memory.Memory;
  *     | long n | double mean | double m2 | long minLength | long maxLength      (string lengths)
  *     | bytes kll | bytes lengthKll | bytes hll (compact) | bytes frequent items
  *
- * The frequent-items sketch is a LongsSketch for numeric and temporal columns (double values as
- * their bits) and an ItemsSketch<String> for string columns. A reader of a later version keeps
+ * The frequent items are an ItemsSketch<String> for string columns and, for numeric and temporal
+ * columns, exact counts: int limit | int size (-1 = more distinct values than limit) | size x
+ * (long value | long count) sorted by value, doubles as their bits. A reader of a later version keeps
  * reading every earlier version; tests load a committed version-1 file.
  */
 final class ProfileCodec {
@@ -88,7 +88,7 @@ final class ProfileCodec {
     if (c.strings() != null) {
       out.putBlob(c.strings().toByteArray(STRINGS));
     } else {
-      out.putBlob(c.longs() == null ? null : c.longs().toByteArray());
+      out.putBlob(c.longs() == null ? null : c.longs().toBytes());
     }
   }
 
@@ -215,9 +215,7 @@ final class ProfileCodec {
         items == null || type != DataType.STRING
             ? null
             : ItemsSketch.getInstance(Memory.wrap(items), STRINGS),
-        items == null || type == DataType.STRING
-            ? null
-            : LongsSketch.getInstance(Memory.wrap(items)));
+        items == null || type == DataType.STRING ? null : ExactCounts.fromBytes(items));
   }
 
   private static Moments getMoments(ByteBuffer in) {

@@ -15,7 +15,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
-import org.apache.datasketches.frequencies.LongsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
@@ -24,7 +23,7 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
 
 /*
  * Invariants:
- * - Sketches by type: numeric and temporal have kll, hll and longs; STRING has lengthKll, hll and
+ * - Sketches by type: numeric and temporal have kll, hll and longs (exact counts up to a limit); STRING has lengthKll, hll and
  *   strings; BOOLEAN and OTHER have none. Absent sketches are null.
  * - minBits/maxBits hold the raw long for INTEGER/DATE/TIMESTAMP and the double's bits for DOUBLE;
  *   they mean something only when values.n() > 0.
@@ -59,7 +58,7 @@ final class SketchColumnProfile implements ColumnProfile {
   private final KllDoublesSketch lengthKll;
   private final HllSketch hll;
   private ItemsSketch<String> strings;
-  private LongsSketch longs;
+  private final ExactCounts longs;
   private final ColumnSummary.Distinct distinct;
   private DoublesSortedView view;
   private DoublesSortedView lengthView;
@@ -86,7 +85,7 @@ final class SketchColumnProfile implements ColumnProfile {
       KllDoublesSketch lengthKll,
       HllSketch hll,
       ItemsSketch<String> strings,
-      LongsSketch longs) {
+      ExactCounts longs) {
     this.column = requireNonNull(column, "column is null");
     this.type = requireNonNull(type, "type is null");
     this.options = requireNonNull(options, "options is null");
@@ -135,10 +134,6 @@ final class SketchColumnProfile implements ColumnProfile {
     if (strings != null && strings.isEmpty() && strings.getMaximumError() > 0) {
       carry += strings.getMaximumError();
       this.strings = new ItemsSketch<>(options.frequentItemsMapSize());
-    }
-    if (longs != null && longs.isEmpty() && longs.getMaximumError() > 0) {
-      carry += longs.getMaximumError();
-      this.longs = new LongsSketch(options.frequentItemsMapSize());
     }
     this.itemsErrorCarry = carry;
     this.distinct = computeDistinct();
@@ -226,7 +221,7 @@ final class SketchColumnProfile implements ColumnProfile {
     return strings;
   }
 
-  LongsSketch longs() {
+  ExactCounts longs() {
     return longs;
   }
 
@@ -446,21 +441,16 @@ final class SketchColumnProfile implements ColumnProfile {
         }
       }
       case INTEGER, DOUBLE, DATE, TIMESTAMP -> {
-        for (LongsSketch.Row row :
-            longs.getFrequentItems(threshold, ErrorType.NO_FALSE_POSITIVES)) {
-          Object value;
-          if (type == DataType.DOUBLE) {
-            value = Double.longBitsToDouble(row.getItem());
-          } else {
-            value = row.getItem();
-          }
-          rows.add(
-              new ColumnSummary.ValueCount(
-                  value,
-                  row.getEstimate(),
-                  row.getLowerBound(),
-                  row.getUpperBound() + itemsErrorCarry));
-        }
+        longs.forEach(
+            (key, n) -> {
+              Object value;
+              if (type == DataType.DOUBLE) {
+                value = Double.longBitsToDouble(key);
+              } else {
+                value = key;
+              }
+              rows.add(new ColumnSummary.ValueCount(value, n, n, n));
+            });
       }
       case OTHER -> {}
     }
@@ -480,7 +470,7 @@ final class SketchColumnProfile implements ColumnProfile {
   public synchronized long topValuesMaxError() {
     return switch (type) {
       case STRING -> strings.getMaximumError() + itemsErrorCarry;
-      case INTEGER, DOUBLE, DATE, TIMESTAMP -> longs.getMaximumError() + itemsErrorCarry;
+      case INTEGER, DOUBLE, DATE, TIMESTAMP -> longs.isOverflowed() ? values.n() : 0;
       case BOOLEAN, OTHER -> 0;
     };
   }
@@ -599,7 +589,7 @@ final class SketchColumnProfile implements ColumnProfile {
         mergeKll(lengthKll, o.lengthKll, merged.kllK()),
         mergeHll(hll, o.hll, merged.hllLgK()),
         mergeStrings(strings, o.strings, merged.frequentItemsMapSize()),
-        mergeLongs(longs, o.longs, merged.frequentItemsMapSize()));
+        mergeLongs(longs, o.longs, merged.exactValueLimit()));
   }
 
   private static KllDoublesSketch mergeKll(KllDoublesSketch a, KllDoublesSketch b, int k) {
@@ -633,14 +623,8 @@ final class SketchColumnProfile implements ColumnProfile {
     return result;
   }
 
-  private static LongsSketch mergeLongs(LongsSketch a, LongsSketch b, int mapSize) {
-    if (a == null) {
-      return null;
-    }
-    LongsSketch result = new LongsSketch(mapSize);
-    result.merge(a);
-    result.merge(b);
-    return result;
+  private static ExactCounts mergeLongs(ExactCounts a, ExactCounts b, int limit) {
+    return a == null ? null : ExactCounts.merge(a, b, limit);
   }
 
   @Override

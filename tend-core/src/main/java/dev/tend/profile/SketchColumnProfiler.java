@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tend.schema.DataType;
 import org.apache.datasketches.frequencies.ItemsSketch;
-import org.apache.datasketches.frequencies.LongsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.kll.KllDoublesSketch;
@@ -45,7 +44,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
   private final KllDoublesSketch lengthKll;
   private final HllSketch hll;
   private final ItemsSketch<String> strings;
-  private final LongsSketch longs;
+  private final ExactCounts longs;
   private boolean finished;
 
   SketchColumnProfiler(String column, DataType type, ProfileOptions options) {
@@ -54,7 +53,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
     this.options = requireNonNull(options, "options is null");
     boolean numericOrTemporal = type.isNumeric() || type.isTemporal();
     this.kll = numericOrTemporal ? KllDoublesSketch.newHeapInstance(options.kllK()) : null;
-    this.longs = numericOrTemporal ? new LongsSketch(options.frequentItemsMapSize()) : null;
+    this.longs = numericOrTemporal ? new ExactCounts(options.exactValueLimit()) : null;
     this.lengthKll =
         type == DataType.STRING ? KllDoublesSketch.newHeapInstance(options.kllK()) : null;
     this.strings =
@@ -178,7 +177,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
     double x = value;
     addValue(x, count);
     hll.update(value);
-    longs.update(value, count);
+    longs.add(value, count);
   }
 
   @Override
@@ -211,7 +210,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
     }
     addValue(x, count);
     hll.update(x);
-    longs.update(Double.doubleToLongBits(x), count);
+    longs.add(Double.doubleToLongBits(x), count);
   }
 
   @Override

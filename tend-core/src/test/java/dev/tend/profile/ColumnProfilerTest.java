@@ -152,18 +152,41 @@ class ColumnProfilerTest {
   void fullyPurgedFrequentItemsKeepTheirErrorThroughMergeAndBytes() {
     // DataSketches treats a frequent-items sketch emptied by purges as empty and drops its offset.
     ProfileOptions options = new ProfileOptions(16, 12, 8, 5, 5);
-    ColumnProfiler all = ColumnProfiler.create("c", DataType.INTEGER, options);
+    ColumnProfiler all = ColumnProfiler.create("c", DataType.STRING, options);
     for (long v = 0; v < 7; v++) {
-      all.updateLong(v, 1);
+      all.updateString("v" + v, 1);
     }
     ColumnProfile purged = all.finish();
     assertThat(purged.topValuesMaxError()).isEqualTo(1);
     ColumnProfile merged =
-        ColumnProfiler.create("c", DataType.INTEGER, options).finish().merge(purged);
+        ColumnProfiler.create("c", DataType.STRING, options).finish().merge(purged);
     assertThat(merged.topValuesMaxError()).isEqualTo(1);
     DatasetProfile read =
         DatasetProfile.fromBytes(
             DatasetProfile.of(7, List.of(purged), ProfileProvenance.of("t", 0)).toBytes());
     assertThat(read.columns().get(0).topValuesMaxError()).isEqualTo(1);
+  }
+
+  @Test
+  void numericTopValuesAreExactUpToTheLimitAndAbsentBeyond() {
+    ProfileOptions options = new ProfileOptions(16, 12, 8, 5, 10); // exact up to 6 values
+    ColumnProfiler few = ColumnProfiler.create("c", DataType.DOUBLE, options);
+    ColumnProfiler many = ColumnProfiler.create("c", DataType.DOUBLE, options);
+    for (int v = 0; v < 6; v++) {
+      few.updateDouble(v * 0.5, v + 1);
+      many.updateDouble(v * 0.5, v + 1);
+    }
+    many.updateDouble(99, 1);
+    ColumnProfile exact = few.finish();
+    assertThat(exact.topValuesMaxError()).isZero();
+    assertThat(exact.topValues(2))
+        .containsExactly(
+            new ColumnSummary.ValueCount(2.5, 6, 6, 6), new ColumnSummary.ValueCount(2.0, 5, 5, 5));
+    ColumnProfile overflowed = many.finish();
+    assertThat(overflowed.topValues(10)).isEmpty();
+    assertThat(overflowed.topValuesMaxError()).isEqualTo(22);
+    assertThat(exact.merge(overflowed).topValues(10)).isEmpty();
+    assertThat(exact.merge(exact).topValues(1))
+        .containsExactly(new ColumnSummary.ValueCount(2.5, 12, 12, 12));
   }
 }
