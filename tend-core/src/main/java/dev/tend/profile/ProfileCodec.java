@@ -29,7 +29,7 @@ import org.apache.datasketches.memory.Memory;
  *     | long -infCount | long emptyCount | long frequent-items error carried outside the sketch
  *     | long n | double mean | double m2 | long minBits | long maxBits          (finite values)
  *     | long n | double mean | double m2 | long minLength | long maxLength      (string lengths)
- *     | bytes kll | bytes lengthKll | bytes hll (compact) | bytes frequent items
+ *     | bytes kll | bytes hll (compact) | bytes frequent items
  *
  * The frequent items are an ItemsSketch<String> for string columns and, for numeric and temporal
  * columns, exact counts: int limit | int size (-1 = more distinct values than limit) | size x
@@ -83,7 +83,6 @@ final class ProfileCodec {
     out.putLong(c.minLength());
     out.putLong(c.maxLength());
     out.putBlob(c.kll() == null ? null : c.kll().toByteArray());
-    out.putBlob(c.lengthKll() == null ? null : c.lengthKll().toByteArray());
     out.putBlob(c.hll() == null ? null : c.hll().toCompactByteArray());
     if (c.strings() != null) {
       out.putBlob(c.strings().toByteArray(STRINGS));
@@ -188,7 +187,6 @@ final class ProfileCodec {
     long minLength = in.getLong();
     long maxLength = in.getLong();
     byte[] kll = getBlob(in);
-    byte[] lengthKll = getBlob(in);
     byte[] hll = getBlob(in);
     byte[] items = getBlob(in);
     return new SketchColumnProfile(
@@ -210,7 +208,6 @@ final class ProfileCodec {
         minLength,
         maxLength,
         kll == null ? null : KllDoublesSketch.heapify(Memory.wrap(kll)),
-        lengthKll == null ? null : KllDoublesSketch.heapify(Memory.wrap(lengthKll)),
         hll == null ? null : HllSketch.heapify(hll),
         items == null || type != DataType.STRING
             ? null

@@ -23,7 +23,7 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
 
 /*
  * Invariants:
- * - Sketches by type: numeric and temporal have kll, hll and longs (exact counts up to a limit); STRING has lengthKll, hll and
+ * - Sketches by type: numeric and temporal have kll, hll and longs (exact counts up to a limit); STRING has hll and
  *   strings; BOOLEAN and OTHER have none. Absent sketches are null.
  * - minBits/maxBits hold the raw long for INTEGER/DATE/TIMESTAMP and the double's bits for DOUBLE;
  *   they mean something only when values.n() > 0.
@@ -55,13 +55,11 @@ final class SketchColumnProfile implements ColumnProfile {
   private final long minLength;
   private final long maxLength;
   private final KllDoublesSketch kll;
-  private final KllDoublesSketch lengthKll;
   private final HllSketch hll;
   private ItemsSketch<String> strings;
   private final ExactCounts longs;
   private final ColumnSummary.Distinct distinct;
   private DoublesSortedView view;
-  private DoublesSortedView lengthView;
 
   SketchColumnProfile(
       String column,
@@ -82,7 +80,6 @@ final class SketchColumnProfile implements ColumnProfile {
       long minLength,
       long maxLength,
       KllDoublesSketch kll,
-      KllDoublesSketch lengthKll,
       HllSketch hll,
       ItemsSketch<String> strings,
       ExactCounts longs) {
@@ -103,7 +100,6 @@ final class SketchColumnProfile implements ColumnProfile {
     requirePresence("kll", kll, numeric);
     requirePresence("longs", longs, numeric);
     requirePresence("hll", hll, numeric || string);
-    requirePresence("lengthKll", lengthKll, string);
     requirePresence("strings", strings, string);
     if (numeric && kll.getN() != values.n()) {
       throw new IllegalArgumentException(
@@ -126,7 +122,6 @@ final class SketchColumnProfile implements ColumnProfile {
     this.minLength = minLength;
     this.maxLength = maxLength;
     this.kll = kll;
-    this.lengthKll = lengthKll;
     this.hll = hll;
     this.strings = strings;
     this.longs = longs;
@@ -207,10 +202,6 @@ final class SketchColumnProfile implements ColumnProfile {
 
   KllDoublesSketch kll() {
     return kll;
-  }
-
-  KllDoublesSketch lengthKll() {
-    return lengthKll;
   }
 
   HllSketch hll() {
@@ -334,13 +325,6 @@ final class SketchColumnProfile implements ColumnProfile {
     return view;
   }
 
-  private synchronized DoublesSortedView lengthView() {
-    if (lengthView == null && lengthKll != null && !lengthKll.isEmpty()) {
-      lengthView = lengthKll.getSortedView();
-    }
-    return lengthView;
-  }
-
   @Override
   public OptionalDouble quantile(double rank) {
     checkRank(rank);
@@ -364,10 +348,9 @@ final class SketchColumnProfile implements ColumnProfile {
 
   @Override
   public OptionalDouble quantileRankError() {
-    KllDoublesSketch sketch = kll != null ? kll : lengthKll;
-    return sketch == null
+    return kll == null
         ? OptionalDouble.empty()
-        : OptionalDouble.of(sketch.getNormalizedRankError(false));
+        : OptionalDouble.of(kll.getNormalizedRankError(false));
   }
 
   @Override
@@ -480,10 +463,8 @@ final class SketchColumnProfile implements ColumnProfile {
     if (type != DataType.STRING || lengths.n() == 0) {
       return Optional.empty();
     }
-    DoublesSortedView v = lengthView();
     return Optional.of(
-        new ColumnSummary.Lengths(
-            minLength, maxLength, lengths.mean(), boxed(lengths.stddev()), quantiles(v)));
+        new ColumnSummary.Lengths(minLength, maxLength, lengths.mean(), boxed(lengths.stddev())));
   }
 
   private static Map<String, Double> quantiles(DoublesSortedView v) {
@@ -586,7 +567,6 @@ final class SketchColumnProfile implements ColumnProfile {
             ? o.maxLength
             : o.lengths.n() == 0 ? maxLength : Math.max(maxLength, o.maxLength),
         mergeKll(kll, o.kll, merged.kllK()),
-        mergeKll(lengthKll, o.lengthKll, merged.kllK()),
         mergeHll(hll, o.hll, merged.hllLgK()),
         mergeStrings(strings, o.strings, merged.frequentItemsMapSize()),
         mergeLongs(longs, o.longs, merged.exactValueLimit()));

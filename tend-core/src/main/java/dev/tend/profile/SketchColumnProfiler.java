@@ -41,7 +41,6 @@ final class SketchColumnProfiler implements ColumnProfiler {
   private long maxLength = Long.MIN_VALUE;
 
   private final KllDoublesSketch kll;
-  private final KllDoublesSketch lengthKll;
   private final HllSketch hll;
   private final ItemsSketch<String> strings;
   private final ExactCounts longs;
@@ -54,8 +53,6 @@ final class SketchColumnProfiler implements ColumnProfiler {
     boolean numericOrTemporal = type.isNumeric() || type.isTemporal();
     this.kll = numericOrTemporal ? KllDoublesSketch.newHeapInstance(options.kllK()) : null;
     this.longs = numericOrTemporal ? new ExactCounts(options.exactValueLimit()) : null;
-    this.lengthKll =
-        type == DataType.STRING ? KllDoublesSketch.newHeapInstance(options.kllK()) : null;
     this.strings =
         type == DataType.STRING ? new ItemsSketch<>(options.frequentItemsMapSize()) : null;
     this.hll =
@@ -241,11 +238,6 @@ final class SketchColumnProfiler implements ColumnProfiler {
     lengthMean += delta * count / n;
     lengthM2 += delta * (length - lengthMean) * count;
     lengthN = n;
-    if (count == 1) {
-      lengthKll.update(length);
-    } else {
-      WeightedKll.update(lengthKll, length, count);
-    }
     strings.update(value, count);
   }
 
@@ -314,7 +306,6 @@ final class SketchColumnProfiler implements ColumnProfiler {
         lengthN == 0 ? 0 : minLength,
         lengthN == 0 ? 0 : maxLength,
         kll,
-        lengthKll,
         hll,
         strings,
         longs);
