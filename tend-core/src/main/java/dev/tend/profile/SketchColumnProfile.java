@@ -23,8 +23,8 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
 
 /*
  * Invariants:
- * - Sketches by type: numeric and temporal have kll, hll and longs (exact counts up to a limit); STRING has hll and
- *   strings; BOOLEAN and OTHER have none. Absent sketches are null.
+ * - Sketches by type: numeric and temporal have kll, hll and longs (exact counts up to a limit);
+ *   STRING has hll and strings; BOOLEAN and OTHER have none. Absent sketches are null.
  * - minBits/maxBits hold the raw long for INTEGER/DATE/TIMESTAMP and the double's bits for DOUBLE;
  *   they mean something only when values.n() > 0.
  * - values counts finite values only, so values.n() == count - nanCount - infinities for DOUBLE.
@@ -56,7 +56,7 @@ final class SketchColumnProfile implements ColumnProfile {
   private final long maxLength;
   private final KllDoublesSketch kll;
   private final HllSketch hll;
-  private ItemsSketch<String> strings;
+  private final ItemsSketch<String> strings;
   private final ExactCounts longs;
   private final ColumnSummary.Distinct distinct;
   private DoublesSortedView view;
@@ -123,14 +123,14 @@ final class SketchColumnProfile implements ColumnProfile {
     this.maxLength = maxLength;
     this.kll = kll;
     this.hll = hll;
-    this.strings = strings;
     this.longs = longs;
-    long carry = itemsErrorCarry;
     if (strings != null && strings.isEmpty() && strings.getMaximumError() > 0) {
-      carry += strings.getMaximumError();
+      this.itemsErrorCarry = itemsErrorCarry + strings.getMaximumError();
       this.strings = new ItemsSketch<>(options.frequentItemsMapSize());
+    } else {
+      this.itemsErrorCarry = itemsErrorCarry;
+      this.strings = strings;
     }
-    this.itemsErrorCarry = carry;
     this.distinct = computeDistinct();
   }
 
