@@ -33,8 +33,8 @@ import org.apache.datasketches.memory.Memory;
  *
  * The frequent items are an ItemsSketch<String> for string columns and, for numeric and temporal
  * columns, exact counts: int limit | int size (-1 = more distinct values than limit) | size x
- * (long value | long count) sorted by value, doubles as their bits. A reader of a later version keeps
- * reading every earlier version; tests load a committed version-1 file.
+ * (long value | long count) sorted by value, doubles as their bits. A reader of a later version
+ * keeps reading every earlier version; tests load a committed version-1 file.
  */
 final class ProfileCodec {
   static final byte[] MAGIC = {'T', 'P', 'R', 'F'};
