@@ -91,7 +91,10 @@ public sealed interface ColumnProfile permits SketchColumnProfile {
    */
   List<ColumnSummary.ValueCount> topValues(int limit);
 
-  /** The largest amount by which a top value's count may be off. */
+  /**
+   * The largest amount by which a top value's count may be off, and the most a value not reported
+   * can occur.
+   */
   long topValuesMaxError();
 
   /** Length statistics of a string column. */

@@ -12,7 +12,6 @@ import java.util.zip.CRC32;
 import org.apache.datasketches.common.ArrayOfStringsSerDe;
 import org.apache.datasketches.common.SketchesException;
 import org.apache.datasketches.frequencies.ItemsSketch;
-import org.apache.datasketches.frequencies.LongsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
@@ -27,14 +26,15 @@ import org.apache.datasketches.memory.Memory;
  *   column = string name | string type label
  *     | int kllK | int hllLgK | int frequentItemsMapSize | int histogramBins | int topValues
  *     | long count | long missing | long trueCount | long nanCount | long +infCount
- *     | long -infCount | long emptyCount
+ *     | long -infCount | long emptyCount | long frequent-items error carried outside the sketch
  *     | long n | double mean | double m2 | long minBits | long maxBits          (finite values)
  *     | long n | double mean | double m2 | long minLength | long maxLength      (string lengths)
- *     | bytes kll | bytes lengthKll | bytes hll (compact) | bytes frequent items
+ *     | bytes kll | bytes hll (compact) | bytes frequent items
  *
- * The frequent-items sketch is a LongsSketch for numeric and temporal columns (double values as
- * their bits) and an ItemsSketch<String> for string columns. A reader of a later version keeps
- * reading every earlier version; tests load a committed version-1 file.
+ * The frequent items are an ItemsSketch<String> for string columns and, for numeric and temporal
+ * columns, exact counts: int limit | int size (-1 = more distinct values than limit) | size x
+ * (long value | long count) sorted by value, doubles as their bits. A reader of a later version
+ * keeps reading every earlier version; tests load a committed version-1 file.
  */
 final class ProfileCodec {
   static final byte[] MAGIC = {'T', 'P', 'R', 'F'};
@@ -75,6 +75,7 @@ final class ProfileCodec {
     out.putLong(c.positiveInfinityCount());
     out.putLong(c.negativeInfinityCount());
     out.putLong(c.emptyCount());
+    out.putLong(c.itemsErrorCarry());
     putMoments(out, c.values());
     out.putLong(c.minBits());
     out.putLong(c.maxBits());
@@ -82,12 +83,11 @@ final class ProfileCodec {
     out.putLong(c.minLength());
     out.putLong(c.maxLength());
     out.putBlob(c.kll() == null ? null : c.kll().toByteArray());
-    out.putBlob(c.lengthKll() == null ? null : c.lengthKll().toByteArray());
     out.putBlob(c.hll() == null ? null : c.hll().toCompactByteArray());
     if (c.strings() != null) {
       out.putBlob(c.strings().toByteArray(STRINGS));
     } else {
-      out.putBlob(c.longs() == null ? null : c.longs().toByteArray());
+      out.putBlob(c.longs() == null ? null : c.longs().toBytes());
     }
   }
 
@@ -179,6 +179,7 @@ final class ProfileCodec {
     long positiveInfinity = in.getLong();
     long negativeInfinity = in.getLong();
     long emptyCount = in.getLong();
+    long itemsErrorCarry = in.getLong();
     Moments values = getMoments(in);
     long minBits = in.getLong();
     long maxBits = in.getLong();
@@ -186,7 +187,6 @@ final class ProfileCodec {
     long minLength = in.getLong();
     long maxLength = in.getLong();
     byte[] kll = getBlob(in);
-    byte[] lengthKll = getBlob(in);
     byte[] hll = getBlob(in);
     byte[] items = getBlob(in);
     return new SketchColumnProfile(
@@ -200,6 +200,7 @@ final class ProfileCodec {
         positiveInfinity,
         negativeInfinity,
         emptyCount,
+        itemsErrorCarry,
         values,
         minBits,
         maxBits,
@@ -207,14 +208,11 @@ final class ProfileCodec {
         minLength,
         maxLength,
         kll == null ? null : KllDoublesSketch.heapify(Memory.wrap(kll)),
-        lengthKll == null ? null : KllDoublesSketch.heapify(Memory.wrap(lengthKll)),
         hll == null ? null : HllSketch.heapify(hll),
         items == null || type != DataType.STRING
             ? null
             : ItemsSketch.getInstance(Memory.wrap(items), STRINGS),
-        items == null || type == DataType.STRING
-            ? null
-            : LongsSketch.getInstance(Memory.wrap(items)));
+        items == null || type == DataType.STRING ? null : ExactCounts.fromBytes(items));
   }
 
   private static Moments getMoments(ByteBuffer in) {

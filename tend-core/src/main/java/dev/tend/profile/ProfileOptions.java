@@ -5,8 +5,10 @@ package dev.tend.profile;
  *
  * @param kllK KLL accuracy parameter (8 to 65535); 200 gives about 1.3% normalized rank error
  * @param hllLgK log2 of the HLL register count (4 to 21); 12 gives about 1.6% relative error
- * @param frequentItemsMapSize frequent-items map size, a power of two of at least 8; up to three
- *     quarters of it distinct values are counted exactly
+ * @param frequentItemsMapSize frequent-items map size for strings, a power of two of at least 8; up
+ *     to three quarters of it distinct values are counted exactly. Numeric and temporal columns
+ *     count up to {@link #exactValueLimit()} distinct values exactly and report no top values
+ *     beyond that
  * @param histogramBins number of equal-width histogram bins in a summary
  * @param topValues number of most frequent values in a summary
  */
@@ -31,6 +33,11 @@ public record ProfileOptions(
     if (topValues < 0) {
       throw new IllegalArgumentException("topValues must be >= 0: " + topValues);
     }
+  }
+
+  /** Distinct values up to which numeric and temporal top values are counted exactly. */
+  public int exactValueLimit() {
+    return frequentItemsMapSize * 3 / 4;
   }
 
   /** Options for the merge of two profiles: the coarser sketch of each kind, this side's views. */

@@ -15,7 +15,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
-import org.apache.datasketches.frequencies.LongsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
@@ -24,11 +23,16 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
 
 /*
  * Invariants:
- * - Sketches by type: numeric and temporal have kll, hll and longs; STRING has lengthKll, hll and
- *   strings; BOOLEAN and OTHER have none. Absent sketches are null.
+ * - Sketches by type: numeric and temporal have kll, hll and longs (exact counts up to a limit);
+ *   STRING has hll and strings; BOOLEAN and OTHER have none. Absent sketches are null.
  * - minBits/maxBits hold the raw long for INTEGER/DATE/TIMESTAMP and the double's bits for DOUBLE;
  *   they mean something only when values.n() > 0.
  * - values counts finite values only, so values.n() == count - nanCount - infinities for DOUBLE.
+ * - itemsErrorCarry is frequent-items error that no sketch holds any more. DataSketches 5.0.2
+ *   treats a frequent-items sketch whose purges left no active items as empty: merge() skips it
+ *   and toByteArray() drops its offset, losing the error bound. The constructor moves the offset
+ *   of such a sketch here and replaces the sketch with a fresh one, so merges and serialization
+ *   stay sound; the reported maximum error is the sketch's plus the carry.
  * - Sketches are never mutated after construction. Reading a KLL sketch builds and caches a sorted
  *   view inside it and frequent-items reads walk a hash map, so those reads are synchronized.
  */
@@ -43,6 +47,7 @@ final class SketchColumnProfile implements ColumnProfile {
   private final long positiveInfinityCount;
   private final long negativeInfinityCount;
   private final long emptyCount;
+  private final long itemsErrorCarry;
   private final Moments values;
   private final long minBits;
   private final long maxBits;
@@ -50,13 +55,11 @@ final class SketchColumnProfile implements ColumnProfile {
   private final long minLength;
   private final long maxLength;
   private final KllDoublesSketch kll;
-  private final KllDoublesSketch lengthKll;
   private final HllSketch hll;
   private final ItemsSketch<String> strings;
-  private final LongsSketch longs;
+  private final ExactCounts longs;
   private final ColumnSummary.Distinct distinct;
   private DoublesSortedView view;
-  private DoublesSortedView lengthView;
 
   SketchColumnProfile(
       String column,
@@ -69,6 +72,7 @@ final class SketchColumnProfile implements ColumnProfile {
       long positiveInfinityCount,
       long negativeInfinityCount,
       long emptyCount,
+      long itemsErrorCarry,
       Moments values,
       long minBits,
       long maxBits,
@@ -76,10 +80,9 @@ final class SketchColumnProfile implements ColumnProfile {
       long minLength,
       long maxLength,
       KllDoublesSketch kll,
-      KllDoublesSketch lengthKll,
       HllSketch hll,
       ItemsSketch<String> strings,
-      LongsSketch longs) {
+      ExactCounts longs) {
     this.column = requireNonNull(column, "column is null");
     this.type = requireNonNull(type, "type is null");
     this.options = requireNonNull(options, "options is null");
@@ -88,7 +91,7 @@ final class SketchColumnProfile implements ColumnProfile {
     if (count < 0 || missing < 0 || trueCount < 0 || nanCount < 0 || positiveInfinityCount < 0) {
       throw new IllegalArgumentException("negative count in profile of column '" + column + "'");
     }
-    if (negativeInfinityCount < 0 || emptyCount < 0 || trueCount > count) {
+    if (negativeInfinityCount < 0 || emptyCount < 0 || itemsErrorCarry < 0 || trueCount > count) {
       throw new IllegalArgumentException(
           "inconsistent counts in profile of column '" + column + "'");
     }
@@ -97,7 +100,6 @@ final class SketchColumnProfile implements ColumnProfile {
     requirePresence("kll", kll, numeric);
     requirePresence("longs", longs, numeric);
     requirePresence("hll", hll, numeric || string);
-    requirePresence("lengthKll", lengthKll, string);
     requirePresence("strings", strings, string);
     if (numeric && kll.getN() != values.n()) {
       throw new IllegalArgumentException(
@@ -120,10 +122,15 @@ final class SketchColumnProfile implements ColumnProfile {
     this.minLength = minLength;
     this.maxLength = maxLength;
     this.kll = kll;
-    this.lengthKll = lengthKll;
     this.hll = hll;
-    this.strings = strings;
     this.longs = longs;
+    if (strings != null && strings.isEmpty() && strings.getMaximumError() > 0) {
+      this.itemsErrorCarry = itemsErrorCarry + strings.getMaximumError();
+      this.strings = new ItemsSketch<>(options.frequentItemsMapSize());
+    } else {
+      this.itemsErrorCarry = itemsErrorCarry;
+      this.strings = strings;
+    }
     this.distinct = computeDistinct();
   }
 
@@ -165,6 +172,10 @@ final class SketchColumnProfile implements ColumnProfile {
     return negativeInfinityCount;
   }
 
+  long itemsErrorCarry() {
+    return itemsErrorCarry;
+  }
+
   Moments values() {
     return values;
   }
@@ -193,10 +204,6 @@ final class SketchColumnProfile implements ColumnProfile {
     return kll;
   }
 
-  KllDoublesSketch lengthKll() {
-    return lengthKll;
-  }
-
   HllSketch hll() {
     return hll;
   }
@@ -205,7 +212,7 @@ final class SketchColumnProfile implements ColumnProfile {
     return strings;
   }
 
-  LongsSketch longs() {
+  ExactCounts longs() {
     return longs;
   }
 
@@ -318,13 +325,6 @@ final class SketchColumnProfile implements ColumnProfile {
     return view;
   }
 
-  private synchronized DoublesSortedView lengthView() {
-    if (lengthView == null && lengthKll != null && !lengthKll.isEmpty()) {
-      lengthView = lengthKll.getSortedView();
-    }
-    return lengthView;
-  }
-
   @Override
   public OptionalDouble quantile(double rank) {
     checkRank(rank);
@@ -348,10 +348,9 @@ final class SketchColumnProfile implements ColumnProfile {
 
   @Override
   public OptionalDouble quantileRankError() {
-    KllDoublesSketch sketch = kll != null ? kll : lengthKll;
-    return sketch == null
+    return kll == null
         ? OptionalDouble.empty()
-        : OptionalDouble.of(sketch.getNormalizedRankError(false));
+        : OptionalDouble.of(kll.getNormalizedRankError(false));
   }
 
   @Override
@@ -402,6 +401,7 @@ final class SketchColumnProfile implements ColumnProfile {
       throw new IllegalArgumentException("limit must be >= 0: " + limit);
     }
     List<ColumnSummary.ValueCount> rows = new ArrayList<>();
+    long threshold = topValuesMaxError();
     switch (type) {
       case BOOLEAN -> {
         if (trueCount > 0) {
@@ -413,24 +413,27 @@ final class SketchColumnProfile implements ColumnProfile {
         }
       }
       case STRING -> {
-        for (ItemsSketch.Row<String> row : strings.getFrequentItems(ErrorType.NO_FALSE_POSITIVES)) {
+        for (ItemsSketch.Row<String> row :
+            strings.getFrequentItems(threshold, ErrorType.NO_FALSE_POSITIVES)) {
           rows.add(
               new ColumnSummary.ValueCount(
-                  row.getItem(), row.getEstimate(), row.getLowerBound(), row.getUpperBound()));
+                  row.getItem(),
+                  row.getEstimate(),
+                  row.getLowerBound(),
+                  row.getUpperBound() + itemsErrorCarry));
         }
       }
       case INTEGER, DOUBLE, DATE, TIMESTAMP -> {
-        for (LongsSketch.Row row : longs.getFrequentItems(ErrorType.NO_FALSE_POSITIVES)) {
-          Object value;
-          if (type == DataType.DOUBLE) {
-            value = Double.longBitsToDouble(row.getItem());
-          } else {
-            value = row.getItem();
-          }
-          rows.add(
-              new ColumnSummary.ValueCount(
-                  value, row.getEstimate(), row.getLowerBound(), row.getUpperBound()));
-        }
+        longs.forEach(
+            (key, n) -> {
+              Object value;
+              if (type == DataType.DOUBLE) {
+                value = Double.longBitsToDouble(key);
+              } else {
+                value = key;
+              }
+              rows.add(new ColumnSummary.ValueCount(value, n, n, n));
+            });
       }
       case OTHER -> {}
     }
@@ -449,8 +452,8 @@ final class SketchColumnProfile implements ColumnProfile {
   @Override
   public synchronized long topValuesMaxError() {
     return switch (type) {
-      case STRING -> strings.getMaximumError();
-      case INTEGER, DOUBLE, DATE, TIMESTAMP -> longs.getMaximumError();
+      case STRING -> strings.getMaximumError() + itemsErrorCarry;
+      case INTEGER, DOUBLE, DATE, TIMESTAMP -> longs.isOverflowed() ? values.n() : 0;
       case BOOLEAN, OTHER -> 0;
     };
   }
@@ -460,10 +463,8 @@ final class SketchColumnProfile implements ColumnProfile {
     if (type != DataType.STRING || lengths.n() == 0) {
       return Optional.empty();
     }
-    DoublesSortedView v = lengthView();
     return Optional.of(
-        new ColumnSummary.Lengths(
-            minLength, maxLength, lengths.mean(), boxed(lengths.stddev()), quantiles(v)));
+        new ColumnSummary.Lengths(minLength, maxLength, lengths.mean(), boxed(lengths.stddev())));
   }
 
   private static Map<String, Double> quantiles(DoublesSortedView v) {
@@ -554,6 +555,7 @@ final class SketchColumnProfile implements ColumnProfile {
         positiveInfinityCount + o.positiveInfinityCount,
         negativeInfinityCount + o.negativeInfinityCount,
         emptyCount + o.emptyCount,
+        itemsErrorCarry + o.itemsErrorCarry,
         values.merge(o.values),
         mergedMin,
         mergedMax,
@@ -565,10 +567,9 @@ final class SketchColumnProfile implements ColumnProfile {
             ? o.maxLength
             : o.lengths.n() == 0 ? maxLength : Math.max(maxLength, o.maxLength),
         mergeKll(kll, o.kll, merged.kllK()),
-        mergeKll(lengthKll, o.lengthKll, merged.kllK()),
         mergeHll(hll, o.hll, merged.hllLgK()),
         mergeStrings(strings, o.strings, merged.frequentItemsMapSize()),
-        mergeLongs(longs, o.longs, merged.frequentItemsMapSize()));
+        mergeLongs(longs, o.longs, merged.exactValueLimit()));
   }
 
   private static KllDoublesSketch mergeKll(KllDoublesSketch a, KllDoublesSketch b, int k) {
@@ -602,14 +603,8 @@ final class SketchColumnProfile implements ColumnProfile {
     return result;
   }
 
-  private static LongsSketch mergeLongs(LongsSketch a, LongsSketch b, int mapSize) {
-    if (a == null) {
-      return null;
-    }
-    LongsSketch result = new LongsSketch(mapSize);
-    result.merge(a);
-    result.merge(b);
-    return result;
+  private static ExactCounts mergeLongs(ExactCounts a, ExactCounts b, int limit) {
+    return a == null ? null : ExactCounts.merge(a, b, limit);
   }
 
   @Override

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tend.schema.DataType;
 import org.apache.datasketches.frequencies.ItemsSketch;
-import org.apache.datasketches.frequencies.LongsSketch;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.kll.KllDoublesSketch;
@@ -42,10 +41,9 @@ final class SketchColumnProfiler implements ColumnProfiler {
   private long maxLength = Long.MIN_VALUE;
 
   private final KllDoublesSketch kll;
-  private final KllDoublesSketch lengthKll;
   private final HllSketch hll;
   private final ItemsSketch<String> strings;
-  private final LongsSketch longs;
+  private final ExactCounts longs;
   private boolean finished;
 
   SketchColumnProfiler(String column, DataType type, ProfileOptions options) {
@@ -54,9 +52,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
     this.options = requireNonNull(options, "options is null");
     boolean numericOrTemporal = type.isNumeric() || type.isTemporal();
     this.kll = numericOrTemporal ? KllDoublesSketch.newHeapInstance(options.kllK()) : null;
-    this.longs = numericOrTemporal ? new LongsSketch(options.frequentItemsMapSize()) : null;
-    this.lengthKll =
-        type == DataType.STRING ? KllDoublesSketch.newHeapInstance(options.kllK()) : null;
+    this.longs = numericOrTemporal ? new ExactCounts(options.exactValueLimit()) : null;
     this.strings =
         type == DataType.STRING ? new ItemsSketch<>(options.frequentItemsMapSize()) : null;
     this.hll =
@@ -178,7 +174,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
     double x = value;
     addValue(x, count);
     hll.update(value);
-    longs.update(value, count);
+    longs.add(value, count);
   }
 
   @Override
@@ -211,7 +207,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
     }
     addValue(x, count);
     hll.update(x);
-    longs.update(Double.doubleToLongBits(x), count);
+    longs.add(Double.doubleToLongBits(x), count);
   }
 
   @Override
@@ -242,11 +238,6 @@ final class SketchColumnProfiler implements ColumnProfiler {
     lengthMean += delta * count / n;
     lengthM2 += delta * (length - lengthMean) * count;
     lengthN = n;
-    if (count == 1) {
-      lengthKll.update(length);
-    } else {
-      WeightedKll.update(lengthKll, length, count);
-    }
     strings.update(value, count);
   }
 
@@ -307,6 +298,7 @@ final class SketchColumnProfiler implements ColumnProfiler {
         positiveInfinityCount,
         negativeInfinityCount,
         emptyCount,
+        0,
         new Moments(valueN, valueMean, valueM2),
         valueN == 0 ? 0 : minBits,
         valueN == 0 ? 0 : maxBits,
@@ -314,7 +306,6 @@ final class SketchColumnProfiler implements ColumnProfiler {
         lengthN == 0 ? 0 : minLength,
         lengthN == 0 ? 0 : maxLength,
         kll,
-        lengthKll,
         hll,
         strings,
         longs);

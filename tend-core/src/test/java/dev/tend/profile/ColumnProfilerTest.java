@@ -147,4 +147,93 @@ class ColumnProfilerTest {
     assertThat(back.column("s").orElseThrow().summary())
         .isEqualTo(profile.column("s").orElseThrow().summary());
   }
+
+  @Test
+  void fullyPurgedFrequentItemsKeepTheirErrorThroughMergeAndBytes() {
+    // DataSketches treats a frequent-items sketch emptied by purges as empty and drops its offset.
+    ProfileOptions options = new ProfileOptions(16, 12, 8, 5, 5);
+    ColumnProfiler all = ColumnProfiler.create("c", DataType.STRING, options);
+    for (long v = 0; v < 7; v++) {
+      all.updateString("v" + v, 1);
+    }
+    ColumnProfile purged = all.finish();
+    assertThat(purged.topValuesMaxError()).isEqualTo(1);
+    ColumnProfile merged =
+        ColumnProfiler.create("c", DataType.STRING, options).finish().merge(purged);
+    assertThat(merged.topValuesMaxError()).isEqualTo(1);
+    DatasetProfile read =
+        DatasetProfile.fromBytes(
+            DatasetProfile.of(7, List.of(purged), ProfileProvenance.of("t", 0)).toBytes());
+    assertThat(read.columns().get(0).topValuesMaxError()).isEqualTo(1);
+  }
+
+  @Test
+  void numericTopValuesAreExactUpToTheLimitAndAbsentBeyond() {
+    ProfileOptions options = new ProfileOptions(16, 12, 8, 5, 10); // exact up to 6 values
+    ColumnProfiler few = ColumnProfiler.create("c", DataType.DOUBLE, options);
+    ColumnProfiler many = ColumnProfiler.create("c", DataType.DOUBLE, options);
+    for (int v = 0; v < 6; v++) {
+      few.updateDouble(v * 0.5, v + 1);
+      many.updateDouble(v * 0.5, v + 1);
+    }
+    many.updateDouble(99, 1);
+    ColumnProfile exact = few.finish();
+    assertThat(exact.topValuesMaxError()).isZero();
+    assertThat(exact.topValues(2))
+        .containsExactly(
+            new ColumnSummary.ValueCount(2.5, 6, 6, 6), new ColumnSummary.ValueCount(2.0, 5, 5, 5));
+    ColumnProfile overflowed = many.finish();
+    assertThat(overflowed.topValues(10)).isEmpty();
+    assertThat(overflowed.topValuesMaxError()).isEqualTo(22);
+    assertThat(exact.merge(overflowed).topValues(10)).isEmpty();
+    assertThat(exact.merge(exact).topValues(1))
+        .containsExactly(new ColumnSummary.ValueCount(2.5, 12, 12, 12));
+  }
+
+  @Test
+  void histogramOfUniformValuesHasEqualWidthBinsSummingToCount() {
+    ColumnProfiler profiler = ColumnProfiler.create("u", DataType.DOUBLE);
+    for (int i = 0; i < 100_000; i++) {
+      profiler.updateDouble(i / 1000.0, 1);
+    }
+    ColumnProfile p = profiler.finish();
+    ColumnSummary.Histogram h = p.histogram(10).orElseThrow();
+    assertThat(h.edges()).hasSize(11);
+    assertThat(h.edges().get(0)).isEqualTo(0.0);
+    assertThat(h.edges().get(10)).isEqualTo(99.999);
+    assertThat(h.counts().stream().mapToLong(Long::longValue).sum()).isEqualTo(100_000);
+    double eps = p.quantileRankError().getAsDouble();
+    for (long count : h.counts()) {
+      assertThat((double) count).isCloseTo(10_000, within(2 * eps * 100_000));
+    }
+    ColumnProfiler constant = ColumnProfiler.create("k", DataType.INTEGER);
+    constant.updateLong(5, 7);
+    assertThat(constant.finish().histogram(10).orElseThrow())
+        .isEqualTo(new ColumnSummary.Histogram(List.of(5.0, 5.0), List.of(7L)));
+  }
+
+  @Test
+  void temporalSummaryKeepsEpochMicrosAsLongs() {
+    ColumnProfiler profiler = ColumnProfiler.create("ts", DataType.TIMESTAMP);
+    long base = 1_700_000_000_123_456L;
+    profiler.update(base, 1);
+    profiler.update(base + 2, 1);
+    ColumnSummary s = profiler.finish().summary();
+    assertThat(s.min()).isEqualTo(base);
+    assertThat(s.max()).isEqualTo(base + 2);
+    assertThat(s.mean()).isEqualTo((double) (base + 1));
+    assertThat(s.topValues())
+        .extracting(ColumnSummary.ValueCount::value)
+        .containsExactly(base, base + 2);
+  }
+
+  @Test
+  void integerExtremesBeyondDoublePrecisionStayExact() {
+    ColumnProfiler profiler = ColumnProfiler.create("big", DataType.INTEGER);
+    profiler.updateLong(Long.MAX_VALUE, 1);
+    profiler.updateLong(Long.MAX_VALUE - 1, 1);
+    ColumnProfile p = profiler.finish();
+    assertThat(p.maxLong()).hasValue(Long.MAX_VALUE);
+    assertThat(p.minLong()).hasValue(Long.MAX_VALUE - 1);
+  }
 }
