@@ -3,6 +3,9 @@ package dev.tend.cli;
 import dev.tend.checks.Check;
 import dev.tend.engine.Dataset;
 import dev.tend.engine.Engine;
+import dev.tend.expr.Expr;
+import dev.tend.expr.ExpressionException;
+import dev.tend.expr.ExpressionValidator;
 import dev.tend.profile.ColumnProfile;
 import dev.tend.profile.ProfileOptions;
 import dev.tend.profiling.Profiler;
@@ -15,9 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Profiles the reference datasets of distribution checks, once per reference and column. A relative
- * reference path is taken relative to the suite file, so a suite and its reference data move
- * together.
+ * Profiles the reference datasets of distribution checks, once per reference, column and filter (a
+ * check's {@code where} applies to both sides). A relative reference path is taken relative to the
+ * suite file, so a suite and its reference data move together.
  */
 final class References {
   private final Engine engine;
@@ -32,16 +35,29 @@ final class References {
 
   Optional<ColumnProfile> profile(Check.DistributionCheck check, String column) {
     String location = resolve(check.reference());
-    return cache.computeIfAbsent(location + "\u0000" + column, key -> load(location, column));
+    Optional<Expr> where = check.header().where();
+    String key = location + "\u0000" + column + "\u0000" + check.header().whereText().orElse("");
+    return cache.computeIfAbsent(key, k -> load(location, column, where));
   }
 
-  private Optional<ColumnProfile> load(String location, String column) {
+  private Optional<ColumnProfile> load(String location, String column, Optional<Expr> where) {
     DataSource source = DataSources.parse(location, Optional.empty());
     try (Dataset reference = engine.open(source)) {
       if (!reference.schema().has(column)) {
         return Optional.empty();
       }
-      return Profiler.profile(reference, List.of(column), location, ProfileOptions.DEFAULTS)
+      if (where.isPresent()) {
+        try {
+          ExpressionValidator.checkPredicate(where.get(), reference.schema());
+        } catch (ExpressionException e) {
+          throw new Main.UsageException(
+              "the reference "
+                  + location
+                  + " cannot take the check's where filter: "
+                  + e.describe());
+        }
+      }
+      return Profiler.profile(reference, List.of(column), where, location, ProfileOptions.DEFAULTS)
           .column(column);
     }
   }

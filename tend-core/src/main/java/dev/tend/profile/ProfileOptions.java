@@ -14,7 +14,7 @@ package dev.tend.profile;
  */
 public record ProfileOptions(
     int kllK, int hllLgK, int frequentItemsMapSize, int histogramBins, int topValues) {
-  public static final ProfileOptions DEFAULTS = new ProfileOptions(200, 12, 256, 20, 10);
+  public static final ProfileOptions DEFAULTS = new ProfileOptions(200, 12, 1024, 20, 10);
 
   public ProfileOptions {
     if (kllK < 8 || kllK > 65535) {

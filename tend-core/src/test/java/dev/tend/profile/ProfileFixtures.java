@@ -13,6 +13,9 @@ import java.util.List;
  * tend-core/src/test/resources/profile/vN/all-types.tprf}; never rewrite an existing one.
  */
 final class ProfileFixtures {
+  /** The options the version-1 file was written with (the defaults of that release). */
+  static final ProfileOptions V1_OPTIONS = new ProfileOptions(200, 12, 256, 20, 10);
+
   static final int ROWS = 10_000;
   static final String SOURCE = "fixture:all-types ü";
   static final long CREATED_AT = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
@@ -21,13 +24,13 @@ final class ProfileFixtures {
 
   /** Row i's value in each column, or null; the same on every run. */
   static DatasetProfile allTypes() {
-    ColumnProfiler integers = ColumnProfiler.create("i", DataType.INTEGER);
-    ColumnProfiler doubles = ColumnProfiler.create("d", DataType.DOUBLE);
-    ColumnProfiler strings = ColumnProfiler.create("s", DataType.STRING);
-    ColumnProfiler booleans = ColumnProfiler.create("b", DataType.BOOLEAN);
-    ColumnProfiler dates = ColumnProfiler.create("day", DataType.DATE);
-    ColumnProfiler timestamps = ColumnProfiler.create("ts", DataType.TIMESTAMP);
-    ColumnProfiler others = ColumnProfiler.create("o", DataType.OTHER);
+    ColumnProfiler integers = ColumnProfiler.create("i", DataType.INTEGER, V1_OPTIONS);
+    ColumnProfiler doubles = ColumnProfiler.create("d", DataType.DOUBLE, V1_OPTIONS);
+    ColumnProfiler strings = ColumnProfiler.create("s", DataType.STRING, V1_OPTIONS);
+    ColumnProfiler booleans = ColumnProfiler.create("b", DataType.BOOLEAN, V1_OPTIONS);
+    ColumnProfiler dates = ColumnProfiler.create("day", DataType.DATE, V1_OPTIONS);
+    ColumnProfiler timestamps = ColumnProfiler.create("ts", DataType.TIMESTAMP, V1_OPTIONS);
+    ColumnProfiler others = ColumnProfiler.create("o", DataType.OTHER, V1_OPTIONS);
     for (int i = 0; i < ROWS; i++) {
       integers.update(i % 10 == 0 ? null : (long) (i % 1000) - 500, 1);
       Double d =

@@ -34,7 +34,7 @@ class ProfileFormatTest {
       ColumnProfile actual = read.column(expected.column()).orElseThrow();
       ProfileMergePropertiesTest.assertExactFieldsEqual(actual, expected);
       assertThat(actual.type()).isEqualTo(expected.type());
-      assertThat(actual.options()).isEqualTo(ProfileOptions.DEFAULTS);
+      assertThat(actual.options()).isEqualTo(ProfileFixtures.V1_OPTIONS);
       ColumnSummary a = actual.summary();
       ColumnSummary e = expected.summary();
       assertThat(a.topValues()).isEqualTo(e.topValues());

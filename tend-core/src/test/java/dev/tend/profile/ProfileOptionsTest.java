@@ -11,8 +11,8 @@ class ProfileOptionsTest {
     ProfileOptions defaults = ProfileOptions.DEFAULTS;
     assertThat(defaults.kllK()).isEqualTo(200);
     assertThat(defaults.hllLgK()).isEqualTo(12);
-    assertThat(defaults.frequentItemsMapSize()).isEqualTo(256);
-    assertThat(defaults.exactValueLimit()).isEqualTo(192);
+    assertThat(defaults.frequentItemsMapSize()).isEqualTo(1024);
+    assertThat(defaults.exactValueLimit()).isEqualTo(768);
     assertThat(defaults.histogramBins()).isEqualTo(20);
     assertThat(defaults.topValues()).isEqualTo(10);
   }

@@ -69,7 +69,12 @@ public interface Dataset extends AutoCloseable {
    * integers and for dates and timestamps in epoch microseconds, Double, or String) and the count.
    * Values of a column arrive in no particular order, and columns may interleave.
    */
-  void scanValueCounts(List<String> columns, ValueCountSink sink);
+  default void scanValueCounts(List<String> columns, ValueCountSink sink) {
+    scanValueCounts(columns, Optional.empty(), sink);
+  }
+
+  /** As {@link #scanValueCounts(List, ValueCountSink)}, over the rows {@code where} accepts. */
+  void scanValueCounts(List<String> columns, Optional<Expr> where, ValueCountSink sink);
 
   /**
    * How far the statement running now has got, in percent, when the engine can tell; safe to call

@@ -3,6 +3,7 @@ package dev.tend.profiling;
 import static java.util.Objects.requireNonNull;
 
 import dev.tend.engine.Dataset;
+import dev.tend.expr.Expr;
 import dev.tend.profile.ColumnProfile;
 import dev.tend.profile.ColumnProfiler;
 import dev.tend.profile.DatasetProfile;
@@ -11,6 +12,7 @@ import dev.tend.profile.ProfileProvenance;
 import dev.tend.schema.Column;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Profiles a dataset: the engine pushes a grouping down and streams each column's distinct values
@@ -28,6 +30,16 @@ public final class Profiler {
   /** Profiles the named columns of {@code dataset}. */
   public static DatasetProfile profile(
       Dataset dataset, List<String> columnNames, String source, ProfileOptions options) {
+    return profile(dataset, columnNames, Optional.empty(), source, options);
+  }
+
+  /** Profiles the named columns over the rows {@code where} accepts. */
+  public static DatasetProfile profile(
+      Dataset dataset,
+      List<String> columnNames,
+      Optional<Expr> where,
+      String source,
+      ProfileOptions options) {
     requireNonNull(dataset, "dataset is null");
     requireNonNull(source, "source is null");
     requireNonNull(options, "options is null");
@@ -42,7 +54,7 @@ public final class Profiler {
     }
     if (!profilers.isEmpty()) {
       dataset.scanValueCounts(
-          columnNames, (index, value, count) -> profilers.get(index).update(value, count));
+          columnNames, where, (index, value, count) -> profilers.get(index).update(value, count));
     }
     List<ColumnProfile> columns = profilers.stream().map(ColumnProfiler::finish).toList();
     long rows = columns.isEmpty() ? 0 : columns.get(0).rows();

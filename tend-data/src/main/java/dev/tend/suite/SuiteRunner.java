@@ -63,7 +63,7 @@ public final class SuiteRunner {
     }
     MetricValues values = dataset.compute(metrics);
 
-    Map<String, ColumnProfile> profiles =
+    Map<Check.DistributionCheck, ColumnProfile> profiles =
         distributionProfiles(suite, dataset, evaluator, datasetLabel);
     EvaluationContext context =
         new EvaluationContext(dataset.schema(), options.now(), options.history());
@@ -74,7 +74,7 @@ public final class SuiteRunner {
                   && evaluator.missingColumns(check).isEmpty()
               ? DistributionJudge.judge(
                   distribution,
-                  profiles.get(distribution.column()),
+                  profiles.get(distribution),
                   options.referenceProfile().apply(distribution, distribution.column()))
               : evaluator.evaluate(check, values, context);
       results.add(withSample(result, evaluator, dataset, options.sampleSize()));
@@ -94,23 +94,29 @@ public final class SuiteRunner {
     return new Run(report, historyMetrics(suite, values, scores, allRows));
   }
 
-  /** Profiles, in one scan, the columns that distribution checks compare with references. */
-  private static Map<String, ColumnProfile> distributionProfiles(
+  /**
+   * Profiles the columns that distribution checks compare with references: one scan for all
+   * unfiltered checks, and one per distinct {@code where} filter.
+   */
+  private static Map<Check.DistributionCheck, ColumnProfile> distributionProfiles(
       Suite suite, Dataset dataset, CheckEvaluator evaluator, String label) {
-    List<String> columns =
-        suite.checks().stream()
-            .filter(
-                c -> c instanceof Check.DistributionCheck && evaluator.missingColumns(c).isEmpty())
-            .map(c -> ((Check.DistributionCheck) c).column())
-            .distinct()
-            .toList();
-    if (columns.isEmpty()) {
-      return Map.of();
+    Map<Optional<Expr>, List<Check.DistributionCheck>> byFilter = new LinkedHashMap<>();
+    for (Check check : suite.checks()) {
+      if (check instanceof Check.DistributionCheck distribution
+          && evaluator.missingColumns(check).isEmpty()) {
+        byFilter.computeIfAbsent(check.header().where(), w -> new ArrayList<>()).add(distribution);
+      }
     }
-    DatasetProfile profile = Profiler.profile(dataset, columns, label, ProfileOptions.DEFAULTS);
-    Map<String, ColumnProfile> byName = new LinkedHashMap<>();
-    profile.columns().forEach(c -> byName.put(c.column(), c));
-    return byName;
+    Map<Check.DistributionCheck, ColumnProfile> profiles = new LinkedHashMap<>();
+    byFilter.forEach(
+        (where, checks) -> {
+          List<String> columns =
+              checks.stream().map(Check.DistributionCheck::column).distinct().toList();
+          DatasetProfile profile =
+              Profiler.profile(dataset, columns, where, label, ProfileOptions.DEFAULTS);
+          checks.forEach(c -> profiles.put(c, profile.column(c.column()).orElseThrow()));
+        });
+    return profiles;
   }
 
   private static CheckResult withSample(

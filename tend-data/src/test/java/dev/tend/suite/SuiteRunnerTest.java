@@ -235,4 +235,30 @@ class SuiteRunnerTest {
           .isCloseTo((5050.0 - 7 - 13 - 5) / 99, org.assertj.core.data.Offset.offset(1e-9));
     }
   }
+
+  @Test
+  void distributionCheckProfilesOnlyTheRowsItsFilterAccepts() throws Exception {
+    Path data = orders();
+    Suite suite =
+        SuiteParser.parse(
+            """
+            checks:
+              - distribution: {column: amount, reference: orders.csv, method: ks}
+              - distribution: {column: amount, reference: orders.csv, method: ks}
+                name: upper half
+                where: "amount > 50"
+            """,
+            "s.yaml",
+            "s");
+    try (Dataset dataset = engine.open(DataSource.Files.of(data, Format.CSV))) {
+      var whole = Profiler.profile(dataset, "orders", ProfileOptions.DEFAULTS);
+      RunOptions options =
+          RunOptions.defaults().withReferenceProfile((check, column) -> whole.column(column));
+      SuiteReport report = SuiteRunner.run(suite, dataset, "orders", options).report();
+      assertThat(result(report, "distribution(amount)").passed()).isTrue();
+      CheckResult upper = result(report, "upper half");
+      assertThat(upper.passed()).isFalse();
+      assertThat(upper.observed()).contains("50 values");
+    }
+  }
 }

@@ -273,8 +273,9 @@ final class DuckDbDataset implements Dataset {
   }
 
   @Override
-  public void scanValueCounts(List<String> columns, ValueCountSink sink) {
+  public void scanValueCounts(List<String> columns, Optional<Expr> where, ValueCountSink sink) {
     requireNonNull(columns, "columns is null");
+    requireNonNull(where, "where is null");
     requireNonNull(sink, "sink is null");
     List<Column> resolved = new ArrayList<>();
     for (String name : columns) {
@@ -292,7 +293,12 @@ final class DuckDbDataset implements Dataset {
     }
     for (int from = 0; from < resolved.size(); from += MAX_GROUPING_COLUMNS) {
       int to = Math.min(resolved.size(), from + MAX_GROUPING_COLUMNS);
-      ValueCounts.scan(this, resolved.subList(from, to), from, sink);
+      ValueCounts.scan(
+          this,
+          resolved.subList(from, to),
+          where.map(w -> " WHERE (" + RENDERER.render(w) + ")").orElse(""),
+          from,
+          sink);
     }
   }
 

@@ -23,7 +23,8 @@ final class ValueCounts {
     STRING
   }
 
-  static void scan(DuckDbDataset dataset, List<Column> columns, int offset, ValueCountSink sink) {
+  static void scan(
+      DuckDbDataset dataset, List<Column> columns, String filter, int offset, ValueCountSink sink) {
     int n = columns.size();
     Kind[] kinds = new Kind[n];
     List<String> projections = new ArrayList<>(n);
@@ -60,6 +61,7 @@ final class ValueCounts {
             + String.join(", ", projections)
             + " FROM "
             + dataset.dataRelation()
+            + filter
             + ") GROUP BY GROUPING SETS ("
             + aliases.stream().map(a -> "(" + a + ")").reduce((a, b) -> a + ", " + b).orElseThrow()
             + ")";
