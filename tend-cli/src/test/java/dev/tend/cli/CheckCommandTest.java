@@ -239,30 +239,41 @@ class CheckCommandTest {
 
   @Test
   void thresholdBreachAloneFailsTheRun() throws IOException {
-    // every check passes on rows 1-2; a 100% threshold on a dimension without checks still fails
-    Files.writeString(
-        data, ORDERS.lines().limit(3).reduce("", (a, b) -> a + b + "\n"));
+    // row 7 is the one missing amount: 1 of 7 rows missing is tolerated by the check (max 20%)
+    // but scores completeness 85.71%, under the 90% threshold
+    Files.writeString(data, String.join("\n", ORDERS.lines().limit(8).toList()) + "\n");
     Files.writeString(
         suite,
         """
-        thresholds: {overall: 100, timeliness: 100}
+        thresholds: {overall: 80, completeness: 90}
         checks:
-          - completeness: {column: amount}
+          - completeness: {column: amount, max_missing: 20%}
         """);
     Cli.Result result = check("--format", "json", "--no-history");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(Main.CHECK_FAILED);
-    JsonNode thresholds = result.json().get("thresholds");
+    JsonNode report = result.json();
+    assertThat(report.get("summary").get("failed_errors").asInt()).isZero();
+    assertThat(result.check("completeness(amount)").get("outcome").asText()).isEqualTo("passed");
+    JsonNode thresholds = report.get("thresholds");
     assertThat(thresholds.get(0).get("passed").asBoolean()).isTrue();
+    assertThat(thresholds.get(1).get("dimension").asText()).isEqualTo("completeness");
+    assertThat(thresholds.get(1).get("score").asDouble()).isEqualTo(85.71);
     assertThat(thresholds.get(1).get("passed").asBoolean()).isFalse();
-    assertThat(thresholds.get(1).get("score").isNull()).isTrue();
   }
 
   @Test
   void freshnessFailsWhenJudgedLaterThanMaxAge() {
     Cli.Result result =
         run(
-            "check", data, "--suite", suite, "--format", "json", "--no-history", "--as-of",
+            "check",
+            data,
+            "--suite",
+            suite,
+            "--format",
+            "json",
+            "--no-history",
+            "--as-of",
             "2024-03-23");
 
     JsonNode freshness = result.check("freshness(created_at)");
@@ -394,7 +405,8 @@ class CheckCommandTest {
     assertThat(check.get("score").asDouble()).isEqualTo(100.0);
   }
 
-  private static void assertRowLevel(JsonNode check, long failing, long evaluated, List<Long> rows) {
+  private static void assertRowLevel(
+      JsonNode check, long failing, long evaluated, List<Long> rows) {
     assertThat(check.get("outcome").asText())
         .as(check.toString())
         .isEqualTo(failing == 0 ? "passed" : "failed");

@@ -85,7 +85,10 @@ final class Cli {
   /** Every file under {@code dir}, relative to it, to prove a failed command wrote nothing. */
   static List<String> files(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+      return walk.filter(p -> !p.equals(dir))
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
