@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -268,8 +267,7 @@ class SuggestCommandTest {
   @Test
   void staleTimestamps() throws IOException {
     ArrayNode dated = clean.deepCopy();
-    dated.forEach(
-        r -> ((ObjectNode) r).put("Release Date", releaseDate(r).toString()));
+    dated.forEach(r -> ((ObjectNode) r).put("Release Date", releaseDate(r).toString()));
     LocalDate newest =
         java.util.stream.StreamSupport.stream(dated.spliterator(), false)
             .map(r -> LocalDate.parse(r.get("Release Date").asText()))

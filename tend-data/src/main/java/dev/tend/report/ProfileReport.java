@@ -67,7 +67,12 @@ public final class ProfileReport {
     entry.put("min", value(type, s.min()));
     entry.put("max", value(type, s.max()));
     entry.put("mean", value(type, s.mean()));
-    entry.put("stddev", type.isTemporal() && s.stddev() != null ? s.stddev() / 1e6 : s.stddev());
+    // Boxed on purpose: a mixed Double/double conditional unboxes a null stddev (text columns).
+    Double stddev = s.stddev();
+    if (type.isTemporal() && stddev != null) {
+      stddev = stddev / 1e6;
+    }
+    entry.put("stddev", stddev);
     if (type.isTemporal()) {
       entry.put("stddev_unit", "seconds");
     }
