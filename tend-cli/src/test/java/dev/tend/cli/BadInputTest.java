@@ -121,6 +121,17 @@ class BadInputTest {
     assertThat(firstLine(result)).contains("bad.csv").contains("line 5");
   }
 
+  /**
+   * Regression: in a file this short DuckDB's sniffer took the long last row for the header and
+   * silently dropped the real header and rows before it.
+   */
+  @Test
+  void shortCsvWhoseLastRowHasAnExtraFieldIsNotReadFromThatRow() throws IOException {
+    Path bad = Files.writeString(dir.resolve("short.csv"), "id,amount,status\n1,2,x\n2,3,y,4\n");
+    Cli.Result result = check(bad, suite);
+    assertThat(firstLine(result)).contains("short.csv").contains("line 3");
+  }
+
   @Test
   void invalidYamlNamesLineAndColumn() throws IOException {
     Path bad = suite("checks:\n  - completeness: {column: amount\n  - row_count: {}\n");
