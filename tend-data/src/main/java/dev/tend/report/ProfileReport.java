@@ -67,6 +67,7 @@ public final class ProfileReport {
     entry.put("min", value(type, s.min()));
     entry.put("max", value(type, s.max()));
     entry.put("mean", value(type, s.mean()));
+    // Boxed on purpose: a mixed Double/double conditional unboxes a null stddev (text columns).
     Double stddev = s.stddev();
     if (type.isTemporal() && stddev != null) {
       stddev = stddev / 1e6;

@@ -100,6 +100,15 @@ public final class DataSources {
         throw new SourceNotFoundException(file.toString(), "the file cannot be read (permission)");
       }
     }
+    // The engine reads a zero-byte file as one unnamed column, so the user would see a suite
+    // error about their columns instead of the real cause.
+    if (files.stream().allMatch(DataSources::isEmptyFile)) {
+      throw new MalformedInputException(
+          files.size() == 1 ? files.get(0).toString() : source.describe(),
+          0,
+          files.size() == 1 ? "the file is empty" : "all " + files.size() + " files are empty",
+          null);
+    }
     return files;
   }
 
@@ -122,6 +131,14 @@ public final class DataSources {
               + "; name the format to read");
     }
     return formats.iterator().next();
+  }
+
+  private static boolean isEmptyFile(Path file) {
+    try {
+      return Files.size(file) == 0;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static boolean isOfFormat(Path file, Format format) {

@@ -80,6 +80,9 @@ final class FileRelations {
                   .map(SqlRenderer::quoteString)
                   .collect(Collectors.joining(", ", "[", "]")));
     }
+    // An explicit skip stops DuckDB's sniffer from dropping leading lines it finds inconsistent:
+    // in a short file with one long row it took that row for the header and lost the rest.
+    sql.append(", skip = 0");
     sql.append(", strict_mode = true");
     if (!csv.columnTypes().isEmpty()) {
       sql.append(", types = {");

@@ -1,0 +1,122 @@
+package dev.tend.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real {@code ./tend} script, run as a process from the repository root. */
+class ScriptTest {
+  static Path root;
+  static Path script;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void findScript() {
+    root = Path.of("").toAbsolutePath().getParent();
+    script = root == null ? null : root.resolve("tend");
+    assumeTrue(script != null && Files.isExecutable(script), "no executable ../tend");
+    Path jar = root.resolve("tend-cli/target/tend-cli.jar");
+    // the script rebuilds with Maven when the jar is missing or stale, which a test inside the
+    // build must not start; this is the script's own staleness rule
+    assumeTrue(Files.isRegularFile(jar), "tend-cli is not packaged yet");
+    assumeTrue(newerSources(jar).isEmpty(), "tend-cli.jar is older than " + newerSources(jar));
+  }
+
+  private static List<Path> newerSources(Path jar) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      FileTime built = Files.getLastModifiedTime(jar);
+      return walk.filter(p -> !p.startsWith(root.resolve(".git")))
+          .filter(Files::isRegularFile)
+          .filter(
+              p ->
+                  p.getFileName().toString().equals("pom.xml")
+                      || root.relativize(p).toString().matches("(.*/)?src/main/.*"))
+          .filter(p -> isNewer(p, built))
+          .limit(3)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isNewer(Path file, FileTime than) {
+    try {
+      return Files.getLastModifiedTime(file).compareTo(than) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  record Run(int exitCode, String out, String err) {}
+
+  private Run tend(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(script.toString()));
+    command.addAll(List.of(args));
+    Path out = dir.resolve("stdout");
+    Path err = dir.resolve("stderr");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("./tend " + String.join(" ", args) + " timed out");
+    }
+    Run run =
+        new Run(
+            process.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    assumeTrue(
+        !run.err().contains("no JDK 21 or newer found") && !run.err().contains("building"),
+        "the script found no JDK or had to rebuild");
+    return run;
+  }
+
+  @Test
+  void version() throws Exception {
+    Run run = tend("--version");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("tend ");
+  }
+
+  @Test
+  void checkOfAPassingFileExitsZero() throws Exception {
+    Path data = Files.writeString(dir.resolve("ok.csv"), "id,amount\n1,2.5\n2,3.5\n");
+    Path suite =
+        Files.writeString(
+            dir.resolve("suite.yaml"),
+            "checks:\n  - completeness: {column: amount}\n  - unique: {column: id}\n");
+    Run run = tend("check", data.toString(), "--suite", suite.toString(), "--no-history");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("PASS");
+  }
+
+  @Test
+  void badInputExitsTwoWithoutAStackTrace() throws Exception {
+    Path data = Files.writeString(dir.resolve("bad.csv"), "id,amount\n1,2\n2,3,4\n");
+    Path suite =
+        Files.writeString(dir.resolve("suite.yaml"), "checks:\n  - completeness: {column: id}\n");
+    Run run = tend("check", data.toString(), "--suite", suite.toString(), "--no-history");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).contains("bad.csv", "line 3").doesNotContain("\tat ");
+    assertThat(run.err().lines().filter(l -> l.startsWith("tend:"))).hasSize(1);
+  }
+}
