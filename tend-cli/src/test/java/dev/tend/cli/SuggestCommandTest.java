@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,10 +143,6 @@ class SuggestCommandTest {
     assertThat(result.json().get("row_count").asLong()).isEqualTo(clean.size());
   }
 
-  @Disabled(
-      "bug: movies.json's Title holds 9 numbers (1776, 2012, 300...), so DuckDB reads it as JSON,"
-          + " and the suggested length(Title) check aborts the run with exit 2 ('needs a text"
-          + " column; Title is other') instead of failing; see the report of helper-clitest")
   @Test
   void suiteSuggestedFromCleanRowsFlagsTheRealDefectsOfMoviesJson() throws IOException {
     Path suite = suggest(write("clean.json", clean));
@@ -261,9 +256,6 @@ class SuggestCommandTest {
     assertThat(failed).contains("schema", "completeness(IMDB Rating)");
   }
 
-  @Disabled(
-      "missed by the Suggester: freshness is suggested as a warning with max_age half the span of"
-          + " the source (decades here), so a batch a year stale passes; see the report")
   @Test
   void staleTimestamps() throws IOException {
     ArrayNode dated = clean.deepCopy();

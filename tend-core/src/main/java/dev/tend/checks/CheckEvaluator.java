@@ -287,7 +287,7 @@ public final class CheckEvaluator {
   }
 
   /** An integer column satisfies an expected double; everything else must match exactly. */
-  static boolean typeMatches(DataType expected, DataType actual) {
+  public static boolean typeMatches(DataType expected, DataType actual) {
     return expected == actual || expected == DataType.DOUBLE && actual == DataType.INTEGER;
   }
 

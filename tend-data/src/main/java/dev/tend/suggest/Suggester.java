@@ -6,6 +6,7 @@ import dev.tend.checks.CheckResult;
 import dev.tend.checks.Formats;
 import dev.tend.checks.Suite;
 import dev.tend.engine.Dataset;
+import dev.tend.expr.Expr;
 import dev.tend.metric.Metric;
 import dev.tend.metric.MetricValues;
 import dev.tend.profile.ColumnProfile;
@@ -64,9 +65,13 @@ public final class Suggester {
               Formats.count(rows) + " rows in the source; a batch under half of that is suspect"));
     }
     for (ColumnProfile column : profile.columns()) {
-      checks.addAll(columnChecks(column, rows));
+      checks.addAll(columnChecks(column, rows, asOf));
     }
-    checks.addAll(keys(dataset, profile));
+    List<SuggestedCheck> keys = keys(dataset, profile);
+    checks.addAll(keys);
+    if (keys.isEmpty()) {
+      wholeRowDuplicates(dataset).ifPresent(checks::add);
+    }
     checks.add(
         check(
             "anomaly",
@@ -114,7 +119,7 @@ public final class Suggester {
                 .collect(Collectors.joining(", ")));
   }
 
-  private static List<SuggestedCheck> columnChecks(ColumnProfile column, long rows) {
+  private static List<SuggestedCheck> columnChecks(ColumnProfile column, long rows, Instant asOf) {
     List<SuggestedCheck> checks = new ArrayList<>();
     String name = column.column();
     if (rows == 0) {
@@ -150,7 +155,7 @@ public final class Suggester {
     if (type.isNumeric()) {
       checks.addAll(numeric(column));
     } else if (type.isTemporal()) {
-      checks.addAll(temporal(column));
+      checks.addAll(temporal(column, asOf));
     } else if (type == DataType.STRING) {
       checks.addAll(text(column));
     } else if (type == DataType.BOOLEAN) {
@@ -229,11 +234,14 @@ public final class Suggester {
         + ")";
   }
 
-  private static List<SuggestedCheck> temporal(ColumnProfile column) {
+  /** Days beyond which data is taken as historic, not live, and gets no freshness check. */
+  static final long LIVE_DAYS = 30;
+
+  private static List<SuggestedCheck> temporal(ColumnProfile column, Instant asOf) {
     List<SuggestedCheck> checks = new ArrayList<>();
     long min = column.minLong().orElse(0);
     long max = column.maxLong().orElse(0);
-    long span = Math.max(max - min, 86_400_000_000L);
+    long span = Math.max(max - min, MICROS_PER_DAY);
     String low = String.valueOf(ProfileValues.temporal(column.type(), min - span));
     checks.add(
         check(
@@ -245,17 +253,27 @@ public final class Suggester {
                 + " to "
                 + ProfileValues.temporal(column.type(), max)
                 + "; values older than one span before the start are stale"));
-    long days = Math.max(1, (long) Math.ceil(span / 86_400_000_000.0 / 2));
-    checks.add(
-        check(
-            "freshness",
-            args("column", column.column(), "max_age", days + "d"),
-            "warn",
-            "the source spans "
-                + Formats.number(span / 86_400_000_000.0)
-                + " days; judge history with --as-of"));
+    long asOfMicros = asOf.getEpochSecond() * 1_000_000L + asOf.getNano() / 1_000L;
+    long age = asOfMicros - max;
+    if (age >= 0 && age <= LIVE_DAYS * MICROS_PER_DAY) {
+      long hours = Math.max(24, (long) Math.ceil(2.0 * age / MICROS_PER_HOUR));
+      String maxAge = hours % 24 == 0 ? hours / 24 + "d" : hours + "h";
+      checks.add(
+          check(
+              "freshness",
+              args("column", column.column(), "max_age", maxAge),
+              "error",
+              "the newest value is "
+                  + Formats.duration(java.time.Duration.ofNanos(age * 1000))
+                  + " old as of "
+                  + asOf
+                  + "; a batch twice as old (at least a day) is stale"));
+    }
     return checks;
   }
+
+  private static final long MICROS_PER_HOUR = 3_600_000_000L;
+  private static final long MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
 
   private static List<SuggestedCheck> text(ColumnProfile column) {
     List<SuggestedCheck> checks = new ArrayList<>();
@@ -367,6 +385,47 @@ public final class Suggester {
       }
     }
     return checks;
+  }
+
+  /**
+   * Duplicated rows over all columns, allowed up to what the source has, for data without a natural
+   * key (a batch delivered twice doubles them).
+   */
+  private static Optional<SuggestedCheck> wholeRowDuplicates(Dataset dataset) {
+    List<String> columns = dataset.schema().names();
+    boolean comparable =
+        columns.size() >= 2
+            && dataset.schema().columns().stream().noneMatch(c -> c.type() == DataType.OTHER);
+    if (!comparable) {
+      return Optional.empty();
+    }
+    Expr keyed = null;
+    for (String column : columns) {
+      Expr notNull = Expr.isNotNull(Expr.column(column));
+      keyed = keyed == null ? notNull : Expr.and(keyed, notNull);
+    }
+    Optional<Expr> where = Optional.of(keyed);
+    Metric rows = new Metric.RowCount(where);
+    Metric distinct = new Metric.DistinctCount(columns, where);
+    MetricValues values = dataset.compute(List.of(rows, distinct));
+    long complete = values.count(rows);
+    if (complete == 0) {
+      return Optional.empty();
+    }
+    long duplicates = complete - values.count(distinct);
+    Map<String, Object> args = args("columns", List.<Object>copyOf(columns));
+    if (duplicates > 0) {
+      args.put("max_duplicates", duplicates + Math.max(1, duplicates / 10));
+    }
+    return Optional.of(
+        check(
+            "unique",
+            args,
+            "error",
+            Formats.count(duplicates)
+                + " duplicated rows among "
+                + Formats.count(complete)
+                + " complete rows; a batch delivered twice fails"));
   }
 
   private static SuggestedCheck check(

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -52,23 +53,29 @@ public final class SuiteRunner {
   public static Run run(Suite suite, Dataset dataset, String datasetLabel, RunOptions options) {
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
-    SuiteValidator.validate(suite, dataset.schema());
+    Map<Check, String> unusable = SuiteValidator.validate(suite, dataset.schema());
     CheckEvaluator evaluator = CheckEvaluator.forSchema(dataset.schema());
 
     Set<Metric> metrics = new LinkedHashSet<>();
     Metric.RowCount allRows = new Metric.RowCount(Optional.empty());
     metrics.add(allRows);
     for (Check check : suite.checks()) {
-      metrics.addAll(evaluator.metrics(check));
+      if (!unusable.containsKey(check)) {
+        metrics.addAll(evaluator.metrics(check));
+      }
     }
     MetricValues values = dataset.compute(metrics);
 
     Map<Check.DistributionCheck, ColumnProfile> profiles =
-        distributionProfiles(suite, dataset, evaluator, datasetLabel);
+        distributionProfiles(suite, dataset, evaluator, unusable, datasetLabel);
     EvaluationContext context =
         new EvaluationContext(dataset.schema(), options.now(), options.history());
     List<CheckResult> results = new ArrayList<>();
     for (Check check : suite.checks()) {
+      if (unusable.containsKey(check)) {
+        results.add(typeChanged(check, unusable.get(check)));
+        continue;
+      }
       CheckResult result =
           check instanceof Check.DistributionCheck distribution
                   && evaluator.missingColumns(check).isEmpty()
@@ -99,11 +106,16 @@ public final class SuiteRunner {
    * unfiltered checks, and one per distinct {@code where} filter.
    */
   private static Map<Check.DistributionCheck, ColumnProfile> distributionProfiles(
-      Suite suite, Dataset dataset, CheckEvaluator evaluator, String label) {
+      Suite suite,
+      Dataset dataset,
+      CheckEvaluator evaluator,
+      Map<Check, String> unusable,
+      String label) {
     Map<Optional<Expr>, List<Check.DistributionCheck>> byFilter = new LinkedHashMap<>();
     for (Check check : suite.checks()) {
       if (check instanceof Check.DistributionCheck distribution
-          && evaluator.missingColumns(check).isEmpty()) {
+          && evaluator.missingColumns(check).isEmpty()
+          && !unusable.containsKey(check)) {
         byFilter.computeIfAbsent(check.header().where(), w -> new ArrayList<>()).add(distribution);
       }
     }
@@ -117,6 +129,19 @@ public final class SuiteRunner {
           checks.forEach(c -> profiles.put(c, profile.column(c.column()).orElseThrow()));
         });
     return profiles;
+  }
+
+  private static CheckResult typeChanged(Check check, String reason) {
+    return new CheckResult(
+        check,
+        CheckResult.Outcome.FAILED,
+        "not evaluated: " + reason,
+        "the declared column types",
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        0,
+        Optional.of("the data's column type changed, so this check cannot judge it"),
+        List.of());
   }
 
   private static CheckResult withSample(
@@ -142,11 +167,11 @@ public final class SuiteRunner {
    * splitting valid from invalid rows; empty when the suite has no row-level checks.
    */
   public static Optional<Expr> invalidRows(Suite suite, Dataset dataset) {
-    SuiteValidator.validate(suite, dataset.schema());
+    Map<Check, String> unusable = SuiteValidator.validate(suite, dataset.schema());
     CheckEvaluator evaluator = CheckEvaluator.forSchema(dataset.schema());
     Expr any = null;
     for (Check check : suite.checks()) {
-      if (!evaluator.missingColumns(check).isEmpty()) {
+      if (!evaluator.missingColumns(check).isEmpty() || unusable.containsKey(check)) {
         continue;
       }
       Optional<Expr> failing = evaluator.failingRows(check);

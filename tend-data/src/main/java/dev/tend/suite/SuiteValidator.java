@@ -1,6 +1,7 @@
 package dev.tend.suite;
 
 import dev.tend.checks.Check;
+import dev.tend.checks.CheckEvaluator;
 import dev.tend.checks.SourceLocation;
 import dev.tend.checks.Suite;
 import dev.tend.checks.ValidityRule;
@@ -11,8 +12,11 @@ import dev.tend.metric.Stat;
 import dev.tend.schema.Column;
 import dev.tend.schema.DataType;
 import dev.tend.schema.Schema;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,13 +28,23 @@ import java.util.Set;
 final class SuiteValidator {
   private SuiteValidator() {}
 
-  static void validate(Suite suite, Schema schema) {
+  /**
+   * Validates {@code suite} against {@code schema} and returns the checks that cannot run because
+   * the data contradicts a type the suite's schema check declares (a finding about the data, with
+   * the reason), in suite order.
+   *
+   * @throws SuiteException for mistakes in the suite itself
+   */
+  static Map<Check, String> validate(Suite suite, Schema schema) {
     Set<String> declared = new HashSet<>();
+    Map<String, DataType> declaredTypes = new HashMap<>();
     for (Check check : suite.checks()) {
       if (check instanceof Check.SchemaCheck s) {
         s.expected().forEach(c -> declared.add(c.name()));
+        s.expected().forEach(c -> c.type().ifPresent(t -> declaredTypes.put(c.name(), t)));
       }
     }
+    Map<Check, String> unusable = new LinkedHashMap<>();
     for (Check check : suite.checks()) {
       SourceLocation at = check.header().location();
       for (String column : check.columns()) {
@@ -51,6 +65,11 @@ final class SuiteValidator {
         }
       }
       boolean columnsPresent = check.columns().stream().allMatch(schema::has);
+      Optional<String> contradiction = contradiction(check, schema, declaredTypes);
+      if (contradiction.isPresent() && columnsPresent) {
+        unusable.put(check, contradiction.get());
+        continue;
+      }
       if (check.header().where().isPresent() && columnsPresent) {
         predicate(check, check.header().where().get(), schema, "where");
       }
@@ -67,6 +86,46 @@ final class SuiteValidator {
         default -> {}
       }
     }
+    return unusable;
+  }
+
+  /**
+   * A column whose type in the data is not the type the schema check declares, for checks whose
+   * meaning depends on the type (completeness, uniqueness and anomalies of counts do not).
+   */
+  private static Optional<String> contradiction(
+      Check check, Schema schema, Map<String, DataType> declaredTypes) {
+    boolean typeBound =
+        switch (check) {
+          case Check.CompletenessCheck c -> false;
+          case Check.UniquenessCheck u -> false;
+          case Check.RowCountCheck r -> false;
+          case Check.SchemaCheck s -> false;
+          case Check.AnomalyCheck a ->
+              !(a.metric() instanceof dev.tend.checks.MetricRef.MissingFraction);
+          default -> true;
+        };
+    if (!typeBound) {
+      return Optional.empty();
+    }
+    for (String column : check.columns()) {
+      DataType expected = declaredTypes.get(column);
+      Optional<Column> actual = schema.column(column);
+      if (expected != null
+          && actual.isPresent()
+          && !CheckEvaluator.typeMatches(expected, actual.get().type())) {
+        return Optional.of(
+            "column '"
+                + column
+                + "' is "
+                + actual.get().type().label()
+                + " ("
+                + actual.get().sourceType()
+                + ") but the schema declares "
+                + expected.label());
+      }
+    }
+    return Optional.empty();
   }
 
   private static void predicate(Check check, Expr expr, Schema schema, String what) {
