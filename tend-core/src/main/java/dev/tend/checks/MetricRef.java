@@ -66,16 +66,14 @@ public sealed interface MetricRef
     }
   }
 
-  java.util.regex.Pattern CALL =
-      java.util.regex.Pattern.compile("\\s*(\\w+)\\s*\\(\\s*(.+?)\\s*\\)\\s*");
-
   /** Parses a metric reference, or explains what is accepted. */
   static MetricRef parse(String text) {
     String trimmed = text.trim();
     if (trimmed.equals("row_count")) {
       return new RowCount();
     }
-    Matcher m = CALL.matcher(trimmed);
+    Matcher m =
+        java.util.regex.Pattern.compile("\\s*(\\w+)\\s*\\(\\s*(.+?)\\s*\\)\\s*").matcher(trimmed);
     if (m.matches()) {
       String function = m.group(1);
       String column = unquote(m.group(2));
