@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tend.schema.Column;
 import dev.tend.schema.DataType;
+import dev.tend.schema.Names;
 import dev.tend.schema.Schema;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -106,14 +106,9 @@ public final class ExpressionValidator {
     if (names.isEmpty()) {
       return "unknown column '" + name + "'; the dataset has no columns";
     }
-    String lower = name.toLowerCase(Locale.ROOT);
-    String closest =
-        names.stream()
-            .min(Comparator.comparingInt(n -> distance(lower, n.toLowerCase(Locale.ROOT))))
-            .orElseThrow();
-    int distance = distance(lower, closest.toLowerCase(Locale.ROOT));
-    if (distance <= Math.max(2, name.length() / 3)) {
-      return "unknown column '" + name + "'; did you mean '" + closest + "'?";
+    Optional<String> closest = Names.closest(name, names);
+    if (closest.isPresent()) {
+      return "unknown column '" + name + "'; did you mean '" + closest.get() + "'?";
     }
     List<String> shown = names.size() > 12 ? names.subList(0, 12) : names;
     return "unknown column '"
@@ -121,26 +116,6 @@ public final class ExpressionValidator {
         + "'; columns are "
         + String.join(", ", shown)
         + (names.size() > shown.size() ? ", ..." : "");
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   private DataType binary(Expr.Binary b) {

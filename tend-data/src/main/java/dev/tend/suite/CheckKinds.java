@@ -1,5 +1,6 @@
 package dev.tend.suite;
 
+import dev.tend.schema.Names;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,35 +64,6 @@ final class CheckKinds {
 
   /** The kind closest to a misspelt one, when it is close enough to be a typo. */
   static Optional<String> closest(String kind) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : ALL) {
-      int distance = distance(kind, candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return bestDistance <= Math.max(2, kind.length() / 3) ? Optional.of(best) : Optional.empty();
-  }
-
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return Names.closest(kind, ALL);
   }
 }

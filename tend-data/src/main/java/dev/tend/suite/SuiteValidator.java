@@ -11,11 +11,11 @@ import dev.tend.expr.ExpressionValidator;
 import dev.tend.metric.Stat;
 import dev.tend.schema.Column;
 import dev.tend.schema.DataType;
+import dev.tend.schema.Names;
 import dev.tend.schema.Schema;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,7 +56,7 @@ final class SuiteValidator {
                   + "' names column '"
                   + column
                   + "', which the data does not have"
-                  + closest(column, schema.names())
+                  + Names.closest(column, schema.names())
                       .map(c -> "; did you mean '" + c + "'?")
                       .orElse("")
                   + " (columns: "
@@ -236,23 +236,5 @@ final class SuiteValidator {
               + "' is "
               + type.label());
     }
-  }
-
-  static Optional<String> closest(String name, List<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : candidates) {
-      int distance =
-          CheckKinds.distance(
-              name.toLowerCase(java.util.Locale.ROOT),
-              candidate.toLowerCase(java.util.Locale.ROOT));
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3)
-        ? Optional.of(best)
-        : Optional.empty();
   }
 }
