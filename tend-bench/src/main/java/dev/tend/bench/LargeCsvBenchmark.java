@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * not grow with the file.
  *
  * <p>Usage: {@code LargeCsvBenchmark [--rows N] [--dir FOLDER] [--keep true] [--tend ./tend]
- * [--heap 512m]}. The files are deleted afterwards unless {@code --keep true}.
+ * [--heap 512m] [--passes 2]}. The files are deleted afterwards unless {@code --keep true}.
  */
 public final class LargeCsvBenchmark {
   /** Every this many rows, one row carries a planted invalid amount and country. */
@@ -53,6 +53,7 @@ public final class LargeCsvBenchmark {
     boolean keep = Boolean.parseBoolean(flags.getOrDefault("keep", "false"));
     Path tend = Path.of(flags.getOrDefault("tend", "./tend")).toAbsolutePath();
     String heap = flags.getOrDefault("heap", "512m");
+    int passes = Integer.parseInt(flags.getOrDefault("passes", "2"));
     if (rows < 4) {
       throw new IllegalArgumentException("--rows must be at least 4: " + rows);
     }
@@ -112,36 +113,64 @@ public final class LargeCsvBenchmark {
           startup,
           help.contains("check") ? "" : " (unexpected output: " + help.strip() + ")");
 
-      List<Measurement> results = new ArrayList<>();
+      // Each pass checks every size; the second goes largest first, so load that drifts during
+      // the run does not favour one size. The median over passes is reported.
+      List<List<Measurement>> bySize = new ArrayList<>();
       for (int i = 0; i < sizes.length; i++) {
-        Measurement m = check(tend, heap, files.get(i), suite, sizes[i], work);
-        results.add(m);
-        System.out.println("  " + m.line());
-        if (!keep) {
-          Files.deleteIfExists(files.get(i));
+        bySize.add(new ArrayList<>());
+      }
+      for (int pass = 0; pass < passes; pass++) {
+        for (int k = 0; k < sizes.length; k++) {
+          int i = pass % 2 == 0 ? k : sizes.length - 1 - k;
+          Measurement m = check(tend, heap, files.get(i), suite, sizes[i], work);
+          bySize.get(i).add(m);
+          System.out.println("  pass " + (pass + 1) + ": " + m.line());
         }
       }
+      for (int i = 0; i < sizes.length - 1 && !keep; i++) {
+        Files.deleteIfExists(files.get(i));
+      }
+      // Which check holds the memory: the largest file once more without the unique check.
+      Path withoutUnique = work.resolve("suite-without-unique.yaml");
+      Files.writeString(
+          withoutUnique,
+          suiteYaml().replace("  - unique: {column: id}\n", ""),
+          StandardCharsets.UTF_8);
+      Measurement noUnique =
+          check(tend, heap, files.get(sizes.length - 1), withoutUnique, rows, work);
+      System.out.println("  without the unique check: " + noUnique.line());
+
       System.out.println();
-      System.out.println("rows          wall s   s per M rows   peak RSS MB   exit   OOM   report");
-      for (Measurement m : results) {
+      System.out.println(
+          "rows          median wall s   s per M rows   peak RSS MB (max)   exits   OOM");
+      double[] perMillion = new double[sizes.length];
+      for (int i = 0; i < sizes.length; i++) {
+        List<Measurement> runs = bySize.get(i);
+        double median = Timings.median(runs.stream().map(Measurement::seconds).toList());
+        perMillion[i] = median / (sizes[i] / 1e6);
         System.out.printf(
             Locale.ROOT,
-            "%,12d  %7.1f   %12.3f   %11d   %4d   %3s   %s%n",
-            m.rows,
-            m.seconds,
-            m.seconds / (m.rows / 1e6),
-            m.peakRssKb >> 10,
-            m.exitCode,
-            m.outOfMemory ? "YES" : "no",
-            m.reportCheck);
+            "%,12d  %13.1f   %12.3f   %17d   %5s   %3s%n",
+            sizes[i],
+            median,
+            perMillion[i],
+            runs.stream().mapToLong(Measurement::peakRssKb).max().orElseThrow() >> 10,
+            runs.stream().map(m -> Integer.toString(m.exitCode())).toList(),
+            runs.stream().anyMatch(Measurement::outOfMemory) ? "YES" : "no");
       }
-      Measurement quarter = results.get(0);
-      Measurement full = results.get(2);
       System.out.printf(
           Locale.ROOT,
-          "time per M rows, N vs N/4: %.2fx (1.00 = linear); peak RSS, N vs N/4: %.2fx%n",
-          (full.seconds / full.rows) / (quarter.seconds / quarter.rows),
-          (double) full.peakRssKb / quarter.peakRssKb);
+          "%,12d  %13.1f   %12.3f   %17d   %5d   %3s   (suite without unique)%n",
+          rows,
+          noUnique.seconds(),
+          noUnique.seconds() / (rows / 1e6),
+          noUnique.peakRssKb() >> 10,
+          noUnique.exitCode(),
+          noUnique.outOfMemory() ? "YES" : "no");
+      System.out.printf(
+          Locale.ROOT,
+          "time per M rows, N vs N/4: %.2fx (1.00 = linear)%n",
+          perMillion[sizes.length - 1] / perMillion[0]);
       System.out.println("load average after: " + loadAverage());
     } finally {
       if (!keep) {

@@ -158,11 +158,16 @@ public final class ProfileAndChecksBenchmark {
       System.out.println("Wall time per variant (seconds):");
       System.out.print(timings.table());
       System.out.println();
-      System.out.println("Ratios of medians to the baseline (a):");
+      System.out.println(
+          "Ratios to the baseline (a): of medians, and median of per-repetition ratios:");
       for (String name : names) {
         if (!name.equals(BASELINE)) {
           System.out.printf(
-              Locale.ROOT, "  %-34s %6.2fx%n", name + " / a", timings.median(name) / base);
+              Locale.ROOT,
+              "  %-42s %6.2fx   paired %6.2fx%n",
+              name + " / a",
+              timings.median(name) / base,
+              timings.pairedRatio(name, BASELINE));
         }
       }
       System.out.printf(

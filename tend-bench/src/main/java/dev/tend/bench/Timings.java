@@ -30,6 +30,20 @@ final class Timings {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
+  /**
+   * The median over repetitions of {@code variant}'s time divided by {@code baseline}'s time in the
+   * same repetition; steadier than a ratio of medians when the machine's load drifts.
+   */
+  double pairedRatio(String variant, String baseline) {
+    List<Double> values = seconds.get(variant);
+    List<Double> base = seconds.get(baseline);
+    List<Double> ratios = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      ratios.add(values.get(i) / base.get(i));
+    }
+    return median(ratios);
+  }
+
   /** One line per variant: median, min and max seconds, and every repetition. */
   String table() {
     StringBuilder out = new StringBuilder();
@@ -38,7 +52,7 @@ final class Timings {
             out.append(
                 String.format(
                     Locale.ROOT,
-                    "  %-34s median %7.3f s  min %7.3f  max %7.3f  runs %s%n",
+                    "  %-38s median %7.3f s  min %7.3f  max %7.3f  runs %s%n",
                     variant,
                     median(values),
                     values.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
