@@ -11,6 +11,7 @@ import dev.tend.report.CheckReportTable;
 import dev.tend.report.ProfileReport;
 import dev.tend.source.DataSource;
 import dev.tend.source.Format;
+import dev.tend.suggest.Suggester;
 import dev.tend.suite.RunOptions;
 import dev.tend.suite.SuiteParser;
 import dev.tend.suite.SuiteRunner;
@@ -114,8 +115,39 @@ final class DemoCommand implements Callable<Integer> {
       out.print(CheckReportTable.render(brokenReport));
       out.println();
 
+      section(
+          out, "6. Suggesting a suite from January alone, and checking the broken feed with it");
+      Path suggestedFile = work.resolve("suggested-suite.yaml");
+      Instant januaryEnd = Instant.parse("2001-02-01T00:00:00Z");
+      Suggester.Suggestion suggestion;
+      try (Dataset dataset = engine.open(januarySource)) {
+        DatasetProfile profile =
+            Profiler.profile(dataset, january.getFileName().toString(), ProfileOptions.DEFAULTS);
+        suggestion =
+            Suggester.suggest(
+                dataset,
+                profile,
+                "flights-suggested",
+                january.getFileName().toString(),
+                januaryEnd);
+      }
+      Output.write(out, suggestedFile, suggestion.yaml());
+      out.printf(
+          "   %d checks suggested, each with its evidence, in %s%n",
+          suggestion.checks().size(), home.relativize(suggestedFile.toAbsolutePath()));
+      Suite suggested = SuiteParser.read(suggestedFile);
+      SuiteReport suggestedReport =
+          check(engine, suggested, broken, Instant.parse("2001-03-01T00:00:00Z"), null);
+      suggestedReport.results().stream()
+          .filter(r -> !r.passed())
+          .forEach(r -> out.printf("   FAIL  %-28s %s%n", r.check().name(), r.observed()));
+      out.println();
+
       boolean asExpected =
-          januaryReport.passed() && februaryReport.passed() && !brokenReport.passed();
+          januaryReport.passed()
+              && februaryReport.passed()
+              && !brokenReport.passed()
+              && !suggestedReport.passed();
       out.println(
           asExpected
               ? "Demo complete: the clean months pass the quality gate and the broken feed is stopped."

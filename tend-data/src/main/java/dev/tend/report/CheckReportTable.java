@@ -93,7 +93,9 @@ public final class CheckReportTable {
     }
     long breached = report.thresholds().stream().filter(t -> !t.passed()).count();
     if (breached > 0) {
-      out.append(", ").append(breached).append(" thresholds breached");
+      out.append(", ")
+          .append(breached)
+          .append(breached == 1 ? " threshold breached" : " thresholds breached");
     }
     out.append(System.lineSeparator());
     return out.toString();
