@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -123,15 +124,7 @@ public final class Manifests {
     Path target = base.resolve(entry.path());
     Path temp;
     try {
-      Path parent = Files.createDirectories(target.getParent());
-      if (!parent.toRealPath().startsWith(base)) {
-        throw new ArtifactException(
-            "cannot write "
-                + entry.path()
-                + ": a symbolic link under "
-                + base
-                + " leads outside it");
-      }
+      Path parent = createFoldersInside(base, entry.path());
       temp = Files.createTempFile(parent, ".tend-", ".part");
     } catch (IOException e) {
       throw new ArtifactException("cannot create the folder for " + target, e);
@@ -176,6 +169,33 @@ public final class Manifests {
         }
       }
     }
+  }
+
+  /**
+   * Creates the folders of {@code path} under {@code base} one by one, refusing to follow a
+   * symbolic link, which could lead the write outside {@code base}.
+   */
+  private static Path createFoldersInside(Path base, String path) throws IOException {
+    Path folder = base;
+    String[] segments = path.split("/");
+    for (int i = 0; i < segments.length - 1; i++) {
+      folder = folder.resolve(segments[i]);
+      if (Files.isSymbolicLink(folder)) {
+        throw new ArtifactException(
+            "cannot write " + path + ": " + folder + " is a symbolic link, which is not followed");
+      }
+      if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.createDirectory(folder);
+        } catch (FileAlreadyExistsException e) {
+          if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ArtifactException(
+                "cannot write " + path + ": " + folder + " exists and is not a folder", e);
+          }
+        }
+      }
+    }
+    return folder;
   }
 
   /**
