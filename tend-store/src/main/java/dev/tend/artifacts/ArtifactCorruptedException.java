@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A stored blob no longer matches its SHA-256 name (bit rot, truncation, or a hand-edited file).
- * Storing the original content again repairs it.
+ * Deleting it and storing the original content again repairs it (a put alone repairs only a blob
+ * whose size changed, since a put trusts a stored blob of the right name and size).
  */
 public final class ArtifactCorruptedException extends ArtifactException {
   private static final long serialVersionUID = 1L;
