@@ -14,6 +14,7 @@ import dev.tend.server.openapi.OpenApiDocument;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinState;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.ParsedEndpoint;
 import java.net.URI;
@@ -89,6 +90,7 @@ public final class TendServer implements AutoCloseable {
                       config.maxRequestBodyBytes(),
                       (method, path) -> allowedMethods(state, path));
               cfg.routes.exception(Exception.class, problems::respond);
+              cfg.routes.exception(HttpResponseException.class, problems::respond);
               cfg.routes.before(
                   ctx -> {
                     long declared = ctx.req().getContentLengthLong();
