@@ -91,6 +91,7 @@ class ServerHttpTest {
     assertThat(problem.get("instance").asText()).isEqualTo("/api/v1/nothing-here");
     assertThat(problem.get("type").asText()).isEqualTo("https://tend.dev/problems/not-found");
     assertThat(problem.get("title").asText()).isNotBlank();
+    assertThat(problem.has("errors")).as("empty errors are left out").isFalse();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.tend.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +19,7 @@ public record Problem(
     String instance,
     String code,
     Optional<String> incidentId,
-    List<FieldError> errors) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FieldError> errors) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
 
