@@ -3,6 +3,7 @@ package dev.tend.cli;
 import dev.tend.checks.SourceLocation;
 import dev.tend.expr.ExpressionException;
 import dev.tend.history.HistoryException;
+import dev.tend.server.config.ConfigException;
 import dev.tend.source.DataException;
 import dev.tend.suite.SuiteException;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       ProfileCommand.class,
       SuggestCommand.class,
       DemoCommand.class,
+      ServerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -75,6 +77,7 @@ public final class Main {
       case ExpressionException x -> USAGE;
       case HistoryException h -> USAGE;
       case UsageException u -> USAGE;
+      case ConfigException c -> USAGE;
       case UncheckedIOException u -> USAGE;
       default -> INTERNAL;
     };
@@ -88,6 +91,7 @@ public final class Main {
       case DataException d -> d.getMessage();
       case HistoryException h -> h.getMessage();
       case UsageException u -> u.getMessage();
+      case ConfigException c -> c.getMessage();
       default ->
           "internal error: " + e + " (set TEND_DEBUG=1 for the stack trace, and please report it)";
     };

@@ -1,0 +1,26 @@
+package dev.tend.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tend.server.auth.Authorizer;
+import dev.tend.server.auth.TokenVerifier;
+import dev.tend.server.http.IdempotencyStore;
+
+/** What the server needs from the metadata store: tokens, roles and idempotency records. */
+public record ServerServices(
+    TokenVerifier tokens, Authorizer authorizer, IdempotencyStore idempotency) {
+  public ServerServices {
+    requireNonNull(tokens, "tokens is null");
+    requireNonNull(authorizer, "authorizer is null");
+    requireNonNull(idempotency, "idempotency is null");
+  }
+
+  /**
+   * Stand-ins until the metadata store is wired in: no token is valid, so only public routes (and
+   * reads, when anonymous reads are on) answer.
+   */
+  public static ServerServices withoutStore() {
+    return new ServerServices(
+        TokenVerifier.none(), Authorizer.adminsOnly(), IdempotencyStore.unavailable());
+  }
+}

@@ -1,0 +1,15 @@
+package dev.tend.server.auth;
+
+/**
+ * Decides whether a principal may perform an action in a project (its roles there, or global
+ * admin). Implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface Authorizer {
+  boolean can(Principal principal, String project, Action action);
+
+  /** Allows global admins everything and everyone else nothing. */
+  static Authorizer adminsOnly() {
+    return (principal, project, action) -> principal.globalAdmin();
+  }
+}

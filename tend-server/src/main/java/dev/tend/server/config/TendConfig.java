@@ -1,0 +1,112 @@
+package dev.tend.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's settings, immutable and complete: every field has a value, filled from defaults,
+ * then {@code tend.yaml}, then {@code TEND_*} environment variables, then command-line options
+ * (later wins). See {@link TendConfigLoader} for the keys and how environment variables map to
+ * them.
+ *
+ * @param port TCP port to listen on ({@code server.port}); 0 picks a free one
+ * @param bind address to bind to ({@code server.bind})
+ * @param maxRequestBodyBytes largest request body accepted ({@code server.max-request-body})
+ * @param shutdownTimeout how long a stop waits for requests in flight ({@code
+ *     server.shutdown-timeout})
+ * @param dataDir where the embedded defaults keep their files ({@code data.dir})
+ * @param metadataUrl JDBC URL of the metadata database ({@code metadata.url})
+ * @param artifactsDir folder of the local artifact store ({@code artifacts.dir})
+ * @param anonymousReads whether read-only routes answer requests without a token ({@code
+ *     auth.anonymous-reads})
+ */
+public record TendConfig(
+    int port,
+    String bind,
+    long maxRequestBodyBytes,
+    Duration shutdownTimeout,
+    Path dataDir,
+    String metadataUrl,
+    Path artifactsDir,
+    boolean anonymousReads) {
+
+  public static final int DEFAULT_PORT = 8070;
+  public static final String DEFAULT_BIND = "127.0.0.1";
+  public static final long DEFAULT_MAX_REQUEST_BODY = 64L * 1024 * 1024;
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  public static final Path DEFAULT_DATA_DIR = Path.of(".tend", "server");
+
+  public TendConfig {
+    requireNonNull(bind, "bind is null");
+    requireNonNull(shutdownTimeout, "shutdownTimeout is null");
+    requireNonNull(dataDir, "dataDir is null");
+    requireNonNull(metadataUrl, "metadataUrl is null");
+    requireNonNull(artifactsDir, "artifactsDir is null");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be from 0 to 65535, found " + port);
+    }
+    if (maxRequestBodyBytes < 1) {
+      throw new IllegalArgumentException("maxRequestBodyBytes must be positive");
+    }
+    if (shutdownTimeout.isNegative()) {
+      throw new IllegalArgumentException("shutdownTimeout must not be negative");
+    }
+  }
+
+  /** Every default, with the metadata database and artifacts under the default data dir. */
+  public static TendConfig defaults() {
+    return forDataDir(DEFAULT_DATA_DIR);
+  }
+
+  /** Every default, with the metadata database and artifacts under {@code dataDir}. */
+  public static TendConfig forDataDir(Path dataDir) {
+    return new TendConfig(
+        DEFAULT_PORT,
+        DEFAULT_BIND,
+        DEFAULT_MAX_REQUEST_BODY,
+        DEFAULT_SHUTDOWN_TIMEOUT,
+        dataDir,
+        defaultMetadataUrl(dataDir),
+        defaultArtifactsDir(dataDir),
+        false);
+  }
+
+  static String defaultMetadataUrl(Path dataDir) {
+    return "jdbc:sqlite:" + dataDir.resolve("tend.db");
+  }
+
+  static Path defaultArtifactsDir(Path dataDir) {
+    return dataDir.resolve("artifacts");
+  }
+
+  public TendConfig withPort(int newPort) {
+    return new TendConfig(
+        newPort,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads);
+  }
+
+  public TendConfig withAnonymousReads(boolean allowed) {
+    return new TendConfig(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        allowed);
+  }
+
+  public TendConfig withMaxRequestBodyBytes(long bytes) {
+    return new TendConfig(
+        port, bind, bytes, shutdownTimeout, dataDir, metadataUrl, artifactsDir, anonymousReads);
+  }
+}

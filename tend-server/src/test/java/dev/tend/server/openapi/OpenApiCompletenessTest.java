@@ -1,0 +1,106 @@
+package dev.tend.server.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.server.ApiModule;
+import dev.tend.server.ServerServices;
+import dev.tend.server.TendServer;
+import dev.tend.server.config.TendConfig;
+import dev.tend.server.http.ApiRoutes;
+import dev.tend.server.http.ProblemCode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The served OpenAPI document describes exactly the routes the server answers. */
+class OpenApiCompletenessTest {
+  private static final Set<String> METHODS =
+      Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+
+  @TempDir Path dataDir;
+
+  @Test
+  void theCoreServerDocumentsEveryRouteAndNoOther() throws Exception {
+    assertComplete(List.of());
+  }
+
+  @Test
+  void moduleRoutesAreDocumentedByTheirFragments() throws Exception {
+    assertComplete(List.of(testModule()));
+  }
+
+  @Test
+  void theProblemSchemaListsEveryStableCode() throws Exception {
+    try (TendServer server = start(List.of())) {
+      JsonNode doc = fetch(server);
+      List<String> documented = new ArrayList<>();
+      doc.at("/components/schemas/Problem/properties/code/enum")
+          .forEach(c -> documented.add(c.asText()));
+      assertThat(documented)
+          .containsExactlyInAnyOrderElementsOf(
+              Arrays.stream(ProblemCode.values()).map(ProblemCode::code).toList());
+      assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
+      assertThat(doc.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
+      assertThat(doc.at("/servers/0/url").asText()).isEqualTo(ApiRoutes.PREFIX);
+    }
+  }
+
+  private void assertComplete(List<ApiModule> modules) throws Exception {
+    try (TendServer server = start(modules)) {
+      JsonNode doc = fetch(server);
+      Set<String> documented = new TreeSet<>();
+      doc.get("paths")
+          .properties()
+          .forEach(
+              path ->
+                  path.getValue()
+                      .properties()
+                      .forEach(
+                          op -> {
+                            if (METHODS.contains(op.getKey())) {
+                              documented.add(
+                                  op.getKey().toUpperCase(Locale.ROOT)
+                                      + " "
+                                      + ApiRoutes.PREFIX
+                                      + path.getKey());
+                            }
+                          }));
+      Set<String> registered = new TreeSet<>(server.routes());
+      assertThat(registered).isNotEmpty();
+      assertThat(documented).isEqualTo(registered);
+    }
+  }
+
+  private TendServer start(List<ApiModule> modules) {
+    return TendServer.start(
+        TendConfig.forDataDir(dataDir).withPort(0), ServerServices.withoutStore(), modules);
+  }
+
+  private static JsonNode fetch(TendServer server) throws Exception {
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.uri() + "/api/v1/openapi.json")).build(),
+                BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return new ObjectMapper().readTree(response.body());
+  }
+
+  private static ApiModule testModule() throws Exception {
+    var constructor = Class.forName("dev.tend.server.TestModule").getDeclaredConstructor();
+    constructor.setAccessible(true);
+    return (ApiModule) constructor.newInstance();
+  }
+}
