@@ -8,6 +8,10 @@ import dev.tend.store.internal.SqlErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -81,11 +85,13 @@ public final class Database implements AutoCloseable {
     switch (dialect) {
       case SQLITE -> {
         createParentFolder(jdbcUrl);
+        enableWal(jdbcUrl);
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MILLIS));
         config.addDataSourceProperty("foreign_keys", "true");
         config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         config.setMaximumPoolSize(8);
+        config.setMinimumIdle(1);
       }
       case POSTGRESQL -> config.setMaximumPoolSize(10);
     }
@@ -237,6 +243,21 @@ public final class Database implements AutoCloseable {
         throw new StoreException(
             "cannot create the folder " + parent + " for the metadata database: " + e, e);
       }
+    }
+  }
+
+  /*
+   * WAL mode is a property of the file. Switching a new file to it from one connection, before the
+   * pool opens several at once, avoids racing first opens (seen as SQLITE_IOERR_SHMSIZE).
+   */
+  private static void enableWal(String jdbcUrl) {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl);
+        Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout=" + SQLITE_BUSY_TIMEOUT_MILLIS);
+      statement.execute("PRAGMA journal_mode=WAL");
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot open the SQLite metadata database " + jdbcUrl + ": " + e.getMessage(), e);
     }
   }
 
