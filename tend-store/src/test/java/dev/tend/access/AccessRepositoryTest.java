@@ -38,7 +38,9 @@ class AccessRepositoryTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   @Test

@@ -48,7 +48,9 @@ class DatasetRepositoryTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   private static VersionContent content(String... paths) {

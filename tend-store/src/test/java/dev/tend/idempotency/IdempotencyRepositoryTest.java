@@ -27,7 +27,9 @@ class IdempotencyRepositoryTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   @Test

@@ -34,7 +34,9 @@ class ProjectRepositoryTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   @Test

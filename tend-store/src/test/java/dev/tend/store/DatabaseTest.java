@@ -25,7 +25,9 @@ class DatabaseTest {
 
   @AfterEach
   void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 
   @Test
