@@ -1,0 +1,305 @@
+package dev.tend.datasets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tend.projects.Project;
+import dev.tend.projects.ProjectRepository;
+import dev.tend.store.ConflictException;
+import dev.tend.store.Engine;
+import dev.tend.store.NotFoundException;
+import dev.tend.store.Page;
+import dev.tend.store.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@ParameterizedClass
+@EnumSource(Engine.class)
+class DatasetRepositoryTest {
+  private static final String SHA = "a".repeat(64);
+
+  @Parameter Engine engine;
+  TestDatabase db;
+  DatasetRepository datasets;
+  Project project;
+  Dataset dataset;
+
+  @BeforeEach
+  void open() {
+    db = TestDatabase.create(engine);
+    datasets = DatasetRepository.of(db.database());
+    project = ProjectRepository.of(db.database()).create("flights", "", "root");
+    dataset = datasets.create(project.id(), "january", "alice");
+  }
+
+  @AfterEach
+  void close() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private static VersionContent content(String... paths) {
+    List<ManifestFile> files = new ArrayList<>();
+    for (String path : paths) {
+      files.add(new ManifestFile(path, 10, SHA));
+    }
+    return new VersionContent(
+        files,
+        10L * paths.length,
+        100,
+        "{\"columns\":[]}",
+        "profile".getBytes(StandardCharsets.UTF_8),
+        "{\"passed\":true}");
+  }
+
+  private DatasetVersion push(VersionStatus outcome) {
+    PendingVersion pending = datasets.reserveVersion(dataset.id(), "upload", "alice");
+    return datasets.commitVersion(pending.id(), outcome, content("part-0.parquet"), "alice");
+  }
+
+  @Test
+  void createsFindsAndValidatesDatasets() {
+    assertThat(datasets.get(dataset.id())).contains(dataset);
+    assertThat(datasets.find(project.id(), "january")).contains(dataset);
+    assertThatThrownBy(() -> datasets.create(project.id(), "../etc", "alice"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("path separator");
+    assertThatThrownBy(() -> datasets.create(project.id(), "a\u0007", "alice"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("control characters");
+    assertThatThrownBy(() -> datasets.create(project.id(), "january", "bob"))
+        .isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> datasets.create("no-such-project", "x", "bob"))
+        .isInstanceOf(NotFoundException.class);
+    datasets.create(project.id(), "february", "alice");
+    Page<Dataset> first = datasets.list(project.id(), Optional.empty(), 1);
+    assertThat(first.items()).containsExactly(dataset);
+    assertThat(datasets.list(project.id(), first.nextCursor(), 1).items())
+        .extracting(Dataset::name)
+        .containsExactly("february");
+  }
+
+  @Test
+  void attachesASuiteWithItsHash() throws Exception {
+    Dataset withSuite = datasets.attachSuite(dataset.id(), Optional.of("checks: []\n"), "alice");
+
+    assertThat(withSuite.suite().map(Suite::yaml)).contains("checks: []\n");
+    assertThat(withSuite.suite().map(Suite::sha256))
+        .contains(
+            java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("checks: []\n".getBytes(StandardCharsets.UTF_8))));
+    assertThat(datasets.attachSuite(dataset.id(), Optional.empty(), "alice").suite()).isEmpty();
+  }
+
+  @Test
+  void pendingVersionsAreInvisibleUntilCommitted() {
+    PendingVersion pending =
+        datasets.reserveVersion(dataset.id(), "upload of jan.parquet", "alice");
+
+    assertThat(pending.number()).isEqualTo(1);
+    assertThat(datasets.version(dataset.id(), 1)).isEmpty();
+    assertThat(datasets.versions(dataset.id(), Optional.empty(), 10).items()).isEmpty();
+    assertThat(datasets.manifest(pending.id())).isEmpty();
+    assertThat(datasets.profile(pending.id())).isEmpty();
+    assertThatThrownBy(() -> datasets.moveAlias(dataset.id(), "production", 1, "x", true, "bob"))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> datasets.recordUsage(pending.id(), "run", "r1"))
+        .isInstanceOf(NotFoundException.class);
+
+    DatasetVersion committed =
+        datasets.commitVersion(
+            pending.id(), VersionStatus.ACCEPTED, content("b.parquet", "a.parquet"), "alice");
+
+    assertThat(committed.number()).isEqualTo(1);
+    assertThat(committed.status()).isEqualTo(VersionStatus.ACCEPTED);
+    assertThat(committed.source()).isEqualTo("upload of jan.parquet");
+    assertThat(committed.totalBytes()).isEqualTo(20);
+    assertThat(datasets.version(dataset.id(), 1)).contains(committed);
+    assertThat(datasets.manifest(committed.id()))
+        .extracting(ManifestFile::path)
+        .containsExactly("a.parquet", "b.parquet");
+    assertThat(datasets.profile(committed.id()).map(b -> new String(b, StandardCharsets.UTF_8)))
+        .contains("profile");
+    assertThat(datasets.resolve(dataset.id(), "latest")).contains(committed);
+    assertThatThrownBy(
+            () ->
+                datasets.commitVersion(pending.id(), VersionStatus.REJECTED, content("x"), "alice"))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("already accepted");
+  }
+
+  @Test
+  void abandonedAndStalePendingVersionsAreRemoved() {
+    PendingVersion abandoned = datasets.reserveVersion(dataset.id(), "upload", "alice");
+    datasets.abandon(abandoned.id(), "alice");
+    assertThatThrownBy(() -> datasets.abandon(abandoned.id(), "alice"))
+        .isInstanceOf(NotFoundException.class);
+
+    PendingVersion stale = datasets.reserveVersion(dataset.id(), "upload", "alice");
+    db.clock().advance(Duration.ofHours(2));
+    PendingVersion fresh = datasets.reserveVersion(dataset.id(), "upload", "alice");
+
+    assertThat(datasets.cleanupPending(Duration.ofHours(1))).isEqualTo(1);
+    assertThat(db.count("dataset_versions")).isEqualTo(1);
+    assertThatThrownBy(
+            () -> datasets.commitVersion(stale.id(), VersionStatus.ACCEPTED, content(), "alice"))
+        .isInstanceOf(NotFoundException.class);
+    DatasetVersion committed =
+        datasets.commitVersion(fresh.id(), VersionStatus.ACCEPTED, content(), "alice");
+    assertThat(committed.number()).as("numbers of dropped pushes are not reused").isEqualTo(3);
+  }
+
+  @Test
+  void latestFollowsAcceptedCommitsOnlyAndNeverMovesBack() {
+    DatasetVersion v1 = push(VersionStatus.ACCEPTED);
+    DatasetVersion v2 = push(VersionStatus.REJECTED);
+
+    assertThat(datasets.resolve(dataset.id(), "latest")).contains(v1);
+    assertThat(v2.status()).isEqualTo(VersionStatus.REJECTED);
+
+    PendingVersion v3 = datasets.reserveVersion(dataset.id(), "slow upload", "alice");
+    DatasetVersion v4 = push(VersionStatus.ACCEPTED);
+    datasets.commitVersion(v3.id(), VersionStatus.ACCEPTED, content(), "alice");
+
+    assertThat(datasets.resolve(dataset.id(), "latest")).contains(v4);
+    assertThat(datasets.aliasHistory(dataset.id(), "latest"))
+        .extracting(AliasChange::fromNumber, AliasChange::toNumber)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Optional.empty(), 1),
+            org.assertj.core.groups.Tuple.tuple(Optional.of(1), 4));
+  }
+
+  @Test
+  void movingAnAliasToARejectedVersionNeedsForce() {
+    DatasetVersion good = push(VersionStatus.ACCEPTED);
+    DatasetVersion bad = push(VersionStatus.REJECTED);
+    datasets.moveAlias(dataset.id(), "production", good.number(), "first release", false, "bob");
+    long auditRows = db.count("audit_events");
+
+    assertThatThrownBy(
+            () ->
+                datasets.moveAlias(dataset.id(), "production", bad.number(), "oops", false, "bob"))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("rejected");
+    assertThat(datasets.resolve(dataset.id(), "production")).contains(good);
+    assertThat(db.count("audit_events")).isEqualTo(auditRows);
+
+    Alias moved =
+        datasets.moveAlias(dataset.id(), "production", bad.number(), "known issue", true, "carol");
+
+    assertThat(moved.versionNumber()).isEqualTo(2);
+    assertThat(datasets.resolve(dataset.id(), "production")).contains(bad);
+    assertThat(datasets.aliasHistory(dataset.id(), "production"))
+        .extracting(
+            AliasChange::toNumber, AliasChange::by, AliasChange::reason, AliasChange::forced)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, "bob", "first release", false),
+            org.assertj.core.groups.Tuple.tuple(2, "carol", "known issue", true));
+    assertThat(datasets.aliases(dataset.id()))
+        .extracting(Alias::name)
+        .containsExactly("latest", "production");
+    assertThatThrownBy(() -> datasets.moveAlias(dataset.id(), "production", 9, "x", true, "bob"))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> datasets.moveAlias(dataset.id(), "Prod", 1, "x", true, "bob"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aFailedCommitLeavesNoAuditRowAndNoAliasMove() {
+    PendingVersion pending = datasets.reserveVersion(dataset.id(), "upload", "alice");
+    long auditRows = db.count("audit_events");
+
+    // The duplicate path fails on the last statement, after the alias and audit rows are written.
+    assertThatThrownBy(
+            () ->
+                datasets.commitVersion(
+                    pending.id(), VersionStatus.ACCEPTED, content("a.csv", "a.csv"), "alice"))
+        .isInstanceOf(ConflictException.class);
+
+    assertThat(db.count("audit_events")).isEqualTo(auditRows);
+    assertThat(db.count("alias_history")).isZero();
+    assertThat(datasets.resolve(dataset.id(), "latest")).isEmpty();
+    assertThat(datasets.version(dataset.id(), 1)).isEmpty();
+    assertThat(
+            datasets
+                .commitVersion(pending.id(), VersionStatus.ACCEPTED, content("a.csv"), "alice")
+                .number())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void concurrentPushesGetDistinctConsecutiveNumbers() throws Exception {
+    int threads = 8;
+    int pushesEach = 10;
+    List<Integer> numbers = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < pushesEach; i++) {
+                    PendingVersion pending =
+                        datasets.reserveVersion(dataset.id(), "concurrent", "alice");
+                    datasets.commitVersion(
+                        pending.id(), VersionStatus.ACCEPTED, content("f.csv"), "alice");
+                    numbers.add(pending.number());
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    assertThat(numbers)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.rangeClosed(1, threads * pushesEach).boxed().toList());
+    assertThat(datasets.resolve(dataset.id(), "latest").map(DatasetVersion::number))
+        .contains(threads * pushesEach);
+    List<Integer> listed = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<DatasetVersion> page = datasets.versions(dataset.id(), cursor, 30);
+      page.items().forEach(v -> listed.add(v.number()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(listed).isEqualTo(IntStream.rangeClosed(1, 80).boxed().toList());
+  }
+
+  @Test
+  void recordsWhatUsedAVersion() {
+    DatasetVersion v1 = push(VersionStatus.ACCEPTED);
+
+    datasets.recordUsage(v1.id(), "run", "r1");
+    datasets.recordUsage(v1.id(), "run", "r1");
+    datasets.recordUsage(v1.id(), "model", "m1");
+
+    assertThat(datasets.usages(v1.id()))
+        .extracting(VersionUsage::usedByKind, VersionUsage::usedById)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("run", "r1"),
+            org.assertj.core.groups.Tuple.tuple("model", "m1"));
+  }
+}
