@@ -65,4 +65,22 @@ class LayeringTest {
         .resideInAPackage("dev.tend.cli..")
         .check(TEND);
   }
+
+  @Test
+  void internalPackagesStayInsideTheirModule() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.tend.cli..",
+            "dev.tend.server..",
+            "dev.tend.suite..",
+            "dev.tend.engine..",
+            "dev.tend.profiling..",
+            "dev.tend.report..",
+            "dev.tend.suggest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.tend.store.internal..")
+        .check(TEND);
+  }
 }
