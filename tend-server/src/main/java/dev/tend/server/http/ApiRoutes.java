@@ -2,7 +2,7 @@ package dev.tend.server.http;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.tend.server.auth.Principal;
+import dev.tend.access.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
