@@ -111,7 +111,7 @@ public final class ApiRoutes {
           store.release(id);
           throw e;
         }
-        store.complete(id, capture(ctx));
+        store.complete(id, hash, capture(ctx));
       }
       case IdempotencyStore.Reservation.Replay replay -> {
         IdempotencyStore.StoredResponse response = replay.response();
