@@ -53,6 +53,10 @@ class ProjectsApiTest {
   }
 
   private void startServer() {
+    startServer(false);
+  }
+
+  private void startServer(boolean anonymousReads) {
     TendConfig config =
         new TendConfig(
             0,
@@ -62,7 +66,7 @@ class ProjectsApiTest {
             dataDir,
             db.url(),
             dataDir.resolve("artifacts"),
-            false);
+            anonymousReads);
     store = StoreServices.open(config);
     server = TendServer.start(config, store.services(), List.of(new ProjectsApi(store.projects())));
     client =
@@ -192,6 +196,19 @@ class ProjectsApiTest {
         send("POST", "/api/v1/projects", admin, "key-1", "{\"name\": \"hotels\"}");
     problem(other, 422, "idempotency-key-reused");
     assertThat(names("/api/v1/projects", admin)).containsExactly("flights");
+  }
+
+  @Test
+  void anonymousReadsListAndReadEveryProjectButMayNotCreate() throws Exception {
+    send("POST", "/api/v1/projects", admin, null, "{\"name\": \"flights\"}");
+    send("POST", "/api/v1/projects", admin, null, "{\"name\": \"hotels\"}");
+    stopServer();
+    startServer(true);
+
+    assertThat(names("/api/v1/projects", null)).containsExactly("flights", "hotels");
+    assertThat(send("GET", "/api/v1/projects/hotels", null, null, null).statusCode())
+        .isEqualTo(200);
+    problem(send("POST", "/api/v1/projects", null, null, "{\"name\": \"x\"}"), 401, "unauthorized");
   }
 
   private List<String> names(String path, String token) throws Exception {
