@@ -1,9 +1,11 @@
 package dev.tend.cli;
 
-import dev.tend.server.ServerServices;
+import dev.tend.access.IssuedToken;
+import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.config.TendConfigLoader;
+import dev.tend.server.projects.ProjectsApi;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,9 +26,14 @@ import picocli.CommandLine.Spec;
       "Runs the Tend server: the HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json).",
       "Settings come from tend.yaml in the data directory (or --config), then TEND_* environment"
           + " variables (server.port -> TEND_SERVER_PORT), then these options.",
+      "On the first start it creates the global admin 'admin' and prints its token once (or uses"
+          + " TEND_ADMIN_TOKEN, a token in Tend's format, and prints nothing).",
       "Stops cleanly on Ctrl-C or SIGTERM."
     })
 final class ServerCommand implements Callable<Integer> {
+  /** A well-formed API token for the first admin; without it, a new one is printed once. */
+  static final String ADMIN_TOKEN = "TEND_ADMIN_TOKEN";
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -58,8 +65,21 @@ final class ServerCommand implements Callable<Integer> {
     }
     TendConfig settings =
         TendConfigLoader.load(Optional.ofNullable(config), System.getenv(), options);
-    TendServer server = TendServer.start(settings, ServerServices.withoutStore(), List.of());
+    StoreServices store = StoreServices.open(settings);
+    TendServer server;
     PrintWriter out = spec.commandLine().getOut();
+    try {
+      Optional<IssuedToken> bootstrap =
+          store.access().ensureBootstrapAdmin(Optional.ofNullable(System.getenv(ADMIN_TOKEN)));
+      if (bootstrap.isPresent() && System.getenv(ADMIN_TOKEN) == null) {
+        out.println("Admin token (shown once): " + bootstrap.get().plainText());
+      }
+      server =
+          TendServer.start(settings, store.services(), List.of(new ProjectsApi(store.projects())));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     out.println("Tend server " + TendServer.version() + " listening on " + server.uri());
     out.println(
         "API: " + server.uri() + "/api/v1 (OpenAPI: " + server.uri() + "/api/v1/openapi.json)");
@@ -68,8 +88,12 @@ final class ServerCommand implements Callable<Integer> {
     Thread hook =
         new Thread(
             () -> {
-              server.close();
-              stopped.countDown();
+              try {
+                server.close();
+              } finally {
+                store.close();
+                stopped.countDown();
+              }
             },
             "tend-server-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

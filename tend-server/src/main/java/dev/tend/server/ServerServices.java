@@ -6,7 +6,10 @@ import dev.tend.server.auth.Authorizer;
 import dev.tend.server.auth.TokenVerifier;
 import dev.tend.server.http.IdempotencyStore;
 
-/** What the server needs from the metadata store: tokens, roles and idempotency records. */
+/**
+ * What the server needs from the metadata store: tokens, roles and idempotency records. {@link
+ * StoreServices} provides them from the real store.
+ */
 public record ServerServices(
     TokenVerifier tokens, Authorizer authorizer, IdempotencyStore idempotency) {
   public ServerServices {
@@ -16,8 +19,8 @@ public record ServerServices(
   }
 
   /**
-   * Stand-ins until the metadata store is wired in: no token is valid, so only public routes (and
-   * reads, when anonymous reads are on) answer.
+   * Services without a store, for servers that only answer public routes: no token is valid, so
+   * only public routes (and reads, when anonymous reads are on) answer.
    */
   public static ServerServices withoutStore() {
     return new ServerServices(

@@ -1,9 +1,9 @@
 package dev.tend.server;
 
-import dev.tend.server.auth.Action;
+import dev.tend.access.Action;
+import dev.tend.access.Principal;
+import dev.tend.access.Role;
 import dev.tend.server.auth.Authorizer;
-import dev.tend.server.auth.Principal;
-import dev.tend.server.auth.Role;
 import dev.tend.server.auth.TokenVerifier;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +35,6 @@ final class InMemoryAuth implements TokenVerifier, Authorizer {
       return true;
     }
     Role role = roles.get(principal.id() + "/" + project);
-    return role != null && role.allows(action);
+    return role != null && role.includes(action.minimumRole());
   }
 }

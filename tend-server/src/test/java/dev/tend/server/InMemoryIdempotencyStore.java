@@ -25,7 +25,7 @@ final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public void complete(Key key, StoredResponse response) {
+  public void complete(Key key, String requestHash, StoredResponse response) {
     entries.computeIfPresent(key, (k, e) -> new Entry(e.hash(), response));
   }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tend.server.auth.Principal;
-import dev.tend.server.auth.Role;
+import dev.tend.access.Principal;
+import dev.tend.access.Role;
 import dev.tend.server.config.TendConfig;
 import java.io.IOException;
 import java.io.InputStream;

@@ -105,4 +105,27 @@ final class JdbiProjectRepository implements ProjectRepository {
         limit,
         Project::id);
   }
+
+  @Override
+  public Page<Project> listReadableBy(String principalId, Optional<String> cursor, int limit) {
+    requireNonNull(principalId, "principalId is null");
+    requireNonNull(cursor, "cursor is null");
+    Pages.checkLimit(limit);
+    return Pages.of(
+        database.read(
+            handle ->
+                handle
+                    .createQuery(
+                        "SELECT p.id, p.name, p.description, p.created_at, p.created_by"
+                            + " FROM projects p JOIN project_roles r ON r.project_id = p.id"
+                            + " WHERE r.user_id = :principal AND p.id > :cursor"
+                            + " ORDER BY p.id LIMIT :limit")
+                    .bind("principal", principalId)
+                    .bind("cursor", cursor.orElse(""))
+                    .bind("limit", limit + 1)
+                    .map(MAPPER)
+                    .list()),
+        limit,
+        Project::id);
+  }
 }

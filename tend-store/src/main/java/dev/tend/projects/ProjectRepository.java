@@ -31,4 +31,7 @@ public interface ProjectRepository {
    * Projects in creation order; {@code cursor} is the previous page's {@link Page#nextCursor()}.
    */
   Page<Project> list(Optional<String> cursor, int limit);
+
+  /** Like {@link #list}, but only the projects where {@code principalId} has a role. */
+  Page<Project> listReadableBy(String principalId, Optional<String> cursor, int limit);
 }

@@ -3,6 +3,9 @@ package dev.tend.projects;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tend.access.AccessRepository;
+import dev.tend.access.Principal;
+import dev.tend.access.Role;
 import dev.tend.audit.AuditEvent;
 import dev.tend.audit.AuditLog;
 import dev.tend.store.ConflictException;
@@ -100,5 +103,30 @@ class ProjectRepositoryTest {
     assertThat(newest.items().get(0).target()).isEqualTo("project/p124");
     assertThat(AuditLog.of(db.database()).list(Optional.empty(), newest.nextCursor(), 20).items())
         .hasSize(5);
+  }
+
+  @Test
+  void listsOnlyTheProjectsWhereAPrincipalHasARolePageByPage() {
+    AccessRepository access = AccessRepository.of(db.database());
+    Principal carol = access.createPrincipal("carol", false, "alice");
+    Principal dave = access.createPrincipal("dave", false, "alice");
+    List<String> granted = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      Project project = projects.create("p" + i, "", "alice");
+      if (i % 2 == 0) {
+        access.grant(project.id(), carol.id(), i == 0 ? Role.ADMIN : Role.VIEWER, "alice");
+        granted.add(project.name());
+      }
+    }
+    List<String> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Project> page = projects.listReadableBy(carol.id(), cursor, 3);
+      page.items().forEach(p -> seen.add(p.name()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+
+    assertThat(seen).isEqualTo(granted);
+    assertThat(projects.listReadableBy(dave.id(), Optional.empty(), 10).items()).isEmpty();
   }
 }

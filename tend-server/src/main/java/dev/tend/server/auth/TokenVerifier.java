@@ -1,5 +1,6 @@
 package dev.tend.server.auth;
 
+import dev.tend.access.Principal;
 import java.util.Optional;
 
 /**

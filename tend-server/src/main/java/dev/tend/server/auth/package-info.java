@@ -1,6 +1,8 @@
 /**
- * Who is calling and what they may do: principals from bearer tokens, roles per project. The stores
- * that back {@link dev.tend.server.auth.TokenVerifier} and {@link dev.tend.server.auth.Authorizer}
- * live elsewhere; this package only defines what the HTTP layer needs from them.
+ * The server's ports for authentication and authorization: {@link
+ * dev.tend.server.auth.TokenVerifier} and {@link dev.tend.server.auth.Authorizer}, typed with the
+ * store's {@link dev.tend.access.Principal}, {@link dev.tend.access.Role} and {@link
+ * dev.tend.access.Action}. The HTTP layer depends only on these ports, so tests can stand in for
+ * the store.
  */
 package dev.tend.server.auth;

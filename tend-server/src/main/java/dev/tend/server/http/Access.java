@@ -1,6 +1,6 @@
 package dev.tend.server.http;
 
-import dev.tend.server.auth.Action;
+import dev.tend.access.Action;
 import java.util.Optional;
 
 /**
@@ -15,7 +15,7 @@ public enum Access {
   READ(Action.READ),
   WRITE(Action.WRITE),
   MAINTAIN(Action.MAINTAIN),
-  ADMIN(Action.ADMIN);
+  ADMIN(Action.ADMINISTER);
 
   private final Action action;
 

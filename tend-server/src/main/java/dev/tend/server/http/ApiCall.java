@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import dev.tend.server.auth.Principal;
+import dev.tend.access.Principal;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URLEncoder;

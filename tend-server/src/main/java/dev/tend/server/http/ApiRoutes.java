@@ -2,7 +2,7 @@ package dev.tend.server.http;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.tend.server.auth.Principal;
+import dev.tend.access.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -111,7 +111,7 @@ public final class ApiRoutes {
           store.release(id);
           throw e;
         }
-        store.complete(id, capture(ctx));
+        store.complete(id, hash, capture(ctx));
       }
       case IdempotencyStore.Reservation.Replay replay -> {
         IdempotencyStore.StoredResponse response = replay.response();

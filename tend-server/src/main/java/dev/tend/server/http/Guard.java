@@ -1,7 +1,7 @@
 package dev.tend.server.http;
 
-import dev.tend.server.auth.Action;
-import dev.tend.server.auth.Principal;
+import dev.tend.access.Action;
+import dev.tend.access.Principal;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Optional;

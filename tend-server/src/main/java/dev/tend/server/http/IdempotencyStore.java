@@ -19,7 +19,8 @@ import java.util.Map;
 public interface IdempotencyStore {
   Reservation reserve(Key key, String requestHash);
 
-  void complete(Key key, StoredResponse response);
+  /** Keeps {@code response} for a key reserved with {@code requestHash}. */
+  void complete(Key key, String requestHash, StoredResponse response);
 
   void release(Key key);
 
@@ -32,7 +33,7 @@ public interface IdempotencyStore {
       }
 
       @Override
-      public void complete(Key key, StoredResponse response) {
+      public void complete(Key key, String requestHash, StoredResponse response) {
         throw new UnsupportedOperationException("idempotency keys need the metadata store");
       }
 

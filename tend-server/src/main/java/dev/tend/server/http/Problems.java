@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.store.ConflictException;
+import dev.tend.store.NotFoundException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become RFC 9457 problem responses. {@link ApiException}s carry their
- * code; Javalin's own 404, 405 and 413 are translated; anything else is an internal error: logged
- * with its stack trace under a new incident id, and answered with only that id, never the
- * exception's class or message.
+ * code; Javalin's own 404, 405 and 413 are translated; the store's {@link NotFoundException} is a
+ * 404, its {@link ConflictException} a 409 (with a generic detail when it comes from a SQL
+ * constraint, whose message names tables), and an {@link IllegalArgumentException} a 422 with its
+ * message, since handlers pass client input to the store, which rejects bad input with it. Anything
+ * else is an internal error: logged with its stack trace under a new incident id, and answered with
+ * only that id, never the exception's class or message.
  */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -94,6 +99,21 @@ public final class Problems {
           }
         }
       }
+      case NotFoundException notFound ->
+          problem = problem(ProblemCode.NOT_FOUND, notFound.getMessage(), instance, List.of());
+      case ConflictException conflict ->
+          problem =
+              problem(
+                  ProblemCode.CONFLICT,
+                  conflict.getCause() == null
+                      ? conflict.getMessage()
+                      : "the request clashes with data already stored (a name or key taken, or"
+                          + " a concurrent change); check the names and retry",
+                  instance,
+                  List.of());
+      case IllegalArgumentException invalid ->
+          problem =
+              problem(ProblemCode.VALIDATION_FAILED, invalid.getMessage(), instance, List.of());
       default -> problem = internal(failure, ctx);
     }
     write(ctx, problem, headers);

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.projects.ProjectRepository;
 import dev.tend.server.ApiModule;
 import dev.tend.server.ServerServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
+import dev.tend.server.projects.ProjectsApi;
+import dev.tend.store.Database;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +34,7 @@ class OpenApiCompletenessTest {
       Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
   @TempDir Path dataDir;
+  Database database;
 
   @Test
   void theCoreServerDocumentsEveryRouteAndNoOther() throws Exception {
@@ -39,6 +44,11 @@ class OpenApiCompletenessTest {
   @Test
   void moduleRoutesAreDocumentedByTheirFragments() throws Exception {
     assertComplete(List.of(testModule()));
+  }
+
+  @Test
+  void theProjectsRoutesAreDocumented() throws Exception {
+    assertComplete(List.of(new ProjectsApi(ProjectRepository.of(unusedDatabase()))));
   }
 
   @Test
@@ -80,6 +90,18 @@ class OpenApiCompletenessTest {
       Set<String> registered = new TreeSet<>(server.routes());
       assertThat(registered).isNotEmpty();
       assertThat(documented).isEqualTo(registered);
+    }
+  }
+
+  private Database unusedDatabase() {
+    database = Database.open("jdbc:sqlite:" + dataDir.resolve("tend.db"));
+    return database;
+  }
+
+  @AfterEach
+  void closeDatabase() {
+    if (database != null) {
+      database.close();
     }
   }
 

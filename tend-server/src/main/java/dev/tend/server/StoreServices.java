@@ -1,0 +1,100 @@
+package dev.tend.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tend.access.AccessRepository;
+import dev.tend.access.Authorization;
+import dev.tend.artifacts.LocalArtifactStore;
+import dev.tend.idempotency.IdempotencyRepository;
+import dev.tend.projects.ProjectRepository;
+import dev.tend.server.auth.Authorizer;
+import dev.tend.server.config.TendConfig;
+import dev.tend.store.Database;
+import java.time.Duration;
+
+/**
+ * The server's services backed by the real store: the metadata database at {@code metadata.url} and
+ * the artifact store in {@code artifacts.dir}. Owns both; close it after the server that uses it.
+ * Thread-safe.
+ */
+public final class StoreServices implements AutoCloseable {
+  /** How long a retry may replay the first response of a request sent with an idempotency key. */
+  public static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
+
+  private final Database database;
+  private final LocalArtifactStore artifacts;
+  private final AccessRepository access;
+  private final ProjectRepository projects;
+  private final ServerServices services;
+
+  private StoreServices(Database database, LocalArtifactStore artifacts) {
+    this.database = database;
+    this.artifacts = artifacts;
+    this.access = AccessRepository.of(database);
+    this.projects = ProjectRepository.of(database);
+    IdempotencyRepository keys = IdempotencyRepository.of(database);
+    keys.expire(IDEMPOTENCY_RETENTION);
+    this.services =
+        new ServerServices(
+            access::verify,
+            projectAuthorizer(projects, new Authorization(access)),
+            new StoreIdempotency(keys));
+  }
+
+  /**
+   * Opens the metadata database (migrating it) and the artifact store named by {@code config}.
+   *
+   * @throws dev.tend.store.StoreException when the database cannot be opened
+   */
+  public static StoreServices open(TendConfig config) {
+    requireNonNull(config, "config is null");
+    Database database = Database.open(config.metadataUrl());
+    try {
+      return new StoreServices(database, LocalArtifactStore.open(config.artifactsDir()));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /*
+   * Routes name projects by name; roles are kept by project id. A project that does not exist is
+   * not allowed to anyone but global admins, so other callers get 403 whether or not it exists and
+   * cannot probe for names; global admins get the route's 404.
+   */
+  static Authorizer projectAuthorizer(ProjectRepository projects, Authorization authorization) {
+    return (principal, project, action) ->
+        principal.globalAdmin()
+            || projects
+                .findByName(project)
+                .map(p -> authorization.can(principal, p.id(), action))
+                .orElse(false);
+  }
+
+  /** Tokens, roles and idempotency keys for {@link TendServer#start}. */
+  public ServerServices services() {
+    return services;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public LocalArtifactStore artifacts() {
+    return artifacts;
+  }
+
+  public AccessRepository access() {
+    return access;
+  }
+
+  public ProjectRepository projects() {
+    return projects;
+  }
+
+  /** Closes the metadata database's connections. */
+  @Override
+  public void close() {
+    database.close();
+  }
+}
