@@ -1,10 +1,13 @@
 package dev.tend.cli;
 
 import dev.tend.access.IssuedToken;
+import dev.tend.engine.Engine;
+import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.config.TendConfigLoader;
+import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.projects.ProjectsApi;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,6 +69,13 @@ final class ServerCommand implements Callable<Integer> {
     TendConfig settings =
         TendConfigLoader.load(Optional.ofNullable(config), System.getenv(), options);
     StoreServices store = StoreServices.open(settings);
+    Engine engine;
+    try {
+      engine = DuckDbEngines.create();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     TendServer server;
     PrintWriter out = spec.commandLine().getOut();
     try {
@@ -75,8 +85,19 @@ final class ServerCommand implements Callable<Integer> {
         out.println("Admin token (shown once): " + bootstrap.get().plainText());
       }
       server =
-          TendServer.start(settings, store.services(), List.of(new ProjectsApi(store.projects())));
+          TendServer.start(
+              settings,
+              store.services(),
+              List.of(
+                  new ProjectsApi(store.projects()),
+                  new DatasetsApi(
+                      store.projects(),
+                      store.datasets(),
+                      store.artifacts(),
+                      engine,
+                      settings.dataDir().resolve("work"))));
     } catch (RuntimeException e) {
+      engine.close();
       store.close();
       throw e;
     }
@@ -91,8 +112,12 @@ final class ServerCommand implements Callable<Integer> {
               try {
                 server.close();
               } finally {
-                store.close();
-                stopped.countDown();
+                try {
+                  engine.close();
+                } finally {
+                  store.close();
+                  stopped.countDown();
+                }
               }
             },
             "tend-server-shutdown");

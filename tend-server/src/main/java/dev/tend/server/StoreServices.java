@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tend.access.AccessRepository;
 import dev.tend.access.Authorization;
 import dev.tend.artifacts.LocalArtifactStore;
+import dev.tend.datasets.DatasetRepository;
 import dev.tend.idempotency.IdempotencyRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.server.auth.Authorizer;
@@ -25,6 +26,7 @@ public final class StoreServices implements AutoCloseable {
   private final LocalArtifactStore artifacts;
   private final AccessRepository access;
   private final ProjectRepository projects;
+  private final DatasetRepository datasets;
   private final ServerServices services;
 
   private StoreServices(Database database, LocalArtifactStore artifacts) {
@@ -32,6 +34,7 @@ public final class StoreServices implements AutoCloseable {
     this.artifacts = artifacts;
     this.access = AccessRepository.of(database);
     this.projects = ProjectRepository.of(database);
+    this.datasets = DatasetRepository.of(database);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
     this.services =
@@ -90,6 +93,10 @@ public final class StoreServices implements AutoCloseable {
 
   public ProjectRepository projects() {
     return projects;
+  }
+
+  public DatasetRepository datasets() {
+    return datasets;
   }
 
   /** Closes the metadata database's connections. */

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.tend.access.Principal;
 import io.javalin.http.Context;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -72,6 +74,28 @@ public final class ApiCall {
       }
     }
     return body.clone();
+  }
+
+  /**
+   * The body as a stream, for bodies too large to hold in memory: it fails with a {@code
+   * payload-too-large} problem as soon as more than {@code server.max-request-body} bytes are read.
+   * Use it instead of, not after, {@link #bodyBytes()}; when the body was already read (an {@code
+   * Idempotency-Key} request), it streams those bytes.
+   */
+  public InputStream bodyStream() {
+    if (body != null) {
+      return new ByteArrayInputStream(body);
+    }
+    try {
+      return new Bodies.Bounded(ctx.req().getInputStream(), settings.maxRequestBodyBytes());
+    } catch (IOException e) {
+      throw new ApiException(
+          ProblemCode.MALFORMED_REQUEST,
+          "the request body could not be read",
+          List.of(),
+          Map.of(),
+          e);
+    }
   }
 
   /**

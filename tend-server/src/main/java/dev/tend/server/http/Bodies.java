@@ -1,6 +1,7 @@
 package dev.tend.server.http;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -46,6 +47,51 @@ final class Bodies {
           e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * A stream that fails with {@link #tooLarge} as soon as more than {@code limit} bytes are read.
+   */
+  static final class Bounded extends FilterInputStream {
+    private final long limit;
+    private long total;
+
+    Bounded(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      count(skipped);
+      return skipped;
+    }
+
+    private void count(long n) {
+      total += n;
+      if (total > limit) {
+        throw tooLarge(limit);
+      }
+    }
   }
 
   static String describe(long bytes) {

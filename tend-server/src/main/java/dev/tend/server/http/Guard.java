@@ -40,7 +40,7 @@ final class Guard {
       allowed = settings.authorizer().can(who, project, action);
       scope = "project '" + project + "'";
     } else {
-      allowed = action == Action.READ || who.globalAdmin();
+      allowed = action == Action.READ || action == Action.WRITE || who.globalAdmin();
       scope = "this server";
     }
     if (!allowed) {

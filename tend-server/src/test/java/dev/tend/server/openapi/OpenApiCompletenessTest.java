@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.artifacts.LocalArtifactStore;
+import dev.tend.datasets.DatasetRepository;
+import dev.tend.engine.Engine;
+import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.server.ApiModule;
 import dev.tend.server.ServerServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
+import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
 import dev.tend.server.projects.ProjectsApi;
@@ -49,6 +54,21 @@ class OpenApiCompletenessTest {
   @Test
   void theProjectsRoutesAreDocumented() throws Exception {
     assertComplete(List.of(new ProjectsApi(ProjectRepository.of(unusedDatabase()))));
+  }
+
+  @Test
+  void theDatasetsRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    try (Engine engine = DuckDbEngines.create()) {
+      assertComplete(
+          List.of(
+              new DatasetsApi(
+                  ProjectRepository.of(db),
+                  DatasetRepository.of(db),
+                  LocalArtifactStore.open(dataDir.resolve("artifacts")),
+                  engine,
+                  dataDir.resolve("work"))));
+    }
   }
 
   @Test

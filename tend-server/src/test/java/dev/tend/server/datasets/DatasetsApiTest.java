@@ -1,0 +1,357 @@
+package dev.tend.server.datasets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tend.access.IssuedToken;
+import dev.tend.engine.Engine;
+import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.server.StoreServices;
+import dev.tend.server.TendServer;
+import dev.tend.server.config.TendConfig;
+import dev.tend.server.projects.ProjectsApi;
+import dev.tend.store.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Datasets through real HTTP against a server on the real store (SQLite) and DuckDB. */
+class DatasetsApiTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String BASE = "/api/v1/projects/flights/datasets/trips";
+  static final String GOOD = "id,delay\n1,5\n2,10\n3,-3\n";
+  static final String BAD = "id,delay\n1,5\n2,9999\n";
+  static final String SUITE =
+      "version: 1\nchecks:\n  - between: {column: delay, min: -120, max: 1800}\n"
+          + "    name: delay in range\n";
+
+  @TempDir Path dataDir;
+  TestDatabase db;
+  StoreServices store;
+  Engine engine;
+  TendServer server;
+  HttpClient client;
+  String admin;
+
+  @BeforeEach
+  void start() throws Exception {
+    db = TestDatabase.create(dev.tend.store.Engine.SQLITE);
+    TendConfig config =
+        new TendConfig(
+            0,
+            TendConfig.DEFAULT_BIND,
+            TendConfig.DEFAULT_MAX_REQUEST_BODY,
+            Duration.ofSeconds(1),
+            dataDir,
+            db.url(),
+            dataDir.resolve("artifacts"),
+            false);
+    store = StoreServices.open(config);
+    engine = DuckDbEngines.create();
+    server =
+        TendServer.start(
+            config,
+            store.services(),
+            List.of(
+                new ProjectsApi(store.projects()),
+                new DatasetsApi(
+                    store.projects(),
+                    store.datasets(),
+                    store.artifacts(),
+                    engine,
+                    dataDir.resolve("work"))));
+    client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    IssuedToken bootstrap = store.access().ensureBootstrapAdmin(Optional.empty()).orElseThrow();
+    admin = bootstrap.plainText();
+    assertThat(send("POST", "/api/v1/projects", null, "{\"name\": \"flights\"}").statusCode())
+        .isEqualTo(201);
+  }
+
+  /* The client goes first: its kept-alive connections would hold up the server's graceful stop. */
+  @AfterEach
+  void stop() {
+    try {
+      if (client != null) {
+        client.close();
+      }
+      if (server != null) {
+        server.close();
+      }
+      if (engine != null) {
+        engine.close();
+      }
+      if (store != null) {
+        store.close();
+      }
+    } finally {
+      if (db != null) {
+        db.close();
+      }
+    }
+  }
+
+  @Test
+  void aPushedCsvIsAcceptedWithItsRowCountAndMovesLatest() throws Exception {
+    createDataset(Optional.empty());
+
+    JsonNode version = push(GOOD, "trips.csv", null);
+
+    assertThat(version.get("number").asInt()).isEqualTo(1);
+    assertThat(version.get("status").asText()).isEqualTo("accepted");
+    assertThat(version.get("row_count").asLong()).isEqualTo(3);
+    assertThat(latest()).isEqualTo(1);
+    JsonNode read = json(send("GET", BASE + "/versions/1", null, null), 200);
+    assertThat(read.get("row_count").asLong()).isEqualTo(3);
+    assertThat(read.at("/files/0/path").asText()).isEqualTo("trips.csv");
+    assertThat(read.at("/files/0/sha256").asText()).isEqualTo(sha256(GOOD));
+    assertThat(read.at("/schema/columns/1/name").asText()).isEqualTo("delay");
+    assertThat(read.get("created_by").asText()).isEqualTo("admin");
+    JsonNode list = json(send("GET", BASE + "/versions", null, null), 200);
+    assertThat(list.get("items")).hasSize(1);
+  }
+
+  @Test
+  void aVersionFailingTheSuiteIsRejectedAndAliasesToItNeedForce() throws Exception {
+    createDataset(Optional.of(SUITE));
+    assertThat(push(GOOD, "trips.csv", null).get("status").asText()).isEqualTo("accepted");
+
+    JsonNode rejected = push(BAD, "trips.csv", null);
+
+    assertThat(rejected.get("number").asInt()).isEqualTo(2);
+    assertThat(rejected.get("status").asText()).isEqualTo("rejected");
+    assertThat(rejected.at("/checks/passed").asBoolean()).isFalse();
+    assertThat(rejected.at("/checks/failed/0").asText()).isEqualTo("delay in range");
+    assertThat(latest()).isEqualTo(1);
+    JsonNode read = json(send("GET", BASE + "/versions/2", null, null), 200);
+    assertThat(read.get("check_report").isObject()).isTrue();
+
+    HttpResponse<String> refused =
+        send("PUT", BASE + "/aliases/production", null, "{\"version\": 2, \"reason\": \"try\"}");
+    problem(refused, 409, "conflict");
+    HttpResponse<String> forced =
+        send(
+            "PUT",
+            BASE + "/aliases/production",
+            null,
+            "{\"version\": 2, \"reason\": \"hotfix\", \"force\": true}");
+    assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+    assertThat(aliases().get("production").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void anInvalidSuiteIsAValidationProblemNamingFileLineAndColumn() throws Exception {
+    HttpResponse<String> response =
+        send("PUT", BASE, null, JSON.writeValueAsString(suiteBody("version: 1\nchecks: [[\n")));
+    JsonNode problem = problem(response, 422, "validation-failed");
+    assertThat(problem.get("detail").asText()).contains("suite.yaml:3:1");
+    assertThat(problem.at("/errors/0/field").asText()).isEqualTo("/suite");
+  }
+
+  @Test
+  void aDownloadedFileIsByteIdenticalAndCarriesItsHashAsETag() throws Exception {
+    createDataset(Optional.empty());
+    push(GOOD, "trips.csv", null);
+    String sha =
+        json(send("GET", BASE + "/versions/1", null, null), 200).at("/files/0/sha256").asText();
+
+    HttpResponse<byte[]> download =
+        client.send(
+            request("GET", "/api/v1/blobs/" + sha, null).build(), BodyHandlers.ofByteArray());
+
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+    assertThat(sha256(download.body())).isEqualTo(sha);
+    assertThat(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo(GOOD);
+  }
+
+  @Test
+  void uploadingTwiceDeduplicatesAndAWrongHashIsAValidationProblem() throws Exception {
+    assertThat(upload(GOOD).statusCode()).isEqualTo(201);
+    assertThat(upload(GOOD).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> mismatch =
+        client.send(
+            request("PUT", "/api/v1/blobs/" + sha256(BAD), null)
+                .PUT(HttpRequest.BodyPublishers.ofString(GOOD))
+                .build(),
+            BodyHandlers.ofString());
+
+    problem(mismatch, 422, "validation-failed");
+    assertThat(store.artifacts().exists(sha256(BAD))).isFalse();
+  }
+
+  @Test
+  void aMissingBlobIsAValidationProblemListingIt() throws Exception {
+    createDataset(Optional.empty());
+    String missing = sha256("never uploaded");
+
+    HttpResponse<String> response = postVersion(missing, 14, "trips.csv", null);
+
+    JsonNode problem = problem(response, 422, "validation-failed");
+    assertThat(problem.get("detail").asText()).contains(missing);
+    assertThat(json(send("GET", BASE + "/versions", null, null), 200).get("items")).isEmpty();
+  }
+
+  @Test
+  void aMalformedCsvIsAValidationProblemAndLeavesNoVersionOrFolder() throws Exception {
+    createDataset(Optional.empty());
+    String malformed = "id,delay\n1,\"5\n2,\"x\"y\",3,4\n";
+    upload(malformed);
+
+    HttpResponse<String> response =
+        postVersion(sha256(malformed), malformed.length(), "trips.csv", null);
+
+    problem(response, 422, "validation-failed");
+    assertThat(json(send("GET", BASE + "/versions", null, null), 200).get("items")).isEmpty();
+    problem(send("GET", BASE + "/versions/1", null, null), 404, "not-found");
+    try (Stream<Path> left = Files.list(dataDir.resolve("work"))) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void anIdempotentRepushReturnsTheSameVersion() throws Exception {
+    createDataset(Optional.empty());
+    upload(GOOD);
+
+    HttpResponse<String> first = postVersion(sha256(GOOD), GOOD.length(), "trips.csv", "push-1");
+    HttpResponse<String> again = postVersion(sha256(GOOD), GOOD.length(), "trips.csv", "push-1");
+
+    assertThat(json(first, 201).get("number").asInt()).isEqualTo(1);
+    assertThat(json(again, 201).get("number").asInt()).isEqualTo(1);
+    assertThat(again.headers().firstValue("Idempotency-Replayed")).hasValue("true");
+    assertThat(json(send("GET", BASE + "/versions", null, null), 200).get("items")).hasSize(1);
+  }
+
+  @Test
+  void anUnknownDatasetIsNotFoundForAnAdmin() throws Exception {
+    problem(send("GET", BASE + "/versions", null, null), 404, "not-found");
+    problem(send("GET", BASE + "/versions/1", null, null), 404, "not-found");
+    problem(send("GET", BASE + "/aliases", null, null), 404, "not-found");
+  }
+
+  @Test
+  void creatingADatasetTwiceAnswersCreatedThenOk() throws Exception {
+    assertThat(send("PUT", BASE, null, null).statusCode()).isEqualTo(201);
+    HttpResponse<String> again = send("PUT", BASE, null, JSON.writeValueAsString(suiteBody(SUITE)));
+    assertThat(json(again, 200).get("suite").asText()).isEqualTo(SUITE);
+  }
+
+  private void createDataset(Optional<String> suite) throws Exception {
+    HttpResponse<String> response =
+        send(
+            "PUT",
+            BASE,
+            null,
+            suite.isPresent() ? JSON.writeValueAsString(suiteBody(suite.get())) : null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+  }
+
+  private static ObjectNode suiteBody(String yaml) {
+    return JSON.createObjectNode().put("suite", yaml);
+  }
+
+  private JsonNode push(String csv, String path, String key) throws Exception {
+    HttpResponse<String> uploaded = upload(csv);
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isIn(200, 201);
+    return json(postVersion(sha256(csv), csv.length(), path, key), 201);
+  }
+
+  private HttpResponse<String> upload(String content) throws Exception {
+    return client.send(
+        request("PUT", "/api/v1/blobs/" + sha256(content), null)
+            .PUT(HttpRequest.BodyPublishers.ofString(content))
+            .build(),
+        BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> postVersion(String sha, long size, String path, String key)
+      throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("files").addObject().put("path", path).put("size", size).put("sha256", sha);
+    body.put("source", "test");
+    return send("POST", BASE + "/versions", key, JSON.writeValueAsString(body));
+  }
+
+  private int latest() throws Exception {
+    return aliases().get("latest").asInt();
+  }
+
+  private ObjectNode aliases() throws Exception {
+    ObjectNode byName = JSON.createObjectNode();
+    json(send("GET", BASE + "/aliases", null, null), 200)
+        .get("items")
+        .forEach(a -> byName.put(a.get("name").asText(), a.get("version_number").asInt()));
+    return byName;
+  }
+
+  private HttpRequest.Builder request(String method, String path, String key) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server.uri() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + admin);
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return request;
+  }
+
+  private HttpResponse<String> send(String method, String path, String key, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        request(method, path, key)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return client.send(request.build(), BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    return JSON.readTree(response.body());
+  }
+
+  private static JsonNode problem(HttpResponse<String> response, int status, String code)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.get("code").asText()).isEqualTo(code);
+    return problem;
+  }
+
+  private static String sha256(String text) throws Exception {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
