@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.access.IssuedToken;
+import dev.tend.access.Principal;
+import dev.tend.access.Role;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.server.StoreServices;
@@ -53,11 +55,19 @@ class DatasetsApiTest {
   @BeforeEach
   void start() throws Exception {
     db = TestDatabase.create(dev.tend.store.Engine.SQLITE);
+    startServer(TendConfig.DEFAULT_MAX_REQUEST_BODY);
+    IssuedToken bootstrap = store.access().ensureBootstrapAdmin(Optional.empty()).orElseThrow();
+    admin = bootstrap.plainText();
+    assertThat(send("POST", "/api/v1/projects", null, "{\"name\": \"flights\"}").statusCode())
+        .isEqualTo(201);
+  }
+
+  private void startServer(long maxRequestBody) {
     TendConfig config =
         new TendConfig(
             0,
             TendConfig.DEFAULT_BIND,
-            TendConfig.DEFAULT_MAX_REQUEST_BODY,
+            maxRequestBody,
             Duration.ofSeconds(1),
             dataDir,
             db.url(),
@@ -82,28 +92,28 @@ class DatasetsApiTest {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    IssuedToken bootstrap = store.access().ensureBootstrapAdmin(Optional.empty()).orElseThrow();
-    admin = bootstrap.plainText();
-    assertThat(send("POST", "/api/v1/projects", null, "{\"name\": \"flights\"}").statusCode())
-        .isEqualTo(201);
   }
 
   /* The client goes first: its kept-alive connections would hold up the server's graceful stop. */
+  private void stopServer() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
   @AfterEach
   void stop() {
     try {
-      if (client != null) {
-        client.close();
-      }
-      if (server != null) {
-        server.close();
-      }
-      if (engine != null) {
-        engine.close();
-      }
-      if (store != null) {
-        store.close();
-      }
+      stopServer();
     } finally {
       if (db != null) {
         db.close();
@@ -258,6 +268,92 @@ class DatasetsApiTest {
     assertThat(json(again, 200).get("suite").asText()).isEqualTo(SUITE);
   }
 
+  @Test
+  void rolesDecideWhoMayCreatePushAndReadAndAnyTokenMayUpload() throws Exception {
+    createDataset(Optional.empty());
+    String flights = store.projects().findByName("flights").orElseThrow().id();
+    String viewer = tokenFor("vera", flights, Role.VIEWER);
+    String editor = tokenFor("eddie", flights, Role.EDITOR);
+    String stranger = tokenFor("sam", null, null);
+
+    HttpResponse<String> upload =
+        client.send(
+            request("PUT", "/api/v1/blobs/" + sha256(GOOD), null, stranger)
+                .PUT(HttpRequest.BodyPublishers.ofString(GOOD))
+                .build(),
+            BodyHandlers.ofString());
+    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+    String body = versionBody(sha256(GOOD), GOOD.length(), "trips.csv");
+    problem(send("POST", BASE + "/versions", null, body, viewer), 403, "forbidden");
+    problem(send("POST", BASE + "/versions", null, body, stranger), 403, "forbidden");
+    assertThat(
+            json(send("POST", BASE + "/versions", null, body, editor), 201)
+                .get("created_by")
+                .asText())
+        .isEqualTo("eddie");
+    assertThat(
+            json(send("GET", BASE + "/versions/1", null, null, viewer), 200).get("number").asInt())
+        .isEqualTo(1);
+    problem(send("PUT", BASE, null, null, editor), 403, "forbidden");
+    problem(
+        send("PUT", BASE + "/aliases/production", null, "{\"version\": 1}", editor),
+        403,
+        "forbidden");
+  }
+
+  @Test
+  void aVersionOfSeveralFilesIsReadAsOneDataset() throws Exception {
+    createDataset(Optional.empty());
+    String second = "id,delay\n4,7\n";
+    upload(GOOD);
+    upload(second);
+    ObjectNode body = JSON.createObjectNode();
+    var files = body.putArray("files");
+    files
+        .addObject()
+        .put("path", "part-0.csv")
+        .put("size", GOOD.length())
+        .put("sha256", sha256(GOOD));
+    files
+        .addObject()
+        .put("path", "day=2/part-1.csv")
+        .put("size", second.length())
+        .put("sha256", sha256(second));
+
+    JsonNode version =
+        json(send("POST", BASE + "/versions", null, JSON.writeValueAsString(body)), 201);
+
+    assertThat(version.get("row_count").asLong()).isEqualTo(4);
+    assertThat(version.get("total_bytes").asLong()).isEqualTo(GOOD.length() + second.length());
+  }
+
+  @Test
+  void anUploadOverTheBodyLimitIsTooLargeAndStoresNothing() throws Exception {
+    stopServer();
+    startServer(1024);
+    byte[] big = new byte[4096];
+
+    HttpResponse<String> response =
+        client.send(
+            request("PUT", "/api/v1/blobs/" + sha256(big), null)
+                .PUT(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(big)))
+                .build(),
+            BodyHandlers.ofString());
+
+    problem(response, 413, "payload-too-large");
+    assertThat(store.artifacts().exists(sha256(big))).isFalse();
+  }
+
+  private String tokenFor(String name, String projectId, Role role) {
+    Principal principal = store.access().createPrincipal(name, false, "test");
+    if (role != null) {
+      store.access().grant(projectId, principal.id(), role, "test");
+    }
+    return store.access().createToken(principal.id(), "test", "test").plainText();
+  }
+
   private void createDataset(Optional<String> suite) throws Exception {
     HttpResponse<String> response =
         send(
@@ -288,10 +384,14 @@ class DatasetsApiTest {
 
   private HttpResponse<String> postVersion(String sha, long size, String path, String key)
       throws Exception {
+    return send("POST", BASE + "/versions", key, versionBody(sha, size, path));
+  }
+
+  private static String versionBody(String sha, long size, String path) throws Exception {
     ObjectNode body = JSON.createObjectNode();
     body.putArray("files").addObject().put("path", path).put("size", size).put("sha256", sha);
     body.put("source", "test");
-    return send("POST", BASE + "/versions", key, JSON.writeValueAsString(body));
+    return JSON.writeValueAsString(body);
   }
 
   private int latest() throws Exception {
@@ -307,10 +407,14 @@ class DatasetsApiTest {
   }
 
   private HttpRequest.Builder request(String method, String path, String key) {
+    return request(method, path, key, admin);
+  }
+
+  private HttpRequest.Builder request(String method, String path, String key, String token) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(server.uri() + path))
             .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + admin);
+            .header("Authorization", "Bearer " + token);
     if (key != null) {
       request.header("Idempotency-Key", key);
     }
@@ -319,8 +423,13 @@ class DatasetsApiTest {
 
   private HttpResponse<String> send(String method, String path, String key, String body)
       throws Exception {
+    return send(method, path, key, body, admin);
+  }
+
+  private HttpResponse<String> send(
+      String method, String path, String key, String body, String token) throws Exception {
     HttpRequest.Builder request =
-        request(method, path, key)
+        request(method, path, key, token)
             .method(
                 method,
                 body == null
