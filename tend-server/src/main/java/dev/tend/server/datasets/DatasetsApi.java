@@ -9,6 +9,7 @@ import dev.tend.access.Principal;
 import dev.tend.artifacts.ArtifactMismatchException;
 import dev.tend.artifacts.ArtifactNotFoundException;
 import dev.tend.artifacts.ArtifactStore;
+import dev.tend.artifacts.ArtifactTooLargeException;
 import dev.tend.artifacts.Blob;
 import dev.tend.artifacts.Manifest;
 import dev.tend.artifacts.ManifestEntry;
@@ -39,6 +40,7 @@ import dev.tend.server.http.FieldError;
 import dev.tend.server.http.Json;
 import dev.tend.server.http.Page;
 import dev.tend.server.http.PageRequest;
+import dev.tend.server.http.ProblemCode;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
@@ -54,6 +56,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,6 +235,10 @@ public final class DatasetsApi implements ApiModule {
       throw new ApiException.ValidationFailed(
           "the uploaded content does not match the blob's name: " + e.getMessage(),
           List.of(FieldError.body("", e.getMessage())));
+    } catch (ArtifactTooLargeException e) {
+      throw new ApiException(
+          ProblemCode.PAYLOAD_TOO_LARGE,
+          "the blob is larger than the artifact store accepts: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the request body", e);
     }
@@ -254,7 +261,9 @@ public final class DatasetsApi implements ApiModule {
       call.context().status(304).header("ETag", etag);
       return;
     }
+    /* Blobs are sent as stored: most are compressed already, and the length must stay exact. */
     call.context()
+        .disableCompression()
         .status(200)
         .contentType("application/octet-stream")
         .header("ETag", etag)
@@ -354,18 +363,27 @@ public final class DatasetsApi implements ApiModule {
     List<ManifestEntry> entries = new ArrayList<>();
     List<FieldError> errors = new ArrayList<>();
     Set<String> missing = new TreeSet<>();
-    Set<String> paths = new TreeSet<>();
+    TreeSet<String> paths = new TreeSet<>();
     for (int i = 0; i < files.size(); i++) {
       PushedFile file = files.get(i);
       ManifestEntry entry;
       try {
         entry = new ManifestEntry(file.path(), file.size(), file.sha256());
+        new ManifestFile(file.path(), file.size(), file.sha256());
       } catch (IllegalArgumentException e) {
         errors.add(FieldError.body("/files/" + i, e.getMessage()));
         continue;
       }
       if (!paths.add(entry.path())) {
         errors.add(FieldError.body("/files/" + i + "/path", "path " + entry.path() + " repeats"));
+      } else if (files.size() > 1
+          && Arrays.stream(entry.path().split("/")).anyMatch(segment -> segment.startsWith("."))) {
+        errors.add(
+            FieldError.body(
+                "/files/" + i + "/path",
+                entry.path()
+                    + " is hidden (a segment starts with '.'), so it would not be read as part of"
+                    + " the version; rename it"));
       } else if (!artifacts.exists(entry.sha256())) {
         missing.add(entry.sha256());
         errors.add(
@@ -389,6 +407,16 @@ public final class DatasetsApi implements ApiModule {
                     + entry.size()));
       }
       entries.add(entry);
+    }
+    for (String path : paths) {
+      String folder = path + "/";
+      String next = paths.ceiling(folder);
+      if (next != null && next.startsWith(folder)) {
+        errors.add(
+            FieldError.body(
+                "/files",
+                path + " is both a file and the folder of " + next + "; a path can be only one"));
+      }
     }
     if (!errors.isEmpty()) {
       throw new ApiException.ValidationFailed(

@@ -328,6 +328,48 @@ class DatasetsApiTest {
   }
 
   @Test
+  void aDownloadAcceptingGzipIsSentWholeWithItsLength() throws Exception {
+    byte[] big = ("id,delay\n" + "1,5\n".repeat(5000)).getBytes(StandardCharsets.UTF_8);
+    client.send(
+        request("PUT", "/api/v1/blobs/" + sha256(big), null)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(big))
+            .build(),
+        BodyHandlers.discarding());
+
+    HttpResponse<byte[]> download =
+        client.send(
+            request("GET", "/api/v1/blobs/" + sha256(big), null)
+                .header("Accept-Encoding", "gzip")
+                .build(),
+            BodyHandlers.ofByteArray());
+
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(download.headers().firstValueAsLong("Content-Length")).hasValue(big.length);
+    assertThat(sha256(download.body())).isEqualTo(sha256(big));
+  }
+
+  @Test
+  void pushedPathsMustNotBeHiddenOrBothFileAndFolder() throws Exception {
+    createDataset(Optional.empty());
+    upload(GOOD);
+    for (List<String> paths :
+        List.of(List.of("a.csv", ".b.csv"), List.of("a", "a-b.csv", "a/c.csv"))) {
+      ObjectNode body = JSON.createObjectNode();
+      var files = body.putArray("files");
+      for (String path : paths) {
+        files.addObject().put("path", path).put("size", GOOD.length()).put("sha256", sha256(GOOD));
+      }
+      body.put("format", "csv");
+      problem(
+          send("POST", BASE + "/versions", null, JSON.writeValueAsString(body)),
+          422,
+          "validation-failed");
+    }
+    assertThat(json(send("GET", BASE + "/versions", null, null), 200).get("items")).isEmpty();
+  }
+
+  @Test
   void anUploadOverTheBodyLimitIsTooLargeAndStoresNothing() throws Exception {
     stopServer();
     startServer(1024);
