@@ -22,6 +22,12 @@ public final class StoreServices implements AutoCloseable {
   /** How long a retry may replay the first response of a request sent with an idempotency key. */
   public static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
 
+  /**
+   * How long a reserved dataset version may stay pending before it counts as a push that died with
+   * its process; its number is then dropped at the next start.
+   */
+  public static final Duration PENDING_PUSH_RETENTION = Duration.ofHours(24);
+
   private final Database database;
   private final LocalArtifactStore artifacts;
   private final AccessRepository access;
@@ -35,6 +41,7 @@ public final class StoreServices implements AutoCloseable {
     this.access = AccessRepository.of(database);
     this.projects = ProjectRepository.of(database);
     this.datasets = DatasetRepository.of(database);
+    datasets.cleanupPending(PENDING_PUSH_RETENTION);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
     this.services =

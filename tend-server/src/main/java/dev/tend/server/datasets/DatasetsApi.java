@@ -181,6 +181,7 @@ public final class DatasetsApi implements ApiModule {
 
   @Override
   public void routes(ApiRoutes routes) {
+    routes.get("/projects/{project}/datasets", Access.READ, this::listDatasets);
     routes.put(DATASET, Access.MAINTAIN, this::putDataset);
     routes.get(DATASET, Access.READ, this::getDataset);
     routes.put("/blobs/{sha256}", Access.WRITE, this::putBlob);
@@ -218,6 +219,17 @@ public final class DatasetsApi implements ApiModule {
       call.context().header("Location", call.context().path());
     }
     call.json(existing.isPresent() ? 200 : 201, DatasetView.of(dataset, project.name()));
+  }
+
+  private void listDatasets(ApiCall call) {
+    Project project = project(call);
+    PageRequest request = call.pageRequest();
+    dev.tend.store.Page<Dataset> page =
+        datasets.list(project.id(), request.after(), request.limit());
+    call.page(
+        new Page<>(
+            page.items().stream().map(d -> DatasetView.of(d, project.name())).toList(),
+            page.nextCursor()));
   }
 
   private void getDataset(ApiCall call) {

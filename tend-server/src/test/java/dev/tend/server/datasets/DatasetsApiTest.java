@@ -255,6 +255,42 @@ class DatasetsApiTest {
   }
 
   @Test
+  void concurrentPushesGetConsecutiveNumbers() throws Exception {
+    createDataset(Optional.empty());
+    upload(GOOD);
+    String body = versionBody(sha256(GOOD), GOOD.length(), "trips.csv");
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pushes =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      pushes.add(
+          client.sendAsync(
+              request("POST", BASE + "/versions", null)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              BodyHandlers.ofString()));
+    }
+
+    List<Integer> numbers = new java.util.ArrayList<>();
+    for (var push : pushes) {
+      numbers.add(json(push.get(), 201).get("number").asInt());
+    }
+
+    assertThat(numbers).containsExactlyInAnyOrder(1, 2, 3, 4);
+    assertThat(latest()).isEqualTo(4);
+  }
+
+  @Test
+  void datasetsAreListedInCreationOrder() throws Exception {
+    send("PUT", "/api/v1/projects/flights/datasets/b", null, null);
+    send("PUT", "/api/v1/projects/flights/datasets/a", null, null);
+
+    JsonNode page = json(send("GET", "/api/v1/projects/flights/datasets", null, null), 200);
+
+    assertThat(page.get("items")).extracting(d -> d.get("name").asText()).containsExactly("b", "a");
+  }
+
+  @Test
   void anUnknownDatasetIsNotFoundForAnAdmin() throws Exception {
     problem(send("GET", BASE + "/versions", null, null), 404, "not-found");
     problem(send("GET", BASE + "/versions/1", null, null), 404, "not-found");
