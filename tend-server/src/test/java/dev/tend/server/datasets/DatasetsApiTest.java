@@ -291,6 +291,58 @@ class DatasetsApiTest {
   }
 
   @Test
+  void theFormatIsGivenForAFileWithoutExtensionAndAnUnknownOneIsAValidationProblem()
+      throws Exception {
+    createDataset(Optional.empty());
+    upload(GOOD);
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("files")
+        .addObject()
+        .put("path", "trips")
+        .put("size", GOOD.length())
+        .put("sha256", sha256(GOOD));
+
+    problem(
+        send("POST", BASE + "/versions", null, JSON.writeValueAsString(body)),
+        422,
+        "validation-failed");
+    body.put("format", "xlsx");
+    problem(
+        send("POST", BASE + "/versions", null, JSON.writeValueAsString(body)),
+        422,
+        "validation-failed");
+    body.put("format", "csv");
+    JsonNode version =
+        json(send("POST", BASE + "/versions", null, JSON.writeValueAsString(body)), 201);
+
+    // Requests refused before the push starts reserve no number.
+    assertThat(version.get("number").asInt()).isEqualTo(1);
+    assertThat(version.get("row_count").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void anUploadWithAnIdempotencyKeyIsReplayedAndADownloadRevalidatesByETag() throws Exception {
+    HttpRequest.Builder put =
+        request("PUT", "/api/v1/blobs/" + sha256(GOOD), "blob-1")
+            .PUT(HttpRequest.BodyPublishers.ofString(GOOD));
+    assertThat(client.send(put.build(), BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+    HttpResponse<String> again = client.send(put.build(), BodyHandlers.ofString());
+    assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(again.headers().firstValue("Idempotency-Replayed")).hasValue("true");
+
+    HttpResponse<String> revalidated =
+        client.send(
+            request("GET", "/api/v1/blobs/" + sha256(GOOD), null)
+                .header("If-None-Match", "\"" + sha256(GOOD) + "\"")
+                .build(),
+            BodyHandlers.ofString());
+
+    assertThat(revalidated.statusCode()).isEqualTo(304);
+    assertThat(revalidated.body()).isEmpty();
+    problem(send("GET", "/api/v1/blobs/" + sha256("absent"), null, null), 404, "not-found");
+  }
+
+  @Test
   void anUnknownDatasetIsNotFoundForAnAdmin() throws Exception {
     problem(send("GET", BASE + "/versions", null, null), 404, "not-found");
     problem(send("GET", BASE + "/versions/1", null, null), 404, "not-found");
