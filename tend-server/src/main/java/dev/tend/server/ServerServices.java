@@ -17,13 +17,4 @@ public record ServerServices(
     requireNonNull(authorizer, "authorizer is null");
     requireNonNull(idempotency, "idempotency is null");
   }
-
-  /**
-   * Services without a store, for servers that only answer public routes: no token is valid, so
-   * only public routes (and reads, when anonymous reads are on) answer.
-   */
-  public static ServerServices withoutStore() {
-    return new ServerServices(
-        TokenVerifier.none(), Authorizer.adminsOnly(), IdempotencyStore.unavailable());
-  }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Tokens and project roles held in memory, standing in for the metadata store in tests. */
-final class InMemoryAuth implements TokenVerifier, Authorizer {
+public final class InMemoryAuth implements TokenVerifier, Authorizer {
   private final Map<String, Principal> tokens = new ConcurrentHashMap<>();
   private final Map<String, Role> roles = new ConcurrentHashMap<>();
 

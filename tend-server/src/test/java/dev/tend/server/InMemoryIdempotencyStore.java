@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Idempotency records in a map, standing in for the metadata store in tests. */
-final class InMemoryIdempotencyStore implements IdempotencyStore {
+public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private record Entry(String hash, StoredResponse response) {}
 
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();

@@ -10,9 +10,4 @@ import dev.tend.access.Principal;
 @FunctionalInterface
 public interface Authorizer {
   boolean can(Principal principal, String project, Action action);
-
-  /** Allows global admins everything and everyone else nothing. */
-  static Authorizer adminsOnly() {
-    return (principal, project, action) -> principal.globalAdmin();
-  }
 }

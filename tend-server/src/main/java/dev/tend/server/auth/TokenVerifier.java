@@ -11,9 +11,4 @@ import java.util.Optional;
 public interface TokenVerifier {
   /** The token's principal, or empty when the token is unknown, revoked or expired. */
   Optional<Principal> verify(String token);
-
-  /** Knows no tokens: every protected route answers 401 (until the token store is wired in). */
-  static TokenVerifier none() {
-    return token -> Optional.empty();
-  }
 }

@@ -24,24 +24,6 @@ public interface IdempotencyStore {
 
   void release(Key key);
 
-  /** Refuses every key: for a server without a metadata store, where no route takes writes yet. */
-  static IdempotencyStore unavailable() {
-    return new IdempotencyStore() {
-      @Override
-      public Reservation reserve(Key key, String requestHash) {
-        throw new UnsupportedOperationException("idempotency keys need the metadata store");
-      }
-
-      @Override
-      public void complete(Key key, String requestHash, StoredResponse response) {
-        throw new UnsupportedOperationException("idempotency keys need the metadata store");
-      }
-
-      @Override
-      public void release(Key key) {}
-    };
-  }
-
   /**
    * A client's key, scoped to who sent it and where, so that clients cannot see each other's
    * responses.

@@ -10,6 +10,8 @@ import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.server.ApiModule;
+import dev.tend.server.InMemoryAuth;
+import dev.tend.server.InMemoryIdempotencyStore;
 import dev.tend.server.ServerServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
@@ -127,7 +129,9 @@ class OpenApiCompletenessTest {
 
   private TendServer start(List<ApiModule> modules) {
     return TendServer.start(
-        TendConfig.forDataDir(dataDir).withPort(0), ServerServices.withoutStore(), modules);
+        TendConfig.forDataDir(dataDir).withPort(0),
+        new ServerServices(new InMemoryAuth(), new InMemoryAuth(), new InMemoryIdempotencyStore()),
+        modules);
   }
 
   private static JsonNode fetch(TendServer server) throws Exception {
