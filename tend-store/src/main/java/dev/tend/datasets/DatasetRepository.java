@@ -93,9 +93,29 @@ public interface DatasetRepository {
   /** The moves of one alias, oldest first. */
   List<AliasChange> aliasHistory(String datasetId, String alias);
 
-  /** Records that {@code usedById} of kind {@code usedByKind} used a committed version. */
-  void recordUsage(String versionId, String usedByKind, String usedById);
+  /**
+   * Records that {@code usedById} of kind {@code usedByKind} used a committed version, on behalf of
+   * the system; see {@link #recordUsage(String, String, String, String)}.
+   */
+  default boolean recordUsage(String versionId, String usedByKind, String usedById) {
+    return recordUsage(versionId, usedByKind, usedById, "system");
+  }
+
+  /**
+   * Records that {@code usedById} of kind {@code usedByKind} used a committed version. Idempotent:
+   * recording the same triple again changes nothing.
+   *
+   * @return true when the usage is new, false when it was recorded before
+   * @throws dev.tend.store.NotFoundException when there is no committed version {@code versionId}
+   */
+  boolean recordUsage(String versionId, String usedByKind, String usedById, String actor);
 
   /** What used a version, oldest first. */
   List<VersionUsage> usages(String versionId);
+
+  /**
+   * Reverse lineage: the committed versions, of any dataset in any project, that {@code usedById}
+   * of kind {@code usedByKind} used, oldest usage first.
+   */
+  List<UsedVersion> usedBy(String usedByKind, String usedById);
 }
