@@ -80,8 +80,17 @@ public interface DatasetRepository {
    * @throws dev.tend.store.NotFoundException when the dataset or version does not exist
    * @throws dev.tend.store.ConflictException when the version was rejected and {@code forced} is
    *     false
+   * @throws IllegalArgumentException when the alias name breaks the naming rule or is all digits
    */
   Alias moveAlias(
+      String datasetId, String alias, int number, String reason, boolean forced, String actor);
+
+  /**
+   * Like {@link #moveAlias}, but answers the move as recorded in the alias history, with the
+   * version the alias left. Alias names must not be all digits, so a reference to a version is
+   * never ambiguous.
+   */
+  AliasChange changeAlias(
       String datasetId, String alias, int number, String reason, boolean forced, String actor);
 
   /** The version {@code alias} points at. */

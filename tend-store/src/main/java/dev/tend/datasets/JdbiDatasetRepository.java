@@ -516,8 +516,26 @@ final class JdbiDatasetRepository implements DatasetRepository {
   @Override
   public Alias moveAlias(
       String datasetId, String alias, int number, String reason, boolean forced, String actor) {
+    return move(datasetId, alias, number, reason, forced, actor).alias();
+  }
+
+  @Override
+  public AliasChange changeAlias(
+      String datasetId, String alias, int number, String reason, boolean forced, String actor) {
+    return move(datasetId, alias, number, reason, forced, actor).change();
+  }
+
+  /** An alias after a move, and the move as recorded in its history. */
+  private record Moved(Alias alias, AliasChange change) {}
+
+  private Moved move(
+      String datasetId, String alias, int number, String reason, boolean forced, String actor) {
     requireNonNull(datasetId, "datasetId is null");
     Names.requireValid("alias", alias);
+    if (alias.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(
+          "alias name '" + alias + "' must not be all digits: it would read as a version number");
+    }
     requireNonNull(reason, "reason is null");
     requireNonNull(actor, "actor is null");
     return database.write(
@@ -552,7 +570,7 @@ final class JdbiDatasetRepository implements DatasetRepository {
         });
   }
 
-  private Alias setAlias(
+  private Moved setAlias(
       Handle handle,
       Dataset dataset,
       String alias,
@@ -602,7 +620,10 @@ final class JdbiDatasetRepository implements DatasetRepository {
             "to", number,
             "forced", forced,
             "reason", reason));
-    return new Alias(alias, number, versionId, now, actor);
+    return new Moved(
+        new Alias(alias, number, versionId, now, actor),
+        new AliasChange(
+            alias, before.map(Alias::versionNumber), number, actor, reason, forced, now));
   }
 
   private static Optional<Alias> findAlias(Handle handle, String datasetId, String alias) {

@@ -219,6 +219,15 @@ class DatasetRepositoryTest {
         .isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> datasets.moveAlias(dataset.id(), "Prod", 1, "x", true, "bob"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> datasets.moveAlias(dataset.id(), "12", 1, "x", true, "bob"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("digits");
+    AliasChange back =
+        datasets.changeAlias(dataset.id(), "production", good.number(), "roll back", false, "dan");
+    assertThat(back)
+        .extracting(
+            AliasChange::fromNumber, AliasChange::toNumber, AliasChange::by, AliasChange::forced)
+        .containsExactly(Optional.of(2), 1, "dan", false);
   }
 
   @Test
