@@ -30,6 +30,7 @@ import dev.tend.datasets.VersionUsage;
 import dev.tend.engine.Engine;
 import dev.tend.profile.DatasetProfile;
 import dev.tend.profile.ProfileOptions;
+import dev.tend.profile.ProfileProvenance;
 import dev.tend.profiling.Profiler;
 import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
@@ -371,9 +372,7 @@ public final class DatasetsApi implements ApiModule {
     String actor = actor(call);
     String label = project.name() + "/" + dataset.name();
     String source = request.source().orElse("push by " + actor);
-    PendingVersion pending = datasets.reserveVersion(dataset.id(), source, actor);
     Path folder = null;
-    boolean committed = false;
     try {
       Files.createDirectories(workDir);
       folder = Files.createTempDirectory(workDir, "push-");
@@ -382,13 +381,12 @@ public final class DatasetsApi implements ApiModule {
           entries.size() == 1
               ? DataSource.Files.of(folder.resolve(entries.getFirst().path()), format)
               : DataSource.Files.of(folder, format);
-      String versionLabel = label + "@v" + pending.number();
       Optional<SuiteReport> report;
       DatasetProfile profile;
       String schema;
       try (dev.tend.engine.Dataset opened = engine.open(data)) {
         schema = schemaJson(opened);
-        profile = Profiler.profile(opened, versionLabel, ProfileOptions.DEFAULTS);
+        profile = Profiler.profile(opened, label, ProfileOptions.DEFAULTS);
         report =
             dataset
                 .suite()
@@ -397,26 +395,14 @@ public final class DatasetsApi implements ApiModule {
                         SuiteRunner.run(
                                 SuiteParser.parse(suite.yaml(), "suite.yaml", dataset.name()),
                                 opened,
-                                versionLabel,
+                                label,
                                 RunOptions.defaults())
                             .report());
       }
-      VersionStatus outcome =
-          report.map(SuiteReport::passed).orElse(true)
-              ? VersionStatus.ACCEPTED
-              : VersionStatus.REJECTED;
       List<ManifestFile> files =
           entries.stream().map(e -> new ManifestFile(e.path(), e.size(), e.sha256())).toList();
-      VersionContent content =
-          new VersionContent(
-              files,
-              entries.stream().mapToLong(ManifestEntry::size).sum(),
-              profile.rowCount(),
-              schema,
-              profile.toBytes(),
-              report.map(CheckReportJson::render).orElse("null"));
-      DatasetVersion version = datasets.commitVersion(pending.id(), outcome, content, actor);
-      committed = true;
+      DatasetVersion version =
+          commit(dataset, label, source, actor, files, schema, profile, report);
       call.context()
           .header(
               "Location",
@@ -433,15 +419,69 @@ public final class DatasetsApi implements ApiModule {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a folder for the push under " + workDir, e);
     } finally {
+      if (folder != null) {
+        deleteTree(folder);
+      }
+    }
+  }
+
+  /*
+   * The number is reserved only once the data has been read, profiled and checked, so a push
+   * refused for its data stores nothing and skips no number; the profile and report then take
+   * the version's name. A failure past the reservation abandons the number.
+   */
+  private DatasetVersion commit(
+      Dataset dataset,
+      String label,
+      String source,
+      String actor,
+      List<ManifestFile> files,
+      String schema,
+      DatasetProfile profile,
+      Optional<SuiteReport> report) {
+    PendingVersion pending = datasets.reserveVersion(dataset.id(), source, actor);
+    boolean committed = false;
+    try {
+      String versionLabel = label + "@v" + pending.number();
+      DatasetProfile named =
+          profile.withProvenance(
+              ProfileProvenance.of(versionLabel, profile.provenance().createdAtEpochMillis()));
+      Optional<SuiteReport> namedReport =
+          report.map(
+              r ->
+                  new SuiteReport(
+                      r.suite(),
+                      versionLabel,
+                      r.schema(),
+                      r.rowCount(),
+                      r.startedAt(),
+                      r.elapsed(),
+                      r.results(),
+                      r.scores(),
+                      r.thresholds()));
+      VersionStatus outcome =
+          report.map(SuiteReport::passed).orElse(true)
+              ? VersionStatus.ACCEPTED
+              : VersionStatus.REJECTED;
+      VersionContent content =
+          new VersionContent(
+              files,
+              files.stream().mapToLong(ManifestFile::sizeBytes).sum(),
+              named.rowCount(),
+              schema,
+              named.toBytes(),
+              namedReport.map(CheckReportJson::render).orElse("null"));
+      DatasetVersion version = datasets.commitVersion(pending.id(), outcome, content, actor);
+      committed = true;
+      return version;
+    } finally {
       if (!committed) {
         try {
           datasets.abandon(pending.id(), actor);
         } catch (RuntimeException e) {
-          LOG.warn("cannot abandon pending version {} of {}", pending.number(), label, e);
+          LOG.warn(
+              "cannot abandon pending version {} of dataset {}", pending.number(), dataset.id(), e);
         }
-      }
-      if (folder != null) {
-        deleteTree(folder);
       }
     }
   }

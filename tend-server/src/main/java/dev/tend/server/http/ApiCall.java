@@ -135,6 +135,14 @@ public final class ApiCall {
           Map.of(),
           e);
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof StreamReadException broken) {
+        throw new ApiException(
+            ProblemCode.MALFORMED_REQUEST,
+            "malformed JSON" + where(broken.getLocation()) + ": " + broken.getOriginalMessage(),
+            List.of(),
+            Map.of(),
+            e);
+      }
       FieldError error = FieldError.body(pointer(e), fieldMessage(e));
       throw new ApiException(
           ProblemCode.VALIDATION_FAILED,
