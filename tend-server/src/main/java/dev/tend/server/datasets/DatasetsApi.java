@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tend.access.Action;
-import dev.tend.access.Principal;
 import dev.tend.artifacts.ArtifactMismatchException;
 import dev.tend.artifacts.ArtifactNotFoundException;
 import dev.tend.artifacts.ArtifactStore;
@@ -17,8 +15,6 @@ import dev.tend.artifacts.ManifestEntry;
 import dev.tend.artifacts.Manifests;
 import dev.tend.checks.CheckResult;
 import dev.tend.checks.SuiteReport;
-import dev.tend.datasets.Alias;
-import dev.tend.datasets.AliasChange;
 import dev.tend.datasets.Dataset;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.datasets.DatasetVersion;
@@ -26,7 +22,6 @@ import dev.tend.datasets.ManifestFile;
 import dev.tend.datasets.PendingVersion;
 import dev.tend.datasets.VersionContent;
 import dev.tend.datasets.VersionStatus;
-import dev.tend.datasets.VersionUsage;
 import dev.tend.engine.Engine;
 import dev.tend.profile.DatasetProfile;
 import dev.tend.profile.ProfileOptions;
@@ -49,7 +44,6 @@ import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
 import dev.tend.source.Format;
-import dev.tend.store.Names;
 import dev.tend.suite.RunOptions;
 import dev.tend.suite.SuiteException;
 import dev.tend.suite.SuiteParser;
@@ -84,18 +78,15 @@ public final class DatasetsApi implements ApiModule {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetsApi.class);
   private static final String DATASET = "/projects/{project}/datasets/{dataset}";
 
-  /** What may use a dataset version, for lineage. */
-  static final List<String> USAGE_KINDS = List.of("run", "model_version");
-
-  static final int MAX_USAGE_ID_LENGTH = 128;
-  static final int MAX_REASON_LENGTH = 1000;
-
   private final ProjectRepository projects;
   private final DatasetRepository datasets;
   private final ArtifactStore artifacts;
   private final Engine engine;
   private final Path workDir;
   private final ObjectMapper mapper = Json.mapper();
+  private final Lookups lookups;
+  private final AliasRoutes aliases;
+  private final LineageRoutes lineage;
 
   /**
    * @param engine opens pushed versions to profile and check them; owned by the caller
@@ -112,6 +103,9 @@ public final class DatasetsApi implements ApiModule {
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
     this.engine = requireNonNull(engine, "engine is null");
     this.workDir = requireNonNull(workDir, "workDir is null");
+    this.lookups = new Lookups(projects, datasets);
+    this.aliases = new AliasRoutes(datasets, lookups);
+    this.lineage = new LineageRoutes(datasets, lookups);
   }
 
   /** The body of {@code PUT .../datasets/{dataset}}. */
@@ -138,60 +132,6 @@ public final class DatasetsApi implements ApiModule {
       source = source == null ? Optional.empty() : source;
     }
   }
-
-  /** The body of {@code PUT .../aliases/{alias}}. */
-  record AliasMove(int version, Optional<String> reason, Optional<Boolean> force) {
-    AliasMove {
-      reason = reason == null ? Optional.empty() : reason;
-      force = force == null ? Optional.empty() : force;
-    }
-  }
-
-  /** The body of {@code POST .../rollback}: {@code to} is a version number or an alias name. */
-  record Rollback(JsonNode to, String reason, Optional<String> alias, Optional<Boolean> force) {
-    Rollback {
-      requireNonNull(to, "to is required");
-      requireNonNull(reason, "reason is required");
-      alias = alias == null ? Optional.empty() : alias;
-      force = force == null ? Optional.empty() : force;
-    }
-  }
-
-  /** One move of an alias, as answered by a rollback and the alias history. */
-  record AliasMoveView(
-      String alias,
-      int version,
-      Optional<Integer> previousVersion,
-      String movedBy,
-      String reason,
-      boolean forced,
-      Instant movedAt) {
-    static AliasMoveView of(AliasChange change) {
-      return new AliasMoveView(
-          change.alias(),
-          change.toNumber(),
-          change.fromNumber(),
-          change.by(),
-          change.reason(),
-          change.forced(),
-          change.at());
-    }
-  }
-
-  /** The body of {@code POST .../usages}. */
-  record Usage(String kind, String id) {
-    Usage {
-      requireNonNull(kind, "kind is required");
-      requireNonNull(id, "id is required");
-    }
-  }
-
-  /** Something that used a version. */
-  record UsageView(String kind, String id, Instant recordedAt) {}
-
-  /** A version that something used. */
-  record UsedVersionView(
-      String project, String dataset, int version, String status, Instant recordedAt) {}
 
   /** A dataset as answered: its suite's text and hash when one is attached. */
   record DatasetView(
@@ -247,18 +187,13 @@ public final class DatasetsApi implements ApiModule {
     routes.post(DATASET + "/versions", Access.WRITE, this::push);
     routes.get(DATASET + "/versions", Access.READ, this::listVersions);
     routes.get(DATASET + "/versions/{ref}", Access.READ, this::getVersion);
-    routes.post(DATASET + "/versions/{ref}/usages", Access.WRITE, this::recordUsage);
-    routes.get(DATASET + "/versions/{ref}/lineage", Access.READ, this::lineage);
     routes.get(DATASET + "/diff", Access.READ, this::diff);
-    routes.post(DATASET + "/rollback", Access.MAINTAIN, this::rollback);
-    routes.get(DATASET + "/aliases", Access.READ, this::listAliases);
-    routes.put(DATASET + "/aliases/{alias}", Access.MAINTAIN, this::moveAlias);
-    routes.get(DATASET + "/aliases/{alias}/history", Access.READ, this::aliasHistory);
-    routes.get("/lineage/{kind}/{id}", Access.READ, this::usedBy);
+    aliases.routes(routes, DATASET);
+    lineage.routes(routes, DATASET);
   }
 
   private void putDataset(ApiCall call) {
-    Project project = project(call);
+    Project project = lookups.project(call);
     String name = call.pathParam("dataset");
     DatasetSettings settings =
         call.bodyBytes().length == 0
@@ -273,7 +208,7 @@ public final class DatasetsApi implements ApiModule {
             List.of(FieldError.body("/suite", e.describe())));
       }
     }
-    String actor = actor(call);
+    String actor = Lookups.actor(call);
     Optional<Dataset> existing = datasets.find(project.id(), name);
     Dataset dataset = existing.orElseGet(() -> datasets.create(project.id(), name, actor));
     if (settings.suite().isPresent()) {
@@ -286,7 +221,7 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void listDatasets(ApiCall call) {
-    Project project = project(call);
+    Project project = lookups.project(call);
     PageRequest request = call.pageRequest();
     dev.tend.store.Page<Dataset> page =
         datasets.list(project.id(), request.after(), request.limit());
@@ -297,8 +232,8 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void getDataset(ApiCall call) {
-    Project project = project(call);
-    call.json(200, DatasetView.of(dataset(call, project), project.name()));
+    Project project = lookups.project(call);
+    call.json(200, DatasetView.of(lookups.dataset(call, project), project.name()));
   }
 
   private void putBlob(ApiCall call) {
@@ -364,12 +299,12 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void push(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
     NewVersion request = call.body(NewVersion.class);
     List<ManifestEntry> entries = entries(request.files());
     Format format = format(request, entries);
-    String actor = actor(call);
+    String actor = Lookups.actor(call);
     String label = project.name() + "/" + dataset.name();
     String source = request.source().orElse("push by " + actor);
     Path folder = null;
@@ -624,8 +559,8 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void listVersions(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
     PageRequest request = call.pageRequest();
     dev.tend.store.Page<DatasetVersion> page =
         datasets.versions(dataset.id(), request.after(), request.limit());
@@ -636,63 +571,20 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void getVersion(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    DatasetVersion version = version(dataset, FieldError.path("ref", ""), call.pathParam("ref"));
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
+    DatasetVersion version =
+        lookups.version(dataset, FieldError.path("ref", ""), call.pathParam("ref"));
     call.json(200, view(version, Optional.of(datasets.manifest(version.id())), Optional.empty()));
   }
 
-  private void recordUsage(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    DatasetVersion version = version(dataset, FieldError.path("ref", ""), call.pathParam("ref"));
-    Usage usage = call.body(Usage.class);
-    String kind = usageKind(usage.kind(), FieldError.body("/kind", ""));
-    String id = usageId(usage.id(), FieldError.body("/id", ""));
-    boolean created = datasets.recordUsage(version.id(), kind, id, actor(call));
-    VersionUsage recorded =
-        datasets.usages(version.id()).stream()
-            .filter(u -> u.usedByKind().equals(kind) && u.usedById().equals(id))
-            .findFirst()
-            .orElseThrow();
-    call.json(created ? 201 : 200, new UsageView(kind, id, recorded.recordedAt()));
-  }
-
-  private void lineage(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    DatasetVersion version = version(dataset, FieldError.path("ref", ""), call.pathParam("ref"));
-    List<UsageView> usedBy =
-        datasets.usages(version.id()).stream()
-            .map(u -> new UsageView(u.usedByKind(), u.usedById(), u.recordedAt()))
-            .toList();
-    call.json(200, Map.of("used_by", usedBy));
-  }
-
-  private void usedBy(ApiCall call) {
-    String kind = usageKind(call.pathParam("kind"), FieldError.path("kind", ""));
-    String id = usageId(call.pathParam("id"), FieldError.path("id", ""));
-    List<UsedVersionView> versions =
-        datasets.usedBy(kind, id).stream()
-            .filter(v -> call.may(v.projectName(), Action.READ))
-            .map(
-                v ->
-                    new UsedVersionView(
-                        v.projectName(),
-                        v.datasetName(),
-                        v.versionNumber(),
-                        v.status().label(),
-                        v.recordedAt()))
-            .toList();
-    call.json(200, Map.of("dataset_versions", versions));
-  }
-
   private void diff(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
     DatasetVersion from =
-        version(dataset, FieldError.query("from", ""), requiredQuery(call, "from"));
-    DatasetVersion to = version(dataset, FieldError.query("to", ""), requiredQuery(call, "to"));
+        lookups.version(dataset, FieldError.query("from", ""), Lookups.requiredQuery(call, "from"));
+    DatasetVersion to =
+        lookups.version(dataset, FieldError.query("to", ""), Lookups.requiredQuery(call, "to"));
     call.json(
         200,
         VersionDiff.of(
@@ -713,79 +605,6 @@ public final class DatasetsApi implements ApiModule {
             .orElseThrow(
                 () -> new IllegalStateException("version " + version.id() + " has no profile"));
     return DatasetProfile.fromBytes(bytes);
-  }
-
-  private void rollback(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    Rollback request = call.body(Rollback.class);
-    String reason = request.reason().strip();
-    if (reason.isEmpty() || reason.length() > MAX_REASON_LENGTH) {
-      throw new ApiException.ValidationFailed(
-          FieldError.body(
-              "/reason",
-              "a rollback needs a reason of 1 to "
-                  + MAX_REASON_LENGTH
-                  + " characters, saying why (it is kept in the alias history and audit log)"));
-    }
-    String alias =
-        aliasName(request.alias().orElse(Alias.PRODUCTION), FieldError.body("/alias", ""));
-    String ref =
-        switch (request.to()) {
-          case JsonNode n when n.isIntegralNumber() -> n.asText();
-          case JsonNode n when n.isTextual() -> n.asText();
-          default ->
-              throw new ApiException.ValidationFailed(
-                  FieldError.body(
-                      "/to", "to is a version number or an alias name, not " + request.to()));
-        };
-    DatasetVersion target = version(dataset, FieldError.body("/to", ""), ref);
-    AliasChange change =
-        datasets.changeAlias(
-            dataset.id(),
-            alias,
-            target.number(),
-            reason,
-            request.force().orElse(false),
-            actor(call));
-    call.json(200, AliasMoveView.of(change));
-  }
-
-  private void aliasHistory(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    String alias = aliasName(call.pathParam("alias"), FieldError.path("alias", ""));
-    List<AliasChange> changes = datasets.aliasHistory(dataset.id(), alias);
-    if (changes.isEmpty() && datasets.resolve(dataset.id(), alias).isEmpty()) {
-      throw new ApiException.NotFound(
-          "dataset '" + dataset.name() + "' has no alias '" + alias + "'");
-    }
-    List<AliasMoveView> items = new ArrayList<>();
-    for (int i = changes.size() - 1; i >= 0; i--) {
-      items.add(AliasMoveView.of(changes.get(i)));
-    }
-    call.json(200, Map.of("items", items));
-  }
-
-  private void listAliases(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    call.json(200, Map.of("items", datasets.aliases(dataset.id())));
-  }
-
-  private void moveAlias(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    AliasMove move = call.body(AliasMove.class);
-    Alias alias =
-        datasets.moveAlias(
-            dataset.id(),
-            aliasName(call.pathParam("alias"), FieldError.path("alias", "")),
-            move.version(),
-            move.reason().orElse(""),
-            move.force().orElse(false),
-            actor(call));
-    call.json(200, alias);
   }
 
   private VersionView view(
@@ -816,114 +635,6 @@ public final class DatasetsApi implements ApiModule {
     }
   }
 
-  private Project project(ApiCall call) {
-    String name = name("project", call.pathParam("project"), FieldError.path("project", ""));
-    return projects
-        .findByName(name)
-        .orElseThrow(() -> new ApiException.NotFound("no project named '" + name + "'"));
-  }
-
-  private Dataset dataset(ApiCall call, Project project) {
-    String name = name("dataset", call.pathParam("dataset"), FieldError.path("dataset", ""));
-    return datasets
-        .find(project.id(), name)
-        .orElseThrow(
-            () ->
-                new ApiException.NotFound(
-                    "no dataset named '" + name + "' in project '" + project.name() + "'"));
-  }
-
-  /*
-   * A reference is a version number (digits) or an alias name; alias names are never all digits,
-   * so the two cannot be confused.
-   */
-  private DatasetVersion version(Dataset dataset, FieldError where, String ref) {
-    if (!ref.isEmpty() && ref.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      int number;
-      try {
-        number = Integer.parseInt(ref);
-      } catch (NumberFormatException e) {
-        number = 0;
-      }
-      if (number < 1) {
-        throw new ApiException.ValidationFailed(
-            where.withMessage("a version number is a whole number from 1, not '" + ref + "'"));
-      }
-      int n = number;
-      return datasets
-          .version(dataset.id(), n)
-          .orElseThrow(
-              () ->
-                  new ApiException.NotFound(
-                      "dataset '" + dataset.name() + "' has no committed version " + n));
-    }
-    String alias;
-    try {
-      alias = Names.requireValid("alias", ref);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException.ValidationFailed(
-          where.withMessage(
-              "a version reference is a version number or an alias name; " + e.getMessage()));
-    }
-    return datasets
-        .resolve(dataset.id(), alias)
-        .orElseThrow(
-            () ->
-                new ApiException.NotFound(
-                    "dataset '" + dataset.name() + "' has no alias '" + alias + "'"));
-  }
-
-  private static String name(String kind, String name, FieldError where) {
-    try {
-      return Names.requireValid(kind, name);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException.ValidationFailed(where.withMessage(e.getMessage()));
-    }
-  }
-
-  private static String aliasName(String alias, FieldError where) {
-    name("alias", alias, where);
-    if (alias.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new ApiException.ValidationFailed(
-          where.withMessage(
-              "alias name '" + alias + "' must not be all digits: it would read as a version"));
-    }
-    return alias;
-  }
-
-  private static String usageKind(String kind, FieldError where) {
-    if (!USAGE_KINDS.contains(kind)) {
-      throw new ApiException.ValidationFailed(
-          where.withMessage(
-              "kind is one of " + USAGE_KINDS + ", not '" + Names.printable(kind) + "'"));
-    }
-    return kind;
-  }
-
-  private static String usageId(String id, FieldError where) {
-    if (id.isEmpty()
-        || id.length() > MAX_USAGE_ID_LENGTH
-        || id.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
-      throw new ApiException.ValidationFailed(
-          where.withMessage(
-              "an id is 1 to "
-                  + MAX_USAGE_ID_LENGTH
-                  + " characters without spaces or control characters, not '"
-                  + Names.printable(id)
-                  + "'"));
-    }
-    return id;
-  }
-
-  private static String requiredQuery(ApiCall call, String name) {
-    return call.queryParam(name)
-        .orElseThrow(
-            () ->
-                new ApiException.ValidationFailed(
-                    FieldError.query(
-                        name, "?" + name + "= is required: a version number or an alias name")));
-  }
-
   private static String versionsPath(Project project, Dataset dataset) {
     return "/projects/" + project.name() + "/datasets/" + dataset.name() + "/versions";
   }
@@ -938,10 +649,6 @@ public final class DatasetsApi implements ApiModule {
               "a blob is named by 64 lower-case hex digits, not '" + sha256 + "'"));
     }
     return sha256;
-  }
-
-  private static String actor(ApiCall call) {
-    return call.principal().map(Principal::name).orElseThrow();
   }
 
   private static void closeQuietly(InputStream in) {
