@@ -81,7 +81,7 @@ final class AliasRoutes {
     }
   }
 
-  void rollback(ApiCall call) {
+  private void rollback(ApiCall call) {
     Project project = lookups.project(call);
     Dataset dataset = lookups.dataset(call, project);
     Rollback request = call.body(Rollback.class);
@@ -117,7 +117,7 @@ final class AliasRoutes {
     call.json(200, AliasMoveView.of(change));
   }
 
-  void aliasHistory(ApiCall call) {
+  private void aliasHistory(ApiCall call) {
     Project project = lookups.project(call);
     Dataset dataset = lookups.dataset(call, project);
     String alias = Lookups.aliasName(call.pathParam("alias"), FieldError.path("alias", ""));
@@ -133,13 +133,13 @@ final class AliasRoutes {
     call.json(200, Map.of("items", items));
   }
 
-  void listAliases(ApiCall call) {
+  private void listAliases(ApiCall call) {
     Project project = lookups.project(call);
     Dataset dataset = lookups.dataset(call, project);
     call.json(200, Map.of("items", datasets.aliases(dataset.id())));
   }
 
-  void moveAlias(ApiCall call) {
+  private void moveAlias(ApiCall call) {
     Project project = lookups.project(call);
     Dataset dataset = lookups.dataset(call, project);
     AliasMove move = call.body(AliasMove.class);

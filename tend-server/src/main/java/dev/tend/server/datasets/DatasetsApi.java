@@ -69,10 +69,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Datasets over HTTP: create them and attach their check suite, upload content-addressed blobs,
- * push versions made of uploaded blobs (profiled and checked on the server, then committed as
- * accepted or rejected), read versions and their files, and move aliases. Thread-safe: the engine
- * is shared, each push works in its own temporary folder.
+ * Datasets over HTTP: create them and attach their check suite, upload and probe content-addressed
+ * blobs, push versions made of uploaded blobs (profiled and checked on the server, then committed
+ * as accepted or rejected), read versions by number or alias, and diff two versions; with {@link
+ * AliasRoutes} (aliases, rollback, history) and {@link LineageRoutes} (what used a version).
+ * Thread-safe: the engine is shared, each push works in its own temporary folder.
  */
 public final class DatasetsApi implements ApiModule {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetsApi.class);

@@ -58,7 +58,7 @@ final class LineageRoutes {
   record UsedVersionView(
       String project, String dataset, int version, String status, Instant recordedAt) {}
 
-  void recordUsage(ApiCall call) {
+  private void recordUsage(ApiCall call) {
     Project project = lookups.project(call);
     Dataset dataset = lookups.dataset(call, project);
     DatasetVersion version =
@@ -75,7 +75,7 @@ final class LineageRoutes {
     call.json(created ? 201 : 200, new UsageView(kind, id, recorded.recordedAt()));
   }
 
-  void lineage(ApiCall call) {
+  private void lineage(ApiCall call) {
     Project project = lookups.project(call);
     Dataset dataset = lookups.dataset(call, project);
     DatasetVersion version =
@@ -87,7 +87,7 @@ final class LineageRoutes {
     call.json(200, Map.of("used_by", usedBy));
   }
 
-  void usedBy(ApiCall call) {
+  private void usedBy(ApiCall call) {
     String kind = usageKind(call.pathParam("kind"), FieldError.path("kind", ""));
     String id = usageId(call.pathParam("id"), FieldError.path("id", ""));
     List<UsedVersionView> versions =
