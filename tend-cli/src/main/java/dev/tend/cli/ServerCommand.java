@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       "Settings come from tend.yaml in the data directory (or --config), then TEND_* environment"
           + " variables (server.port -> TEND_SERVER_PORT), then these options.",
       "On the first start it creates the global admin 'admin' and prints its token once (or uses"
-          + " TEND_ADMIN_TOKEN, a token in Tend's format, and prints nothing).",
+          + " TEND_ADMIN_TOKEN, a token in Tend's format, and prints nothing), and the project"
+          + " 'default'.",
       "Stops cleanly on Ctrl-C or SIGTERM."
     })
 final class ServerCommand implements Callable<Integer> {
@@ -80,7 +81,7 @@ final class ServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       Optional<IssuedToken> bootstrap =
-          store.access().ensureBootstrapAdmin(Optional.ofNullable(System.getenv(ADMIN_TOKEN)));
+          store.bootstrap(Optional.ofNullable(System.getenv(ADMIN_TOKEN)));
       if (bootstrap.isPresent() && System.getenv(ADMIN_TOKEN) == null) {
         out.println("Admin token (shown once): " + bootstrap.get().plainText());
       }

@@ -4,14 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tend.access.AccessRepository;
 import dev.tend.access.Authorization;
+import dev.tend.access.IssuedToken;
 import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.idempotency.IdempotencyRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.server.auth.Authorizer;
 import dev.tend.server.config.TendConfig;
+import dev.tend.store.ConflictException;
 import dev.tend.store.Database;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The server's services backed by the real store: the metadata database at {@code metadata.url} and
@@ -27,6 +30,11 @@ public final class StoreServices implements AutoCloseable {
    * its process; its number is then dropped at the next start.
    */
   public static final Duration PENDING_PUSH_RETENTION = Duration.ofHours(24);
+
+  /** The project created at the first start; the CLI's {@code --project} defaults to it. */
+  public static final String DEFAULT_PROJECT = "default";
+
+  private static final String BOOTSTRAP_ACTOR = "admin";
 
   private final Database database;
   private final LocalArtifactStore artifacts;
@@ -79,6 +87,29 @@ public final class StoreServices implements AutoCloseable {
                 .findByName(project)
                 .map(p -> authorization.can(principal, p.id(), action))
                 .orElse(false);
+  }
+
+  /**
+   * Prepares a new server for use, as {@code tend server} does at every start: makes sure a global
+   * admin exists (see {@link AccessRepository#ensureBootstrapAdmin}) and, while the server has no
+   * project at all, creates the project {@value #DEFAULT_PROJECT} as that admin, so a single team
+   * needs no project setup. Safe to repeat and to run on several replicas at once.
+   *
+   * @param adminToken the first admin's token when given at the first start ({@code
+   *     TEND_ADMIN_TOKEN})
+   * @return the first admin's token when this call created it
+   */
+  public Optional<IssuedToken> bootstrap(Optional<String> adminToken) {
+    Optional<IssuedToken> issued = access.ensureBootstrapAdmin(adminToken);
+    if (projects.list(Optional.empty(), 1).items().isEmpty()) {
+      try {
+        projects.create(
+            DEFAULT_PROJECT, "Created at the first start for a single team", BOOTSTRAP_ACTOR);
+      } catch (ConflictException e) {
+        // Another replica created it at the same moment.
+      }
+    }
+    return issued;
   }
 
   /** Tokens, roles and idempotency keys for {@link TendServer#start}. */
