@@ -4,6 +4,7 @@ import dev.tend.access.IssuedToken;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.server.StoreServices;
+import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.config.TendConfigLoader;
@@ -95,7 +96,8 @@ final class ServerCommand implements Callable<Integer> {
                       store.datasets(),
                       store.artifacts(),
                       engine,
-                      settings.dataDir().resolve("work"))));
+                      settings.dataDir().resolve("work")),
+                  new MlflowApi(store.projects(), store.tracking())));
     } catch (RuntimeException e) {
       engine.close();
       store.close();

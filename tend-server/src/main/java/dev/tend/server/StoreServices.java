@@ -11,6 +11,7 @@ import dev.tend.projects.ProjectRepository;
 import dev.tend.server.auth.Authorizer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.store.Database;
+import dev.tend.tracking.TrackingRepository;
 import java.time.Duration;
 
 /**
@@ -33,6 +34,7 @@ public final class StoreServices implements AutoCloseable {
   private final AccessRepository access;
   private final ProjectRepository projects;
   private final DatasetRepository datasets;
+  private final TrackingRepository tracking;
   private final ServerServices services;
 
   private StoreServices(Database database, LocalArtifactStore artifacts) {
@@ -41,6 +43,7 @@ public final class StoreServices implements AutoCloseable {
     this.access = AccessRepository.of(database);
     this.projects = ProjectRepository.of(database);
     this.datasets = DatasetRepository.of(database);
+    this.tracking = TrackingRepository.of(database);
     datasets.cleanupPending(PENDING_PUSH_RETENTION);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
@@ -104,6 +107,10 @@ public final class StoreServices implements AutoCloseable {
 
   public DatasetRepository datasets() {
     return datasets;
+  }
+
+  public TrackingRepository tracking() {
+    return tracking;
   }
 
   /** Closes the metadata database's connections. */

@@ -439,6 +439,12 @@ final class JdbiTrackingRepository implements TrackingRepository {
   }
 
   @Override
+  public Optional<RunInfo> runInfo(String runId) {
+    requireNonNull(runId, "runId is null");
+    return database.read(handle -> findRunInfo(handle, runId));
+  }
+
+  @Override
   public RunInfo updateRun(
       String runId, Optional<RunStatus> status, Optional<Long> endTime, Optional<String> runName) {
     requireNonNull(runId, "runId is null");

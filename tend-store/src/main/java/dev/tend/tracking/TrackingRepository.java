@@ -76,6 +76,9 @@ public interface TrackingRepository {
 
   Optional<Run> run(String runId);
 
+  /** A run's metadata alone, without its data. */
+  Optional<RunInfo> runInfo(String runId);
+
   /** Changes an active run's status, end time or name; absent fields stay. */
   RunInfo updateRun(
       String runId, Optional<RunStatus> status, Optional<Long> endTime, Optional<String> runName);
