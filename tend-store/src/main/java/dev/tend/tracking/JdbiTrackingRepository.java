@@ -818,24 +818,27 @@ final class JdbiTrackingRepository implements TrackingRepository {
     requireNonNull(search, "search is null");
     checkMaxResults(search.maxResults());
     int offset = PageTokens.offset(search.pageToken());
-    SearchSql.Query sql =
-        SearchSql.runs(
-            search.experimentIds().isEmpty()
-                ? new RunSearch(
-                    List.of(-1L),
-                    search.filter(),
-                    search.viewType(),
-                    search.maxResults(),
-                    search.orderBy(),
-                    search.pageToken())
-                : search,
-            database.dialect(),
-            offset);
+    RunSearch scoped =
+        search.experimentIds().isEmpty()
+            ? new RunSearch(
+                List.of(-1L),
+                search.filter(),
+                search.viewType(),
+                search.maxResults(),
+                search.orderBy(),
+                search.pageToken())
+            : search;
+    Optional<SearchSql.Query> fast =
+        SearchSql.runsByMetricIndex(scoped, database.dialect(), offset);
     return database.read(
         handle -> {
-          Query query = handle.createQuery(sql.sql());
-          sql.binds().forEach(query::bind);
-          List<RunInfo> rows = query.map((rs, ctx) -> runInfoRow(rs)).list();
+          List<RunInfo> rows = List.of();
+          if (fast.isPresent()) {
+            rows = runInfos(handle, fast.get());
+          }
+          if (rows.size() <= search.maxResults()) {
+            rows = runInfos(handle, SearchSql.runs(scoped, database.dialect(), offset));
+          }
           List<Run> page = withData(handle, limit(rows, search.maxResults()));
           return new Page<>(
               page,
@@ -843,6 +846,12 @@ final class JdbiTrackingRepository implements TrackingRepository {
                   ? Optional.of(PageTokens.of(offset + search.maxResults()))
                   : Optional.empty());
         });
+  }
+
+  private static List<RunInfo> runInfos(Handle handle, SearchSql.Query sql) {
+    Query query = handle.createQuery(sql.sql());
+    sql.binds().forEach(query::bind);
+    return query.map((rs, ctx) -> runInfoRow(rs)).list();
   }
 
   private static void checkMaxResults(int maxResults) {
