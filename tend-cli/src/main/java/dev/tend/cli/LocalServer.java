@@ -7,6 +7,7 @@ import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.projects.ProjectsApi;
 import java.net.URI;
 import java.util.List;
@@ -56,7 +57,8 @@ final class LocalServer implements AutoCloseable {
                       store.datasets(),
                       store.artifacts(),
                       engine,
-                      settings.dataDir().resolve("work"))));
+                      settings.dataDir().resolve("work")),
+                  new MlflowApi(store.projects(), store.tracking())));
       return new LocalServer(store, engine, server, bootstrap);
     } catch (RuntimeException e) {
       engine.close();

@@ -11,6 +11,9 @@ import dev.tend.server.http.ApiRoutes;
 public interface ApiModule {
   void routes(ApiRoutes routes);
 
-  /** An object with the {@code paths} (relative to {@code /api/v1}) and {@code components}. */
+  /**
+   * An object with the {@code paths} (relative to {@code /api/v1}, or to the path's own {@code
+   * servers} for routes mounted elsewhere) and {@code components}.
+   */
   JsonNode openApi(ObjectMapper mapper);
 }

@@ -13,6 +13,7 @@ import dev.tend.server.auth.Authorizer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.store.ConflictException;
 import dev.tend.store.Database;
+import dev.tend.tracking.TrackingRepository;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -41,6 +42,7 @@ public final class StoreServices implements AutoCloseable {
   private final AccessRepository access;
   private final ProjectRepository projects;
   private final DatasetRepository datasets;
+  private final TrackingRepository tracking;
   private final ServerServices services;
 
   private StoreServices(Database database, LocalArtifactStore artifacts) {
@@ -49,6 +51,7 @@ public final class StoreServices implements AutoCloseable {
     this.access = AccessRepository.of(database);
     this.projects = ProjectRepository.of(database);
     this.datasets = DatasetRepository.of(database);
+    this.tracking = TrackingRepository.of(database);
     datasets.cleanupPending(PENDING_PUSH_RETENTION);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
@@ -135,6 +138,10 @@ public final class StoreServices implements AutoCloseable {
 
   public DatasetRepository datasets() {
     return datasets;
+  }
+
+  public TrackingRepository tracking() {
+    return tracking;
   }
 
   /** Closes the metadata database's connections. */

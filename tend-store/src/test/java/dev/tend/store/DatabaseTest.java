@@ -60,7 +60,7 @@ class DatabaseTest {
 
     assertThat(reopened.schemaVersion()).isEqualTo("4");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(3);
+    assertThat(db.count("tend_schema_history")).isEqualTo(4);
   }
 
   @Test

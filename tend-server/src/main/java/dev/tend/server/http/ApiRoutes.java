@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tend.access.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +64,25 @@ public final class ApiRoutes {
 
   public ApiRoutes delete(String path, Access access, ApiHandler handler) {
     return add(HandlerType.DELETE, path, access, handler);
+  }
+
+  /**
+   * Mounts {@code handler} at {@code absolutePath}, outside {@link #PREFIX} and without the guard
+   * or idempotency handling: for compatible APIs (MLflow's) that authenticate with {@link
+   * #settings()} and answer errors in their own conventions.
+   */
+  public ApiRoutes mount(HandlerType method, String absolutePath, Handler handler) {
+    if (!absolutePath.startsWith("/") || absolutePath.startsWith(PREFIX + "/")) {
+      throw new IllegalArgumentException(
+          "a mounted path must be absolute and outside " + PREFIX + ": " + absolutePath);
+    }
+    routes.addHttpHandler(method, absolutePath, requireNonNull(handler, "handler is null"));
+    return this;
+  }
+
+  /** The JSON mapper, body limit, tokens and authorizer that requests are served with. */
+  public ApiSettings settings() {
+    return settings;
   }
 
   private ApiRoutes add(HandlerType method, String path, Access access, ApiHandler handler) {

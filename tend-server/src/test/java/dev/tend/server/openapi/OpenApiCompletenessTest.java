@@ -18,8 +18,10 @@ import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
+import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.store.Database;
+import dev.tend.tracking.TrackingRepository;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,17 +104,32 @@ class OpenApiCompletenessTest {
                       .forEach(
                           op -> {
                             if (METHODS.contains(op.getKey())) {
-                              documented.add(
-                                  op.getKey().toUpperCase(Locale.ROOT)
-                                      + " "
-                                      + ApiRoutes.PREFIX
-                                      + path.getKey());
+                              for (String base : servers(path.getValue())) {
+                                documented.add(
+                                    op.getKey().toUpperCase(Locale.ROOT)
+                                        + " "
+                                        + base
+                                        + path.getKey());
+                              }
                             }
                           }));
       Set<String> registered = new TreeSet<>(server.routes());
       assertThat(registered).isNotEmpty();
       assertThat(documented).isEqualTo(registered);
     }
+  }
+
+  /* A path's own servers (routes mounted outside /api/v1, such as MLflow's) or the API prefix. */
+  private static List<String> servers(JsonNode path) {
+    List<String> servers = new ArrayList<>();
+    path.path("servers").forEach(server -> servers.add(server.get("url").asText()));
+    return servers.isEmpty() ? List.of(ApiRoutes.PREFIX) : servers;
+  }
+
+  @Test
+  void theMlflowRoutesAreDocumentedUnderBothOfTheirPrefixes() throws Exception {
+    Database db = unusedDatabase();
+    assertComplete(List.of(new MlflowApi(ProjectRepository.of(db), TrackingRepository.of(db))));
   }
 
   private Database unusedDatabase() {
