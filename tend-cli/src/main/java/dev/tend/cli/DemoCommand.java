@@ -9,6 +9,9 @@ import dev.tend.profile.ProfileOptions;
 import dev.tend.profiling.Profiler;
 import dev.tend.report.CheckReportTable;
 import dev.tend.report.ProfileReport;
+import dev.tend.server.TendServer;
+import dev.tend.server.config.TendConfig;
+import dev.tend.server.config.TendConfigLoader;
 import dev.tend.source.DataSource;
 import dev.tend.source.Format;
 import dev.tend.suggest.Suggester;
@@ -22,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +36,9 @@ import picocli.CommandLine.Spec;
  * {@code tend demo}: the flagship scenario on real data, as far as Tend goes today. January 2001 of
  * the US flights data is profiled and checked against the example suite; then a February batch with
  * a broken feed (a burst of missing origins, distances in kilometres) is stopped by the same suite,
- * with the failing rows shown.
+ * with the failing rows shown. Then Tend starts with its embedded defaults and the same months are
+ * pushed as dataset versions through the {@code tend data} commands: January and February are
+ * accepted, the broken feed is kept as rejected and no alias moves to it.
  */
 @Command(
     name = "demo",
@@ -43,11 +50,11 @@ final class DemoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
-      names = "--data-dir",
+      names = "--sample-data",
       paramLabel = "DIR",
       description =
-          "Folder holding flights-3m.parquet (default: $TEND_DATA_DIR, else ../shared/data).")
-  Path dataDir;
+          "Folder holding flights-3m.parquet (default: $TEND_SAMPLE_DATA, else ../shared/data).")
+  Path sampleData;
 
   @Option(
       names = "--work-dir",
@@ -60,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path home =
         Path.of(System.getenv().getOrDefault("TEND_HOME", ".")).toAbsolutePath().normalize();
-    Path flights = DemoData.locate(dataDir, home).resolve(FLIGHTS);
+    Path flights = DemoData.locate(sampleData, home).resolve(FLIGHTS);
     Path work = workDir != null ? workDir : home.resolve(".tend/demo");
     Path suiteFile = home.resolve("examples/flights/suite.yaml");
     if (!Files.isRegularFile(suiteFile)) {
@@ -143,14 +150,18 @@ final class DemoCommand implements Callable<Integer> {
           .forEach(r -> out.printf("   FAIL  %-28s %s%n", r.check().name(), r.observed()));
       out.println();
 
+      boolean versioned = versionOnServer(out, home, work, suiteFile, january, february, broken);
+
       boolean asExpected =
           januaryReport.passed()
               && februaryReport.passed()
               && !brokenReport.passed()
-              && !suggestedReport.passed();
+              && !suggestedReport.passed()
+              && versioned;
       out.println(
           asExpected
-              ? "Demo complete: the clean months pass the quality gate and the broken feed is stopped."
+              ? "Demo complete: the clean months pass the quality gate and are versioned; the broken"
+                  + " feed is stopped and kept as a rejected version; production stays on January."
               : "Demo finished, but not as expected: see the reports above.");
       out.println(
           "Try it yourself: ./tend check "
@@ -160,6 +171,96 @@ final class DemoCommand implements Callable<Integer> {
               + " --format json");
       return asExpected ? Main.OK : Main.CHECK_FAILED;
     }
+  }
+
+  /**
+   * Steps 7 to 11: starts Tend with its embedded defaults and drives it through the same {@code
+   * tend data} commands a user types, over the HTTP API. Returns whether every command ended as the
+   * scenario expects.
+   */
+  private boolean versionOnServer(
+      PrintWriter out,
+      Path home,
+      Path work,
+      Path suiteFile,
+      Path january,
+      Path february,
+      Path broken) {
+    Path serverDir = work.resolve("server");
+    DemoData.deleteTree(serverDir);
+    // The server's request log would bury the commands' output; warnings still show.
+    System.setProperty("org.slf4j.simpleLogger.log.dev.tend.server", "warn");
+    section(
+        out,
+        "7. Starting Tend with embedded defaults (SQLite metadata, local artifacts) in "
+            + home.relativize(serverDir.toAbsolutePath()));
+    TendConfig settings =
+        TendConfigLoader.load(
+            Optional.empty(),
+            Map.of(),
+            Map.of(
+                TendConfigLoader.SERVER_PORT,
+                "0",
+                TendConfigLoader.DATA_DIR,
+                serverDir.toString()));
+    try (LocalServer server = LocalServer.start(settings, Optional.empty())) {
+      String token = server.bootstrap().orElseThrow().plainText();
+      out.println("   Tend server " + TendServer.version() + " on " + server.uri());
+      out.println();
+      Map<String, String> environment =
+          Map.of("TEND_URL", server.uri().toString(), "TEND_TOKEN", token);
+      PrintWriter err = spec.commandLine().getErr();
+      String suite = home.relativize(suiteFile).toString();
+      String[] months = {home.relativize(january).toString(), home.relativize(february).toString()};
+      String brokenFeed = home.relativize(broken).toString();
+
+      section(out, "8. A dataset whose versions must pass the example suite");
+      boolean ok =
+          tend(out, err, environment, Main.OK, "data", "create", "flights", "--suite", suite);
+
+      section(out, "9. January and February pushed: profiled, checked, versioned; production = v1");
+      ok &= tend(out, err, environment, Main.OK, "data", "push", "flights", months[0]);
+      ok &=
+          tend(
+              out,
+              err,
+              environment,
+              Main.OK,
+              "data",
+              "alias",
+              "flights",
+              "production",
+              "1",
+              "--reason",
+              "January is the training month of the flagship model");
+      ok &= tend(out, err, environment, Main.OK, "data", "push", "flights", months[1]);
+
+      section(out, "10. The broken feed is pushed: kept as rejected, no alias moves (exit 1)");
+      ok &= tend(out, err, environment, Main.CHECK_FAILED, "data", "push", "flights", brokenFeed);
+      ok &= tend(out, err, environment, Main.OK, "data", "log", "flights");
+
+      section(out, "11. What changed from January to February, and what the broken feed broke");
+      ok &= tend(out, err, environment, Main.OK, "data", "diff", "flights@1", "flights@2");
+      ok &= tend(out, err, environment, Main.OK, "data", "diff", "flights@2", "flights@3");
+      return ok;
+    }
+  }
+
+  /** Runs one {@code tend} command line as a user would type it, and checks its exit code. */
+  private static boolean tend(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> environment,
+      int expected,
+      String... args) {
+    out.println("$ tend " + String.join(" ", args));
+    out.flush();
+    int code = Main.run(args, out, err, environment);
+    out.println();
+    if (code != expected) {
+      out.printf("   (exit code %d, expected %d)%n%n", code, expected);
+    }
+    return code == expected;
   }
 
   private static SuiteReport check(

@@ -20,12 +20,15 @@ import java.sql.Statement;
  * February batch whose feed is broken the way real feeds break.
  */
 final class DemoData {
+  /** Names the folder holding the flights file when {@code --sample-data} is not given. */
+  static final String SAMPLE_DATA_ENV = "TEND_SAMPLE_DATA";
+
   private DemoData() {}
 
   static Path locate(Path explicit, Path home) {
     Path[] candidates = {
       explicit,
-      System.getenv("TEND_DATA_DIR") == null ? null : Path.of(System.getenv("TEND_DATA_DIR")),
+      System.getenv(SAMPLE_DATA_ENV) == null ? null : Path.of(System.getenv(SAMPLE_DATA_ENV)),
       home.resolve("../shared/data"),
       Path.of("../shared/data")
     };
@@ -36,9 +39,11 @@ final class DemoData {
     }
     throw new Main.UsageException(
         DemoCommand.FLIGHTS
-            + " not found (looked in --data-dir, $TEND_DATA_DIR and ../shared/data). It ships in the"
+            + " not found (looked in --sample-data, $"
+            + SAMPLE_DATA_ENV
+            + " and ../shared/data). It ships in the"
             + " npm package vega-datasets@3.2.1: npm pack vega-datasets@3.2.1 and unpack"
-            + " package/data/, then pass --data-dir");
+            + " package/data/, then pass --sample-data");
   }
 
   /** Writes January, February and a broken February, each once. */
@@ -93,6 +98,20 @@ final class DemoData {
     delete(folder.resolve("history.db"));
     delete(folder.resolve("history.db-wal"));
     delete(folder.resolve("history.db-shm"));
+  }
+
+  /** Removes {@code folder} and everything under it, if it exists. */
+  static void deleteTree(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
+      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void delete(Path file) {

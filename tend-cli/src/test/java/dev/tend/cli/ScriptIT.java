@@ -120,4 +120,25 @@ class ScriptIT {
     assertThat(run.err()).contains("bad.csv", "line 3").doesNotContain("\tat ");
     assertThat(run.err().lines().filter(l -> l.startsWith("tend:"))).hasSize(1);
   }
+
+  /** The first of README's two commands: the flagship scenario, as far as Tend goes today. */
+  @Test
+  void demoRunsTheFlagshipScenario() throws Exception {
+    Path sharedData = root.resolveSibling("shared").resolve("data");
+    assumeTrue(
+        Files.isRegularFile(sharedData.resolve("flights-3m.parquet")), "no ../shared/data here");
+    Run run = tend("demo", "--work-dir", dir.resolve("demo").toString());
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out())
+        .contains("FAILED: 22 of 26 checks passed, 4 failed")
+        .contains("Version 1: accepted, 508,239 rows")
+        .contains("Version 2: accepted, 458,170 rows")
+        .contains("Version 3: rejected, 458,170 rows")
+        .contains("newly failing: completeness(origin)")
+        .contains("Demo complete")
+        .doesNotContain("INFO dev.tend.server");
+    assertThat(run.out().lines().filter(l -> l.startsWith("1 ") && l.contains("production")))
+        .as("production stays on January")
+        .hasSize(1);
+  }
 }
