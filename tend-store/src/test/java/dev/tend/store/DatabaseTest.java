@@ -32,7 +32,7 @@ class DatabaseTest {
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChange() {
-    assertThat(db.database().schemaVersion()).isEqualTo("3");
+    assertThat(db.database().schemaVersion()).isEqualTo("5");
     assertThat(db.database().dialect().name()).isEqualTo(engine.name());
     for (String table :
         List.of(
@@ -47,7 +47,11 @@ class DatabaseTest {
             "alias_history",
             "version_usages",
             "audit_events",
-            "idempotency_keys")) {
+            "idempotency_keys",
+            "run_artifacts",
+            "registered_models",
+            "model_versions",
+            "registered_model_aliases")) {
       assertThat(db.count(table)).as(table).isZero();
     }
     db.database()
@@ -58,9 +62,9 @@ class DatabaseTest {
 
     Database reopened = db.reopen();
 
-    assertThat(reopened.schemaVersion()).isEqualTo("3");
+    assertThat(reopened.schemaVersion()).isEqualTo("5");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(3);
+    assertThat(db.count("tend_schema_history")).isEqualTo(4);
   }
 
   @Test
@@ -76,7 +80,7 @@ class DatabaseTest {
 
     assertThatThrownBy(db::reopen)
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 99, newer than this Tend knows (up to 3)");
+        .hasMessageContaining("schema version 99, newer than this Tend knows (up to 5)");
   }
 
   @Test
