@@ -9,6 +9,8 @@ import dev.tend.server.config.TendConfig;
 import dev.tend.server.config.TendConfigLoader;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.mlflow.MlflowApi;
+import dev.tend.server.mlflow.MlflowArtifactsApi;
+import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.projects.ProjectsApi;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,7 +99,10 @@ final class ServerCommand implements Callable<Integer> {
                       store.artifacts(),
                       engine,
                       settings.dataDir().resolve("work")),
-                  new MlflowApi(store.projects(), store.tracking())));
+                  new MlflowApi(store.projects(), store.tracking()),
+                  new MlflowRegistryApi(store.projects(), store.registry()),
+                  new MlflowArtifactsApi(
+                      store.projects(), store.tracking(), store.runArtifacts())));
     } catch (RuntimeException e) {
       engine.close();
       store.close();

@@ -434,10 +434,7 @@ class RegistryRepositoryTest {
   }
 
   private List<String> actions() {
-    return AuditLog.of(db.database())
-        .list(Optional.empty(), Optional.empty(), 500)
-        .items()
-        .stream()
+    return AuditLog.of(db.database()).list(Optional.empty(), Optional.empty(), 500).items().stream()
         .map(AuditEvent::action)
         .toList();
   }
