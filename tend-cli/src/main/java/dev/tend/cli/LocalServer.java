@@ -8,6 +8,8 @@ import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.mlflow.MlflowApi;
+import dev.tend.server.mlflow.MlflowArtifactsApi;
+import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.projects.ProjectsApi;
 import java.net.URI;
 import java.util.List;
@@ -58,7 +60,10 @@ final class LocalServer implements AutoCloseable {
                       store.artifacts(),
                       engine,
                       settings.dataDir().resolve("work")),
-                  new MlflowApi(store.projects(), store.tracking())));
+                  new MlflowApi(store.projects(), store.tracking()),
+                  new MlflowRegistryApi(store.projects(), store.registry()),
+                  new MlflowArtifactsApi(
+                      store.projects(), store.tracking(), store.runArtifacts())));
       return new LocalServer(store, engine, server, bootstrap);
     } catch (RuntimeException e) {
       engine.close();

@@ -9,10 +9,12 @@ import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.idempotency.IdempotencyRepository;
 import dev.tend.projects.ProjectRepository;
+import dev.tend.registry.RegistryRepository;
 import dev.tend.server.auth.Authorizer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.store.ConflictException;
 import dev.tend.store.Database;
+import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.TrackingRepository;
 import java.time.Duration;
 import java.util.Optional;
@@ -43,6 +45,8 @@ public final class StoreServices implements AutoCloseable {
   private final ProjectRepository projects;
   private final DatasetRepository datasets;
   private final TrackingRepository tracking;
+  private final RunArtifacts runArtifacts;
+  private final RegistryRepository registry;
   private final ServerServices services;
 
   private StoreServices(Database database, LocalArtifactStore artifacts) {
@@ -52,6 +56,8 @@ public final class StoreServices implements AutoCloseable {
     this.projects = ProjectRepository.of(database);
     this.datasets = DatasetRepository.of(database);
     this.tracking = TrackingRepository.of(database);
+    this.runArtifacts = RunArtifacts.of(database, artifacts);
+    this.registry = RegistryRepository.of(database, artifacts);
     datasets.cleanupPending(PENDING_PUSH_RETENTION);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
@@ -142,6 +148,15 @@ public final class StoreServices implements AutoCloseable {
 
   public TrackingRepository tracking() {
     return tracking;
+  }
+
+  /** The files runs log through MLflow's artifact proxy. */
+  public RunArtifacts runArtifacts() {
+    return runArtifacts;
+  }
+
+  public RegistryRepository registry() {
+    return registry;
   }
 
   /** Closes the metadata database's connections. */

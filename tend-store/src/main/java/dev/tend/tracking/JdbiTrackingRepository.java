@@ -8,6 +8,7 @@ import dev.tend.store.Ids;
 import dev.tend.store.NotFoundException;
 import dev.tend.store.Page;
 import dev.tend.store.internal.AuditWriter;
+import dev.tend.store.internal.PageTokens;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;

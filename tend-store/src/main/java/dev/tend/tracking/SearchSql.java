@@ -6,6 +6,7 @@ import dev.tend.tracking.search.Filter.Comparator;
 import dev.tend.tracking.search.Filter.Entity;
 import dev.tend.tracking.search.Filter.Key;
 import dev.tend.tracking.search.FilterParser;
+import dev.tend.tracking.search.LikePatterns;
 import dev.tend.tracking.search.OrderKey;
 import dev.tend.tracking.search.SearchTarget;
 import java.util.ArrayList;
@@ -305,7 +306,7 @@ final class SearchSql {
       case NE -> column + " <> " + bind(text(value));
       case LIKE ->
           dialect == Dialect.SQLITE
-              ? column + " GLOB " + bind(likeToGlob(text(value)))
+              ? column + " GLOB " + bind(LikePatterns.toGlob(text(value)))
               : column + " LIKE " + bind(text(value)) + " ESCAPE ''";
       case ILIKE ->
           dialect == Dialect.SQLITE
@@ -324,23 +325,6 @@ final class SearchSql {
 
   private static String text(Filter.Value value) {
     return ((Filter.Text) value).text();
-  }
-
-  /* SQLite's LIKE ignores ASCII case; GLOB does not, so LIKE's % and _ become * and ?. */
-  static String likeToGlob(String like) {
-    StringBuilder glob = new StringBuilder();
-    for (int i = 0; i < like.length(); i++) {
-      char c = like.charAt(i);
-      switch (c) {
-        case '%' -> glob.append('*');
-        case '_' -> glob.append('?');
-        case '*' -> glob.append("[*]");
-        case '?' -> glob.append("[?]");
-        case '[' -> glob.append("[[]");
-        default -> glob.append(c);
-      }
-    }
-    return glob.toString();
   }
 
   private void orderClause(OrderKey order, List<String> out) {

@@ -32,7 +32,7 @@ class DatabaseTest {
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChange() {
-    assertThat(db.database().schemaVersion()).isEqualTo("4");
+    assertThat(db.database().schemaVersion()).isEqualTo("5");
     assertThat(db.database().dialect().name()).isEqualTo(engine.name());
     for (String table :
         List.of(
@@ -58,9 +58,9 @@ class DatabaseTest {
 
     Database reopened = db.reopen();
 
-    assertThat(reopened.schemaVersion()).isEqualTo("4");
+    assertThat(reopened.schemaVersion()).isEqualTo("5");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(4);
+    assertThat(db.count("tend_schema_history")).isEqualTo(5);
   }
 
   @Test

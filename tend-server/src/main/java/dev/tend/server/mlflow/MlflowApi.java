@@ -2,21 +2,14 @@ package dev.tend.server.mlflow;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.access.Action;
 import dev.tend.access.Principal;
 import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
-import dev.tend.server.ApiModule;
-import dev.tend.server.http.ApiRoutes;
-import dev.tend.server.http.ApiSettings;
-import dev.tend.server.http.Json;
 import dev.tend.store.ConflictException;
-import dev.tend.store.NotFoundException;
 import dev.tend.store.Page;
 import dev.tend.tracking.Experiment;
 import dev.tend.tracking.ExperimentSearch;
@@ -31,20 +24,13 @@ import dev.tend.tracking.RunStatus;
 import dev.tend.tracking.TrackingRepository;
 import dev.tend.tracking.TrackingRules;
 import dev.tend.tracking.ViewType;
-import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * MLflow's tracking REST API on Tend's tracking store. Every route is served under {@link
@@ -54,11 +40,10 @@ import org.slf4j.LoggerFactory;
  * anonymous reads), logging and run changes need write, and deleting, restoring or renaming an
  * experiment needs maintain. Thread-safe.
  */
-public final class MlflowApi implements ApiModule {
-  private static final Logger LOG = LoggerFactory.getLogger(MlflowApi.class);
+public final class MlflowApi extends MlflowModule {
 
   /** Where MLflow clients send requests: the REST API and the alias MLflow's UI uses. */
-  public static final List<String> PREFIXES = List.of("/api/2.0/mlflow", "/ajax-api/2.0/mlflow");
+  public static final List<String> PREFIXES = MLFLOW_PREFIXES;
 
   /** The experiment tag that chooses an experiment's project when it is created. */
   public static final String PROJECT_TAG = "tend.project";
@@ -68,34 +53,15 @@ public final class MlflowApi implements ApiModule {
 
   private static final int DEFAULT_HISTORY_RESULTS = 25_000;
 
-  private final ProjectRepository projects;
   private final TrackingRepository tracking;
-  private final ObjectMapper mapper = Json.mapper();
   private final Map<Long, String> projectOfExperiment = new ConcurrentHashMap<>();
-  private final Map<String, String> projectNames = new ConcurrentHashMap<>();
-  private final List<Endpoint> endpoints = new ArrayList<>();
-
-  /** One MLflow call: turns a request into the response object. */
-  @FunctionalInterface
-  private interface Call {
-    ObjectNode handle(Caller caller, MlflowRequest request);
-  }
-
-  private record Endpoint(HandlerType method, String path, String summary, Call call) {}
-
-  /** Who is calling, with what the server's settings allow anonymous callers. */
-  private record Caller(Optional<Principal> principal, ApiSettings settings) {
-    String name() {
-      return principal.map(Principal::name).orElse("anonymous");
-    }
-  }
 
   /**
    * Creates the API and makes sure the {@value #DEFAULT_PROJECT} project and MLflow's Default
    * experiment exist.
    */
   public MlflowApi(ProjectRepository projects, TrackingRepository tracking) {
-    this.projects = requireNonNull(projects, "projects is null");
+    super(projects);
     this.tracking = requireNonNull(tracking, "tracking is null");
     Project defaultProject = defaultProject();
     tracking.ensureDefaultExperiment(defaultProject.id());
@@ -119,313 +85,56 @@ public final class MlflowApi implements ApiModule {
   private void declare() {
     HandlerType get = HandlerType.GET;
     HandlerType post = HandlerType.POST;
-    endpoints.add(
-        new Endpoint(post, "/experiments/create", "Create an experiment.", this::createExperiment));
-    endpoints.add(
-        new Endpoint(post, "/experiments/search", "Search experiments.", this::searchExperiments));
-    endpoints.add(
-        new Endpoint(get, "/experiments/search", "Search experiments.", this::searchExperiments));
-    endpoints.add(new Endpoint(get, "/experiments/get", "Get an experiment.", this::getExperiment));
-    endpoints.add(
-        new Endpoint(
-            get, "/experiments/get-by-name", "Get an experiment by name.", this::getByName));
-    endpoints.add(
-        new Endpoint(
-            post,
-            "/experiments/delete",
-            "Mark an experiment and its runs deleted.",
-            this::deleteExperiment));
-    endpoints.add(
-        new Endpoint(
-            post,
-            "/experiments/restore",
-            "Restore a deleted experiment and its runs.",
-            this::restoreExperiment));
-    endpoints.add(
-        new Endpoint(post, "/experiments/update", "Rename an experiment.", this::updateExperiment));
-    endpoints.add(
-        new Endpoint(
-            post,
-            "/experiments/set-experiment-tag",
-            "Set a tag on an experiment.",
-            this::setExperimentTag));
-    endpoints.add(new Endpoint(post, "/runs/create", "Start a run.", this::createRun));
-    endpoints.add(
-        new Endpoint(
-            post, "/runs/update", "Change a run's status, end time or name.", this::updateRun));
-    endpoints.add(new Endpoint(post, "/runs/delete", "Mark a run deleted.", this::deleteRun));
-    endpoints.add(new Endpoint(post, "/runs/restore", "Restore a deleted run.", this::restoreRun));
-    endpoints.add(new Endpoint(post, "/runs/log-metric", "Log a metric point.", this::logMetric));
-    endpoints.add(
-        new Endpoint(
-            post, "/runs/log-parameter", "Log a param (immutable once logged).", this::logParam));
-    endpoints.add(new Endpoint(post, "/runs/set-tag", "Set a tag on a run.", this::setTag));
-    endpoints.add(
-        new Endpoint(post, "/runs/delete-tag", "Delete a tag of a run.", this::deleteTag));
-    endpoints.add(
-        new Endpoint(
-            post,
-            "/runs/log-batch",
-            "Log up to 1000 metrics, 100 params and 100 tags at once.",
-            this::logBatch));
-    endpoints.add(
-        new Endpoint(
-            post,
-            "/runs/log-inputs",
-            "Record datasets a run read (source type 'tend' links a Tend dataset version).",
-            this::logInputs));
-    endpoints.add(new Endpoint(get, "/runs/get", "Get a run with its data.", this::getRun));
-    endpoints.add(
-        new Endpoint(
-            post,
-            "/runs/search",
-            "Search runs (MLflow's filter grammar plus OR and parentheses).",
-            this::searchRuns));
-    endpoints.add(
-        new Endpoint(
-            get,
-            "/metrics/get-history",
-            "Every logged point of a metric, by step.",
-            this::metricHistory));
-  }
-
-  @Override
-  public void routes(ApiRoutes routes) {
-    ApiSettings settings = routes.settings();
-    for (String prefix : PREFIXES) {
-      for (Endpoint endpoint : endpoints) {
-        routes.mount(
-            endpoint.method(), prefix + endpoint.path(), ctx -> serve(ctx, settings, endpoint));
-      }
-    }
-  }
-
-  @Override
-  public JsonNode openApi(ObjectMapper mapper) {
-    ObjectNode fragment = mapper.createObjectNode();
-    ObjectNode paths = fragment.putObject("paths");
-    for (Endpoint endpoint : endpoints) {
-      ObjectNode path = (ObjectNode) paths.get(endpoint.path());
-      if (path == null) {
-        path = paths.putObject(endpoint.path());
-        ArrayNode servers = path.putArray("servers");
-        PREFIXES.forEach(prefix -> servers.addObject().put("url", prefix));
-      }
-      ObjectNode operation = path.putObject(endpoint.method().name().toLowerCase(Locale.ROOT));
-      operation.put(
-          "operationId",
-          "mlflow"
-              + operationName(endpoint.path())
-              + (endpoint.method() == HandlerType.GET
-                      && endpoint.path().equals("/experiments/search")
-                  ? "Get"
-                  : ""));
-      operation.put("summary", endpoint.summary());
-      operation.put(
-          "description",
-          "MLflow's REST API; see docs/tracking.md. Errors are {\"error_code\", \"message\"}.");
-      operation.putArray("tags").add("mlflow");
-      if (endpoint.method() == HandlerType.POST) {
-        operation
-            .putObject("requestBody")
-            .putObject("content")
-            .putObject("application/json")
-            .putObject("schema")
-            .put("type", "object");
-      }
-      ObjectNode responses = operation.putObject("responses");
-      responses.putObject("200").put("description", "MLflow's response object.");
-      for (String status : List.of("400", "401", "403", "404")) {
-        responses
-            .putObject(status)
-            .put("description", "MLflow error")
-            .putObject("content")
-            .putObject("application/json")
-            .set("schema", mlflowErrorSchema(mapper));
-      }
-    }
-    return fragment;
-  }
-
-  private static ObjectNode mlflowErrorSchema(ObjectMapper mapper) {
-    ObjectNode schema = mapper.createObjectNode();
-    schema.put("type", "object");
-    schema.putArray("required").add("error_code").add("message");
-    ObjectNode properties = schema.putObject("properties");
-    properties.putObject("error_code").put("type", "string");
-    properties.putObject("message").put("type", "string");
-    return schema;
-  }
-
-  private static String operationName(String path) {
-    StringBuilder out = new StringBuilder();
-    for (String part : path.split("[/-]")) {
-      if (!part.isEmpty()) {
-        out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return out.toString();
-  }
-
-  // ---------------------------------------------------------------- plumbing
-
-  private void serve(Context ctx, ApiSettings settings, Endpoint endpoint) {
-    ObjectNode response;
-    int status = 200;
-    try {
-      Caller caller = new Caller(authenticate(ctx, settings), settings);
-      MlflowRequest request =
-          endpoint.method() == HandlerType.GET
-              ? MlflowRequest.ofQuery(ctx.queryParamMap())
-              : MlflowRequest.ofBody(readBody(ctx, settings, endpoint));
-      response = endpoint.call().handle(caller, request);
-    } catch (MlflowError e) {
-      status = e.status();
-      response = error(e.code(), e.getMessage());
-      if (e.status() == 401) {
-        ctx.header("WWW-Authenticate", "Bearer realm=\"tend\"");
-      }
-    } catch (NotFoundException e) {
-      status = 404;
-      response = error(MlflowError.RESOURCE_DOES_NOT_EXIST, e.getMessage());
-    } catch (ConflictException e) {
-      status = 400;
-      response = error(MlflowError.RESOURCE_ALREADY_EXISTS, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      status = 400;
-      response = error(MlflowError.INVALID_PARAMETER_VALUE, e.getMessage());
-    } catch (RuntimeException e) {
-      String incident = UUID.randomUUID().toString();
-      LOG.error("incident {}: {} {} failed", incident, ctx.method().name(), ctx.path(), e);
-      status = 500;
-      response =
-          error(
-              MlflowError.INTERNAL_ERROR,
-              "the server failed to handle this request; report incident " + incident);
-    }
-    ctx.status(status);
-    ctx.contentType("application/json");
-    try {
-      ctx.result(mapper.writeValueAsBytes(response));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write an MLflow response", e);
-    }
-  }
-
-  private static ObjectNode error(String code, String message) {
-    ObjectNode node = MlflowJson.object();
-    node.put("error_code", code);
-    node.put("message", message);
-    return node;
-  }
-
-  private JsonNode readBody(Context ctx, ApiSettings settings, Endpoint endpoint) {
-    long limit = settings.maxRequestBodyBytes();
-    byte[] body;
-    try (InputStream in = ctx.req().getInputStream()) {
-      body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-    } catch (IOException e) {
-      throw new MlflowError(
-          MlflowError.MALFORMED_REQUEST, 400, "the request body could not be read");
-    }
-    if (body.length > limit) {
-      throw new MlflowError(
-          MlflowError.INVALID_PARAMETER_VALUE,
-          413,
-          "the request body is larger than the server's limit of " + limit + " bytes");
-    }
-    if (endpoint.path().equals("/runs/log-batch")
-        && body.length > TrackingRules.MAX_BATCH_REQUEST_BYTES) {
-      throw MlflowError.invalid(
-          "Batched logging API requests must be at most "
-              + TrackingRules.MAX_BATCH_REQUEST_BYTES
-              + " bytes, got a request of size "
-              + body.length
-              + ".");
-    }
-    if (body.length == 0) {
-      return null;
-    }
-    try {
-      return mapper.readTree(body);
-    } catch (IOException e) {
-      String where =
-          e instanceof JsonProcessingException json && json.getLocation() != null
-              ? " at line "
-                  + json.getLocation().getLineNr()
-                  + ", column "
-                  + json.getLocation().getColumnNr()
-              : "";
-      throw new MlflowError(MlflowError.MALFORMED_REQUEST, 400, "malformed JSON" + where);
-    }
-  }
-
-  private static Optional<Principal> authenticate(Context ctx, ApiSettings settings) {
-    String header = ctx.header("Authorization");
-    if (header == null) {
-      return Optional.empty();
-    }
-    String[] parts = header.trim().split("\\s+", 2);
-    if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer") || parts[1].isBlank()) {
-      throw new MlflowError(
-          MlflowError.UNAUTHENTICATED,
-          401,
-          "the Authorization header must be 'Bearer <token>' (set MLFLOW_TRACKING_TOKEN)");
-    }
-    return Optional.of(
-        settings
-            .tokens()
-            .verify(parts[1].trim())
-            .orElseThrow(
-                () ->
-                    new MlflowError(
-                        MlflowError.UNAUTHENTICATED,
-                        401,
-                        "the API token is not valid (unknown, revoked or expired)")));
-  }
-
-  /** Throws unless the caller may take {@code action} in the project with id {@code projectId}. */
-  private void require(Caller caller, String projectId, Action action) {
-    if (caller.principal().isEmpty()) {
-      if (action == Action.READ && caller.settings().anonymousReads()) {
-        return;
-      }
-      throw new MlflowError(
-          MlflowError.UNAUTHENTICATED,
-          401,
-          "this call needs an API token: set MLFLOW_TRACKING_TOKEN (sent as 'Authorization:"
-              + " Bearer <token>')");
-    }
-    String project = projectName(projectId);
-    if (!caller.settings().authorizer().can(caller.principal().get(), project, action)) {
-      throw new MlflowError(
-          MlflowError.PERMISSION_DENIED,
-          403,
-          "'"
-              + caller.name()
-              + "' may not "
-              + action.name().toLowerCase(Locale.ROOT)
-              + " in project '"
-              + project
-              + "'");
-    }
-  }
-
-  /** Throws 401 for anonymous callers of a write, before anything is looked up. */
-  private static void requireToken(Caller caller) {
-    if (caller.principal().isEmpty()) {
-      throw new MlflowError(
-          MlflowError.UNAUTHENTICATED,
-          401,
-          "this call needs an API token: set MLFLOW_TRACKING_TOKEN (sent as 'Authorization:"
-              + " Bearer <token>')");
-    }
-  }
-
-  private String projectName(String projectId) {
-    return projectNames.computeIfAbsent(
-        projectId,
-        id -> projects.get(id).map(Project::name).orElseThrow(() -> new IllegalStateException(id)));
+    add(post, "/experiments/create", "Create an experiment.", this::createExperiment);
+    add(post, "/experiments/search", "Search experiments.", this::searchExperiments);
+    add(get, "/experiments/search", "Search experiments.", this::searchExperiments, "Get");
+    add(get, "/experiments/get", "Get an experiment.", this::getExperiment);
+    add(get, "/experiments/get-by-name", "Get an experiment by name.", this::getByName);
+    add(
+        post,
+        "/experiments/delete",
+        "Mark an experiment and its runs deleted.",
+        this::deleteExperiment);
+    add(
+        post,
+        "/experiments/restore",
+        "Restore a deleted experiment and its runs.",
+        this::restoreExperiment);
+    add(post, "/experiments/update", "Rename an experiment.", this::updateExperiment);
+    add(
+        post,
+        "/experiments/set-experiment-tag",
+        "Set a tag on an experiment.",
+        this::setExperimentTag);
+    add(post, "/runs/create", "Start a run.", this::createRun);
+    add(post, "/runs/update", "Change a run's status, end time or name.", this::updateRun);
+    add(post, "/runs/delete", "Mark a run deleted.", this::deleteRun);
+    add(post, "/runs/restore", "Restore a deleted run.", this::restoreRun);
+    add(post, "/runs/log-metric", "Log a metric point.", this::logMetric);
+    add(post, "/runs/log-parameter", "Log a param (immutable once logged).", this::logParam);
+    add(post, "/runs/set-tag", "Set a tag on a run.", this::setTag);
+    add(post, "/runs/delete-tag", "Delete a tag of a run.", this::deleteTag);
+    add(
+        post,
+        "/runs/log-batch",
+        "Log up to 1000 metrics, 100 params and 100 tags at once.",
+        this::logBatch);
+    add(
+        post,
+        "/runs/log-inputs",
+        "Record datasets a run read (source type 'tend' links a Tend dataset version).",
+        this::logInputs);
+    add(get, "/runs/get", "Get a run with its data.", this::getRun);
+    add(
+        post,
+        "/runs/search",
+        "Search runs (MLflow's filter grammar plus OR and parentheses).",
+        this::searchRuns);
+    add(
+        get,
+        "/metrics/get-history",
+        "Every logged point of a metric, by step.",
+        this::metricHistory);
   }
 
   private Experiment experiment(String idText) {

@@ -3,11 +3,17 @@ package dev.tend.server.mlflow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tend.artifacts.ManifestEntry;
+import dev.tend.registry.ModelVersion;
+import dev.tend.registry.RegisteredModel;
+import dev.tend.registry.SignatureColumn;
+import dev.tend.tracking.ArtifactFile;
 import dev.tend.tracking.Experiment;
 import dev.tend.tracking.Metric;
 import dev.tend.tracking.Run;
 import dev.tend.tracking.RunInfo;
 import dev.tend.tracking.RunInput;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,6 +98,97 @@ final class MlflowJson {
     input.profile().ifPresent(p -> dataset.put("profile", p));
     input.datasetVersionId().ifPresent(v -> node.put("tend_dataset_version_id", v));
     return node;
+  }
+
+  /**
+   * A registered model as MLflow writes it, with its newest version per stage; {@code tend_project}
+   * is Tend's addition, ignored by MLflow's clients.
+   */
+  static ObjectNode registeredModel(
+      RegisteredModel model, List<ModelVersion> latestVersions, String projectName) {
+    ObjectNode node = NODES.objectNode();
+    node.put("name", model.name());
+    node.put("creation_timestamp", model.creationTime());
+    node.put("last_updated_timestamp", model.lastUpdatedTime());
+    model.description().ifPresent(d -> node.put("description", d));
+    ArrayNode latest = node.putArray("latest_versions");
+    latestVersions.forEach(v -> latest.add(modelVersion(v)));
+    keyValues(node.putArray("tags"), model.tags());
+    ArrayNode aliases = node.putArray("aliases");
+    model
+        .aliases()
+        .forEach(
+            (alias, version) ->
+                aliases.addObject().put("alias", alias).put("version", Integer.toString(version)));
+    node.put("tend_project", projectName);
+    return node;
+  }
+
+  /**
+   * A model version as MLflow writes it, plus Tend's fields (prefixed {@code tend_}, ignored by
+   * MLflow's clients): format, signature, metrics, files, training dataset version and manifest.
+   */
+  static ObjectNode modelVersion(ModelVersion v) {
+    ObjectNode node = NODES.objectNode();
+    node.put("name", v.modelName());
+    node.put("version", v.versionText());
+    node.put("creation_timestamp", v.creationTime());
+    node.put("last_updated_timestamp", v.lastUpdatedTime());
+    v.userId().ifPresent(u -> node.put("user_id", u));
+    node.put("current_stage", v.stage().label());
+    v.description().ifPresent(d -> node.put("description", d));
+    node.put("source", v.source());
+    v.runId().ifPresent(r -> node.put("run_id", r));
+    node.put("status", v.status().name());
+    v.statusMessage().ifPresent(m -> node.put("status_message", m));
+    keyValues(node.putArray("tags"), v.tags());
+    v.runLink().ifPresent(l -> node.put("run_link", l));
+    ArrayNode aliases = node.putArray("aliases");
+    v.aliases().forEach(aliases::add);
+    node.put("tend_format", v.format().label());
+    ObjectNode signature = node.putObject("tend_signature");
+    columns(signature.putArray("inputs"), v.signature().inputs());
+    columns(signature.putArray("outputs"), v.signature().outputs());
+    ObjectNode metrics = node.putObject("tend_metrics");
+    v.metrics().forEach((k, value) -> putDouble(metrics, k, value));
+    v.datasetVersionId().ifPresent(d -> node.put("tend_training_dataset_version_id", d));
+    v.manifestSha256().ifPresent(m -> node.put("tend_manifest_sha256", m));
+    ArrayNode files = node.putArray("tend_files");
+    for (ManifestEntry file : v.files()) {
+      files
+          .addObject()
+          .put("path", file.path())
+          .put("size", file.size())
+          .put("sha256", file.sha256());
+    }
+    return node;
+  }
+
+  /** An artifact listing entry: {@code path} as given, {@code file_size} for files only. */
+  static ObjectNode fileInfo(String path, ArtifactFile file) {
+    ObjectNode node = NODES.objectNode();
+    node.put("path", path);
+    node.put("is_dir", file.isDir());
+    file.size().ifPresent(size -> node.put("file_size", size));
+    return node;
+  }
+
+  private static void columns(ArrayNode array, List<SignatureColumn> columns) {
+    for (SignatureColumn column : columns) {
+      ObjectNode node = array.addObject();
+      column.name().ifPresent(n -> node.put("name", n));
+      node.put("type", column.type());
+    }
+  }
+
+  private static void putDouble(ObjectNode node, String field, double value) {
+    if (Double.isNaN(value)) {
+      node.put(field, "NaN");
+    } else if (Double.isInfinite(value)) {
+      node.put(field, value > 0 ? "Infinity" : "-Infinity");
+    } else {
+      node.put(field, value);
+    }
   }
 
   private static void keyValues(ArrayNode array, Map<String, String> values) {

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a search runs over (runs or experiments): which entities and attributes it may name, with
- * which comparators, and what it may be ordered by. The rules are MLflow 2.17's.
+ * What a search runs over (runs, experiments, registered models or model versions): which entities
+ * and attributes it may name, with which comparators, and what it may be ordered by. The rules are
+ * MLflow 2.17's.
  */
 public enum SearchTarget {
   RUNS(
@@ -38,7 +39,23 @@ public enum SearchTarget {
           "last_update_time", "last_update_time"),
       Set.of("creation_time", "last_update_time"),
       Set.of(),
-      Set.of("name", "experiment_id", "creation_time", "last_update_time"));
+      Set.of("name", "experiment_id", "creation_time", "last_update_time")),
+  REGISTERED_MODELS(
+      EnumSet.of(Entity.TAG, Entity.ATTRIBUTE),
+      Map.of("name", "name"),
+      Set.of(),
+      Set.of(),
+      Set.of("name", "creation_timestamp", "last_updated_timestamp")),
+  MODEL_VERSIONS(
+      EnumSet.of(Entity.TAG, Entity.ATTRIBUTE),
+      Map.of(
+          "name", "name",
+          "version_number", "version_number",
+          "run_id", "run_id",
+          "source_path", "source_path"),
+      Set.of("version_number"),
+      Set.of("run_id"),
+      Set.of("name", "version_number", "creation_timestamp", "last_updated_timestamp"));
 
   static final Set<Comparator> NUMERIC =
       EnumSet.of(

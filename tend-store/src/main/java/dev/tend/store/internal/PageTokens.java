@@ -1,4 +1,4 @@
-package dev.tend.tracking;
+package dev.tend.store.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** MLflow-style page tokens: base64 of {@code {"offset": n}}, opaque to clients. */
-final class PageTokens {
+public final class PageTokens {
   private static final Pattern OFFSET =
       Pattern.compile("\\{\\s*\"offset\"\\s*:\\s*(\\d{1,9})\\s*}");
 
   private PageTokens() {}
 
-  static int offset(Optional<String> token) {
+  /** The offset a token encodes; none or an empty one is 0. */
+  public static int offset(Optional<String> token) {
     if (token.isEmpty() || token.get().isEmpty()) {
       return 0;
     }
@@ -30,7 +31,8 @@ final class PageTokens {
     return Integer.parseInt(matcher.group(1));
   }
 
-  static String of(int offset) {
+  /** The token for {@code offset}. */
+  public static String of(int offset) {
     return Base64.getEncoder()
         .encodeToString(("{\"offset\": " + offset + "}").getBytes(StandardCharsets.UTF_8));
   }
