@@ -106,8 +106,9 @@ final class ModelsCommand {
   /** A JSON value in one line: {@code a=1, b=x} for objects, {@code hour (long)} for columns. */
   static String describe(JsonNode value) {
     if (value.isObject()) {
-      if (value.has("name") && value.has("type") && value.size() <= 3) {
-        return value.path("name").asText() + " (" + value.path("type").asText() + ")";
+      if (value.has("type") && value.path("type").isTextual() && value.size() <= 3) {
+        String type = value.path("type").asText();
+        return value.has("name") ? value.path("name").asText() + " (" + type + ")" : type;
       }
       List<String> parts = new ArrayList<>();
       value
@@ -283,10 +284,10 @@ final class ModelsCommand {
     static String render(JsonNode model, List<JsonNode> latest) {
       StringBuilder text = new StringBuilder("Model ").append(model.path("name").asText());
       text.append('\n');
-      fact(text, "description", model.path("description").asText(""));
-      fact(text, "created", time(model.path("creation_timestamp")));
-      fact(text, "updated", time(model.path("last_updated_timestamp")));
-      fact(text, "user", model.path("user_id").asText(""));
+      fact(text, 12, "description", model.path("description").asText(""));
+      fact(text, 12, "created", time(model.path("creation_timestamp")));
+      fact(text, 12, "updated", time(model.path("last_updated_timestamp")));
+      fact(text, 12, "user", model.path("user_id").asText(""));
 
       text.append("\nTags\n");
       Table tags = Table.of("KEY", "VALUE");
@@ -317,17 +318,21 @@ final class ModelsCommand {
       for (JsonNode version : latest) {
         Map<String, String> extras = extras(version);
         if (!extras.isEmpty()) {
+          int width =
+              Math.max(6, extras.keySet().stream().mapToInt(String::length).max().orElse(0));
           text.append("\nVersion ").append(version.path("version").asText()).append('\n');
-          fact(text, "source", version.path("source").asText(""));
-          extras.forEach((key, value) -> fact(text, key.replace('_', ' '), value));
+          fact(text, width, "source", version.path("source").asText(""));
+          extras.forEach((key, value) -> fact(text, width, key.replace('_', ' '), value));
         }
       }
       return text.toString();
     }
 
-    private static void fact(StringBuilder text, String name, String value) {
-      text.append(String.format(Locale.ROOT, "  %-12s %s", name, value).stripTrailing())
-          .append('\n');
+    /** One {@code name value} line, names padded to {@code width}; nothing when empty. */
+    private static void fact(StringBuilder text, int width, String name, String value) {
+      if (!value.isEmpty()) {
+        text.append(String.format(Locale.ROOT, "  %-" + width + "s %s", name, value)).append('\n');
+      }
     }
   }
 
