@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       ProjectCommand.class,
       DataCommand.class,
+      ExperimentsCommand.class,
+      RunsCommand.class,
+      ModelsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -39,6 +39,9 @@ public final class TendClient implements AutoCloseable {
   /** The path every API route lives under. */
   public static final String API = "/api/v1";
 
+  /** The path MLflow's REST API (tracking and model registry) lives under. */
+  public static final String MLFLOW = "/api/2.0/mlflow";
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_PAGES = 10_000;
 
@@ -120,6 +123,83 @@ public final class TendClient implements AutoCloseable {
     boolean replayed =
         response.headers().firstValue("Idempotency-Replayed").map("true"::equals).orElse(false);
     return new Response(response.statusCode(), json(response.body()), replayed);
+  }
+
+  /**
+   * Calls MLflow's REST API ({@code /api/2.0/mlflow}): {@code GET} with the parameters in {@code
+   * path}'s query, other methods with a JSON body, as MLflow's clients do. MLflow's error answers
+   * ({@code {"error_code", "message"}}) become a {@link ProblemException} whose code is MLflow's
+   * error code and whose message is one line; a route the server does not have becomes a problem
+   * saying so.
+   *
+   * @param path below {@code /api/2.0/mlflow}, such as {@code /runs/get?run_id=...}
+   * @throws ProblemException on any status from 300 up
+   */
+  public JsonNode mlflow(String method, String path, Optional<JsonNode> body) {
+    HttpRequest.BodyPublisher publisher =
+        body.map(b -> HttpRequest.BodyPublishers.ofByteArray(bytes(b)))
+            .orElseGet(HttpRequest.BodyPublishers::noBody);
+    HttpRequest.Builder request = request(MLFLOW, path).method(method, publisher);
+    body.ifPresent(b -> request.header("Content-Type", "application/json"));
+    HttpResponse<byte[]> response =
+        exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    int status = response.statusCode();
+    if (status >= 300) {
+      Optional<ProblemException> mlflowError = mlflowError(status, response.body());
+      if (mlflowError.isPresent()) {
+        throw mlflowError.get();
+      }
+      String route = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      if (status == 404 || status == 405) {
+        throw new ProblemException(
+            status,
+            "not-served",
+            "Not served",
+            "the server at "
+                + server
+                + " does not serve "
+                + method
+                + " "
+                + MLFLOW
+                + route
+                + (route.startsWith("/registered-models") || route.startsWith("/model-versions")
+                    ? " (MLflow's model registry): it needs a Tend server with the model registry"
+                    : ""),
+            List.of());
+      }
+      throw problem(method, path, status, response.body(), contentType(response));
+    }
+    return json(response.body());
+  }
+
+  private Optional<ProblemException> mlflowError(int status, byte[] body) {
+    JsonNode error;
+    try {
+      error = body.length == 0 ? MissingNode.getInstance() : mapper.readTree(body);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (error == null || !error.path("error_code").isTextual()) {
+      return Optional.empty();
+    }
+    String code = error.path("error_code").asText();
+    String message = error.path("message").asText("").strip();
+    int newline = message.indexOf('\n');
+    String firstLine = newline < 0 ? message : message.substring(0, newline).strip();
+    return Optional.of(
+        new ProblemException(status, code, mlflowTitle(code, status), firstLine, List.of()));
+  }
+
+  private static String mlflowTitle(String code, int status) {
+    return switch (code) {
+      case "RESOURCE_DOES_NOT_EXIST" -> "Not found";
+      case "INVALID_PARAMETER_VALUE" -> "Invalid request";
+      case "RESOURCE_ALREADY_EXISTS" -> "Already exists";
+      case "MALFORMED_REQUEST" -> "Malformed request";
+      case "UNAUTHENTICATED" -> "Authentication required";
+      case "PERMISSION_DENIED" -> "Not allowed";
+      default -> titleOf(status);
+    };
   }
 
   /** Every item of a paged list, following {@code next_cursor} to the last page. */
@@ -240,8 +320,12 @@ public final class TendClient implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(String path) {
+    return request(API, path);
+  }
+
+  private HttpRequest.Builder request(String base, String path) {
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(server + API + path))
+        HttpRequest.newBuilder(URI.create(server + base + path))
             .header("Accept", "application/json, application/problem+json")
             .header("User-Agent", "tend-cli");
     token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));

@@ -40,6 +40,17 @@ class TendClientTest {
         "{\"title\":\"Validation failed\",\"status\":422,\"detail\":\"the files are not valid\","
             + "\"code\":\"validation-failed\",\"errors\":[{\"in\":\"body\",\"field\":\"/files/0\","
             + "\"message\":\"path a/../b is not normalized\"}]}");
+    answer(
+        "/api/2.0/mlflow/runs/search",
+        400,
+        "application/json",
+        "{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"Invalid filter 'x ~ 1' at"
+            + " position 3: unknown comparator\\n  x ~ 1\\n    ^\"}");
+    answer(
+        "/api/2.0/mlflow/runs/get",
+        500,
+        "application/json",
+        "{\"error_code\":\"INTERNAL_ERROR\",\"message\":\"report incident 42\"}");
     server.start();
     client =
         TendClient.connect(
@@ -123,5 +134,52 @@ class TendClientTest {
           .as(url)
           .isInstanceOf(IllegalArgumentException.class);
     }
+  }
+
+  @Test
+  void mlflowErrorsBecomeOneLineProblemsWithMlflowsCode() {
+    assertThatThrownBy(
+            () ->
+                client.mlflow(
+                    "POST",
+                    "/runs/search",
+                    Optional.of(
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(2);
+              assertThat(e.code()).isEqualTo("INVALID_PARAMETER_VALUE");
+              assertThat(e.detail())
+                  .isEqualTo("Invalid filter 'x ~ 1' at position 3: unknown comparator");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "Invalid request: Invalid filter 'x ~ 1' at position 3: unknown comparator");
+            });
+    assertThatThrownBy(() -> client.mlflow("GET", "/runs/get?run_id=a", Optional.empty()))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(3);
+              assertThat(e.getMessage()).isEqualTo("Server error: report incident 42");
+            });
+  }
+
+  @Test
+  void aServerWithoutTheModelRegistrySaysSo() {
+    assertThatThrownBy(
+            () -> client.mlflow("GET", "/registered-models/search?max_results=1", Optional.empty()))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(2);
+              assertThat(e.code()).isEqualTo("not-served");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "Not served: the server at "
+                          + client.server()
+                          + " does not serve GET /api/2.0/mlflow/registered-models/search (MLflow's"
+                          + " model registry): it needs a Tend server with the model registry");
+            });
   }
 }
