@@ -95,7 +95,7 @@ final class ServerCommand implements Callable<Integer> {
                       store.datasets(),
                       store.artifacts(),
                       engine,
-                      settings.dataDir().resolve("work"))));
+                      store.workDir())));
     } catch (RuntimeException e) {
       engine.close();
       store.close();

@@ -41,6 +41,8 @@ import dev.tend.server.http.Json;
 import dev.tend.server.http.Page;
 import dev.tend.server.http.PageRequest;
 import dev.tend.server.http.ProblemCode;
+import dev.tend.server.internal.PausePoints;
+import dev.tend.server.internal.PushFolders;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
@@ -296,9 +298,10 @@ public final class DatasetsApi implements ApiModule {
     Path folder = null;
     boolean committed = false;
     try {
-      Files.createDirectories(workDir);
-      folder = Files.createTempDirectory(workDir, "push-");
+      folder = PushFolders.create(workDir, pending);
+      PausePoints.reach(PausePoints.PUSH_RESERVED);
       Manifests.materialize(artifacts, new Manifest(entries), folder);
+      PausePoints.reach(PausePoints.PUSH_MATERIALIZED);
       DataSource.Files data =
           entries.size() == 1
               ? DataSource.Files.of(folder.resolve(entries.getFirst().path()), format)
@@ -336,8 +339,10 @@ public final class DatasetsApi implements ApiModule {
               schema,
               profile.toBytes(),
               report.map(CheckReportJson::render).orElse("null"));
+      PausePoints.reach(PausePoints.PUSH_BEFORE_COMMIT);
       DatasetVersion version = datasets.commitVersion(pending.id(), outcome, content, actor);
       committed = true;
+      PausePoints.reach(PausePoints.PUSH_COMMITTED);
       call.context()
           .header(
               "Location",
