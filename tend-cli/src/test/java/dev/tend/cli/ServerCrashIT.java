@@ -4,6 +4,7 @@ import static dev.tend.server.internal.PausePoints.PUSH_BEFORE_COMMIT;
 import static dev.tend.server.internal.PausePoints.PUSH_COMMITTED;
 import static dev.tend.server.internal.PausePoints.PUSH_MATERIALIZED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -92,13 +95,13 @@ class ServerCrashIT {
   @Test
   void aKillAtEachStepOfAnUploadAndAPushLeavesNoPartialVersionAndTheNextPushGetsAFreshNumber()
       throws Exception {
-    // One server start per kill: each restart checks the last kill, then is killed itself. A kill
-    // at push.reserved (empty work folder) recovers like one at push.materialized: left out for
-    // time.
+    // One server start per kill: each restart checks the last kill, then is killed itself. Left
+    // out for time: push.reserved (an empty work folder recovers like push.materialized's), and
+    // on PostgreSQL all but one (StartupCleanupTest covers its recovery of a committed push).
     List<String> kills =
         metadata == Engine.SQLITE
             ? List.of(UPLOAD, PUSH_MATERIALIZED, PUSH_BEFORE_COMMIT, PUSH_COMMITTED)
-            : List.of(PUSH_BEFORE_COMMIT, PUSH_COMMITTED);
+            : List.of(PUSH_BEFORE_COMMIT);
     Map<Integer, PushedFile> pushed = new LinkedHashMap<>();
     Map<String, Integer> expectedAliases = Map.of();
     Optional<PushedFile> killedUpload = Optional.empty();
@@ -116,6 +119,9 @@ class ServerCrashIT {
           pushAndCheck(api, first, 1, "accepted");
           pushed.put(1, first);
           api.moveAlias(PROJECT, DATASET, "production", 1);
+          if (metadata == Engine.SQLITE) {
+            assertASecondServerIsRefused();
+          }
         } else {
           assertRecovered(api, pushed, expectedAliases);
           int next = (int) lastReserved + 1;
@@ -171,6 +177,19 @@ class ServerCrashIT {
         }
       }
     }
+  }
+
+  /* The running server holds the data dir, so a second one on it stops at once with a message. */
+  private void assertASecondServerIsRefused() {
+    Cli.Result second =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () -> Cli.run("server", "--port", "0", "--data-dir", dataDir),
+            "a second server started on a data dir in use");
+    assertThat(second.exitCode()).as(second.toString()).isEqualTo(2);
+    assertThat(second.err())
+        .contains("is in use by another Tend server", "server.lock")
+        .doesNotContain("\tat ");
   }
 
   /* Sends half of a blob by hand, so the upload is in progress for sure when the kill comes. */
@@ -239,7 +258,7 @@ class ServerCrashIT {
       long delay = 100 + random.nextInt(1500);
       Thread.sleep(delay);
       server.kill();
-      assertThat(pusher.join(java.time.Duration.ofSeconds(30))).isTrue();
+      assertThat(pusher.join(Duration.ofSeconds(30))).isTrue();
       api.close();
       assertThat(unexpected.get()).as("a push answered other than 201 before the kill").isNull();
       String killed =
@@ -365,7 +384,7 @@ class ServerCrashIT {
     try {
       answer.get(30, TimeUnit.SECONDS);
       return true;
-    } catch (java.util.concurrent.ExecutionException | CompletionException e) {
+    } catch (ExecutionException | CompletionException e) {
       return false;
     }
   }
