@@ -1,6 +1,7 @@
 package dev.tend.cli;
 
 import dev.tend.checks.SourceLocation;
+import dev.tend.cli.remote.RemoteException;
 import dev.tend.expr.ExpressionException;
 import dev.tend.history.HistoryException;
 import dev.tend.server.config.ConfigException;
@@ -8,6 +9,7 @@ import dev.tend.source.DataException;
 import dev.tend.suite.SuiteException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,20 +25,33 @@ import picocli.CommandLine.Command;
       SuggestCommand.class,
       DemoCommand.class,
       ServerCommand.class,
+      ProjectCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
   /** All error-level checks passed (or the command succeeded). */
   public static final int OK = 0;
 
-  /** A check or threshold failed. */
+  /** A check or threshold failed; for {@code data push}, the version was rejected. */
   public static final int CHECK_FAILED = 1;
 
   /** Bad usage or unreadable input; nothing was written. */
   public static final int USAGE = 2;
 
-  /** A fault inside Tend. */
+  /** A fault inside Tend, or the server failed or could not be reached. */
   public static final int INTERNAL = 3;
+
+  private final Map<String, String> environment;
+
+  private Main(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The environment variables the commands see: the process's, or a test's. */
+  Map<String, String> environment() {
+    return environment;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -44,7 +59,17 @@ public final class Main {
 
   /** Runs the command line and returns the exit code; used by tests in-process too. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine line = new CommandLine(new Main());
+    return run(args, out, err, System.getenv());
+  }
+
+  /**
+   * Runs the command line with {@code environment} in place of the process's environment variables
+   * for the commands that talk to a server ({@code TEND_URL}, {@code TEND_TOKEN}, {@code
+   * TEND_PROJECT}), and returns the exit code.
+   */
+  public static int run(
+      String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+    CommandLine line = new CommandLine(new Main(environment));
     line.setOut(out);
     line.setErr(err);
     line.setExitCodeExceptionMapper(Main::exitCode);
@@ -79,6 +104,7 @@ public final class Main {
       case UsageException u -> USAGE;
       case ConfigException c -> USAGE;
       case UncheckedIOException u -> USAGE;
+      case RemoteException r -> r.exitCode();
       default -> INTERNAL;
     };
   }
@@ -92,6 +118,7 @@ public final class Main {
       case HistoryException h -> h.getMessage();
       case UsageException u -> u.getMessage();
       case ConfigException c -> c.getMessage();
+      case RemoteException r -> r.getMessage();
       default ->
           "internal error: " + e + " (set TEND_DEBUG=1 for the stack trace, and please report it)";
     };

@@ -14,7 +14,7 @@ final class Progress implements AutoCloseable {
   private static final String[] FRAMES = {"|", "/", "-", "\\"};
 
   private final PrintWriter err;
-  private final String label;
+  private volatile String label;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile Supplier<OptionalDouble> source = OptionalDouble::empty;
@@ -40,9 +40,16 @@ final class Progress implements AutoCloseable {
       Thread.sleep(400);
       while (running) {
         double seconds = (System.nanoTime() - start) / 1e9;
+        OptionalDouble percent = source.get();
+        String bar = percent.isPresent() ? "  " + bar(percent.getAsDouble()) : "";
         synchronized (err) {
           err.printf(
-              Locale.ROOT, "\r%s %s  %.1f s ", FRAMES[frame++ % FRAMES.length], label, seconds);
+              Locale.ROOT,
+              "\r\033[2K%s %s%s  %.1f s ",
+              FRAMES[frame++ % FRAMES.length],
+              label,
+              bar,
+              seconds);
           err.flush();
         }
         Thread.sleep(120);
@@ -55,6 +62,12 @@ final class Progress implements AutoCloseable {
   /** Shows the progress the engine reports for the statement it is running. */
   void track(Dataset dataset) {
     source = dataset::progress;
+  }
+
+  /** Shows what is being done now, with how far it has got in percent when known. */
+  void show(String label, Supplier<OptionalDouble> percent) {
+    this.label = label;
+    this.source = percent;
   }
 
   static String bar(double percent) {

@@ -1,18 +1,11 @@
 package dev.tend.cli;
 
-import dev.tend.access.IssuedToken;
-import dev.tend.engine.Engine;
-import dev.tend.engine.duckdb.DuckDbEngines;
-import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.config.TendConfigLoader;
-import dev.tend.server.datasets.DatasetsApi;
-import dev.tend.server.projects.ProjectsApi;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -68,38 +61,13 @@ final class ServerCommand implements Callable<Integer> {
     }
     TendConfig settings =
         TendConfigLoader.load(Optional.ofNullable(config), System.getenv(), options);
-    StoreServices store = StoreServices.open(settings);
-    Engine engine;
-    try {
-      engine = DuckDbEngines.create();
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
-    TendServer server;
+    Optional<String> adminToken = Optional.ofNullable(System.getenv(ADMIN_TOKEN));
+    LocalServer server = LocalServer.start(settings, adminToken);
     PrintWriter out = spec.commandLine().getOut();
-    try {
-      Optional<IssuedToken> bootstrap =
-          store.access().ensureBootstrapAdmin(Optional.ofNullable(System.getenv(ADMIN_TOKEN)));
-      if (bootstrap.isPresent() && System.getenv(ADMIN_TOKEN) == null) {
-        out.println("Admin token (shown once): " + bootstrap.get().plainText());
-      }
-      server =
-          TendServer.start(
-              settings,
-              store.services(),
-              List.of(
-                  new ProjectsApi(store.projects()),
-                  new DatasetsApi(
-                      store.projects(),
-                      store.datasets(),
-                      store.artifacts(),
-                      engine,
-                      store.workDir())));
-    } catch (RuntimeException e) {
-      engine.close();
-      store.close();
-      throw e;
+    if (adminToken.isEmpty()) {
+      server
+          .bootstrap()
+          .ifPresent(token -> out.println("Admin token (shown once): " + token.plainText()));
     }
     out.println("Tend server " + TendServer.version() + " listening on " + server.uri());
     out.println(
@@ -112,12 +80,7 @@ final class ServerCommand implements Callable<Integer> {
               try {
                 server.close();
               } finally {
-                try {
-                  engine.close();
-                } finally {
-                  store.close();
-                  stopped.countDown();
-                }
+                stopped.countDown();
               }
             },
             "tend-server-shutdown");

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Runs the tend command in-process and finds the shared real datasets; shared by CLI tests. */
@@ -58,6 +59,15 @@ final class Cli {
     StringWriter err = new StringWriter();
     String[] strings = Stream.of(args).map(String::valueOf).toArray(String[]::new);
     int code = Main.run(strings, new PrintWriter(out), new PrintWriter(err));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** Runs the command with {@code environment} as its only environment variables. */
+  static Result runWith(Map<String, String> environment, Object... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] strings = Stream.of(args).map(String::valueOf).toArray(String[]::new);
+    int code = Main.run(strings, new PrintWriter(out), new PrintWriter(err), environment);
     return new Result(code, out.toString(), err.toString());
   }
 

@@ -21,6 +21,24 @@ record Metadata(String jdbcUrl) {
     return number("SELECT last_version FROM datasets WHERE name = ?", dataset);
   }
 
+  /** The id of version {@code number} of {@code dataset}, pending or committed. */
+  String versionId(String dataset, long number) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl);
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT v.id FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id"
+                    + " WHERE d.name = ? AND v.version_number = ?")) {
+      statement.setString(1, dataset);
+      statement.setLong(2, number);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          throw new AssertionError("no version " + number + " of " + dataset);
+        }
+        return rows.getString(1);
+      }
+    }
+  }
+
   private long number(String sql, String parameter) throws SQLException {
     try (Connection connection = DriverManager.getConnection(jdbcUrl);
         PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -3,6 +3,7 @@ package dev.tend.cli;
 import static dev.tend.server.internal.PausePoints.PUSH_BEFORE_COMMIT;
 import static dev.tend.server.internal.PausePoints.PUSH_COMMITTED;
 import static dev.tend.server.internal.PausePoints.PUSH_MATERIALIZED;
+import static dev.tend.server.internal.PausePoints.PUSH_RESERVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,9 +45,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A real {@code tend server} process killed with SIGKILL during uploads and pushes, then restarted
  * on the same data dir: no partial version is ever visible, aliases stay where they were, the work
- * folders and temporary upload files are gone, and the next push works and gets a fresh number.
- * Metadata in SQLite under the data dir (the default), and in PostgreSQL ({@code
- * TEND_METADATA_URL}) for the kills during a push.
+ * folders and temporary upload files are gone, and the next push works and gets a fresh number. A
+ * push reserves its number only after checking its files, so a kill before that uses no number and
+ * a kill after it leaves one that the restart abandons. Metadata in SQLite under the data dir (the
+ * default), and in PostgreSQL ({@code TEND_METADATA_URL}) for the kill of pushes past their
+ * reservation. 8 server starts in all, each some 2 to 5 s of two shared cores.
  */
 @ParameterizedClass
 @EnumSource(Engine.class)
@@ -59,7 +63,7 @@ class ServerCrashIT {
   /** The seed of the kills at random moments; {@code -Dtend.crash.seed=N} replays another. */
   static final long SEED = Long.getLong("tend.crash.seed", 20261127L);
 
-  static final int RANDOM_KILLS = 3;
+  static final int RANDOM_KILLS = 2;
 
   @Parameter Engine metadata;
   @TempDir Path dir;
@@ -89,28 +93,32 @@ class ServerCrashIT {
     }
   }
 
-  /** A kill halfway through a blob upload, beside the pause points of a push. */
-  static final String UPLOAD = "upload";
-
   @Test
   void aKillAtEachStepOfAnUploadAndAPushLeavesNoPartialVersionAndTheNextPushGetsAFreshNumber()
       throws Exception {
-    // One server start per kill: each restart checks the last kill, then is killed itself. Left
-    // out for time: push.reserved (an empty work folder recovers like push.materialized's), and
-    // on PostgreSQL all but one (StartupCleanupTest covers its recovery of a committed push).
-    List<String> kills =
+    // Each start but the last is killed once, with pushes paused at the points of one step, and
+    // the next start checks the recovery. On SQLite, first a push paused before its reservation
+    // and an upload cut halfway, then three pushes paused after reserving, before committing and
+    // after committing; on PostgreSQL the second kill only (StartupCleanupTest covers the rest).
+    List<String> afterReservation = List.of(PUSH_RESERVED, PUSH_BEFORE_COMMIT, PUSH_COMMITTED);
+    List<List<String>> kills =
         metadata == Engine.SQLITE
-            ? List.of(UPLOAD, PUSH_MATERIALIZED, PUSH_BEFORE_COMMIT, PUSH_COMMITTED)
-            : List.of(PUSH_BEFORE_COMMIT);
+            ? List.of(List.of(PUSH_MATERIALIZED), afterReservation)
+            : List.of(afterReservation);
     Map<Integer, PushedFile> pushed = new LinkedHashMap<>();
     Map<String, Integer> expectedAliases = Map.of();
     Optional<PushedFile> killedUpload = Optional.empty();
-    long lastReserved = 0;
+    int lastReserved = 0;
     int files = 0;
     for (int i = 0; i <= kills.size(); i++) {
-      Optional<String> kill = i < kills.size() ? Optional.of(kills.get(i)) : Optional.empty();
-      // The pause is at the second arrival: the first is the push that proves the restart works.
-      start(kill.filter(k -> !k.equals(UPLOAD)).map(k -> k + "#2"));
+      List<String> points = i < kills.size() ? kills.get(i) : List.of();
+      // Each point pauses at its second arrival: the first is the push that proves the restart
+      // works.
+      start(
+          points.isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  points.stream().map(point -> point + "#2").collect(Collectors.joining(","))));
       try (TendApi api = api()) {
         if (i == 0) {
           api.createProject(PROJECT);
@@ -118,13 +126,14 @@ class ServerCrashIT {
           PushedFile first = file(files++, true);
           pushAndCheck(api, first, 1, "accepted");
           pushed.put(1, first);
+          lastReserved = 1;
           api.moveAlias(PROJECT, DATASET, "production", 1);
           if (metadata == Engine.SQLITE) {
             assertASecondServerIsRefused();
           }
         } else {
           assertRecovered(api, pushed, expectedAliases);
-          int next = (int) lastReserved + 1;
+          int next = lastReserved + 1;
           PushedFile file;
           if (killedUpload.isPresent()) {
             file = killedUpload.get();
@@ -135,48 +144,84 @@ class ServerCrashIT {
           }
           pushAndCheck(api, file, next, isGood(file) ? "accepted" : "rejected");
           pushed.put(next, file);
+          lastReserved = next;
         }
-        if (kill.isEmpty()) {
+        if (points.isEmpty()) {
           break;
         }
         expectedAliases = api.aliases(PROJECT, DATASET);
-        if (kill.get().equals(UPLOAD)) {
+        List<PushedFile> crashing = new ArrayList<>();
+        List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+        List<String> folders = new ArrayList<>();
+        for (String point : points) {
+          PushedFile file = file(files++, true);
+          api.upload(file.content());
+          List<String> before = pushFolders();
+          answers.add(postInBackground(api, file));
+          server.awaitPause(dataDir, point);
+          List<String> added = new ArrayList<>(pushFolders());
+          added.removeAll(before);
+          assertThat(added).as("the work folder of the push paused at %s", point).hasSize(1);
+          folders.add(added.getFirst());
+          crashing.add(file);
+        }
+        if (points.contains(PUSH_MATERIALIZED)) {
           PushedFile big = file(files++, true, 200_000);
           killDuringUpload(big);
           killedUpload = Optional.of(big);
-          lastReserved = new Metadata(metadataUrl()).lastVersion(DATASET);
-          continue;
+        } else {
+          server.kill();
         }
-        PushedFile crashing = file(files++, true);
-        api.upload(crashing.content());
-        CompletableFuture<JsonNode> answer =
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return api.postVersion(PROJECT, DATASET, List.of(crashing));
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                  }
-                });
-        server.awaitPause(dataDir, kill.get());
-        assertThat(pushFolders()).as("the paused push's work folder").hasSize(1);
-        server.kill();
-        assertThat(answered(answer)).as("an answer from a killed server").isFalse();
+        for (CompletableFuture<JsonNode> answer : answers) {
+          assertThat(answered(answer)).as("an answer from a killed server").isFalse();
+        }
+        assertThat(pushFolders())
+            .as("what the killed pushes left")
+            .containsExactlyInAnyOrderElementsOf(folders);
 
+        // Pushes reserve in the order they were sent, and only once their files are checked.
         Metadata database = new Metadata(metadataUrl());
-        lastReserved = database.lastVersion(DATASET);
-        boolean committed = kill.get().equals(PUSH_COMMITTED);
-        assertThat(database.pendingVersions()).isEqualTo(committed ? 0 : 1);
-        if (committed) {
-          pushed.put((int) lastReserved, crashing);
-          expectedAliases = new LinkedHashMap<>(expectedAliases);
-          expectedAliases.put("latest", (int) lastReserved);
+        int pending = 0;
+        for (int p = 0; p < points.size(); p++) {
+          String point = points.get(p);
+          if (point.equals(PUSH_MATERIALIZED)) {
+            assertThat(folders.get(p))
+                .as("the folder of a push not reserved")
+                .startsWith("push-new-");
+            continue;
+          }
+          lastReserved++;
+          assertThat(folders.get(p))
+              .as("the folder of the push paused at %s records its reservation", point)
+              .isEqualTo("push-" + database.versionId(DATASET, lastReserved));
+          if (point.equals(PUSH_COMMITTED)) {
+            pushed.put(lastReserved, crashing.get(p));
+            expectedAliases = new LinkedHashMap<>(expectedAliases);
+            expectedAliases.put("latest", lastReserved);
+          } else {
+            pending++;
+          }
         }
+        assertThat(database.lastVersion(DATASET))
+            .as("the last number reserved after a kill at %s", points)
+            .isEqualTo(lastReserved);
+        assertThat(database.pendingVersions()).isEqualTo(pending);
       }
     }
+  }
+
+  private static CompletableFuture<JsonNode> postInBackground(TendApi api, PushedFile file) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return api.postVersion(PROJECT, DATASET, List.of(file));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   /* The running server holds the data dir, so a second one on it stops at once with a message. */
@@ -389,8 +434,12 @@ class ServerCrashIT {
     }
   }
 
-  private List<Path> pushFolders() throws IOException {
-    return list(dataDir.resolve("work"));
+  /* The names of the folders in the work dir, sorted. */
+  private List<String> pushFolders() throws IOException {
+    return list(dataDir.resolve("work")).stream()
+        .map(path -> path.getFileName().toString())
+        .sorted()
+        .toList();
   }
 
   private List<Path> temporaryUploads() throws IOException {

@@ -42,8 +42,9 @@ final class ServerProcess implements AutoCloseable {
    * Options of one start.
    *
    * @param metadataUrl {@code TEND_METADATA_URL}, when not the SQLite file in the data dir
-   * @param pauseAt a pause point ({@code dev.tend.server.internal.PausePoints}) such as {@code
-   *     push.before-commit#2}; when reached, the server writes {@link #pauseMarker} and blocks
+   * @param pauseAt pause points ({@code dev.tend.server.internal.PausePoints}) such as {@code
+   *     push.before-commit#2}, separated by commas; when the server reaches one, it writes {@link
+   *     #pauseMarker} and blocks that request
    * @param scratch where the server's output goes (one file per start) and its JVM's temporary
    *     files: DuckDB unpacks its 70 MB native library there and only deletes it at a normal exit
    */

@@ -64,6 +64,15 @@ public interface Dataset extends AutoCloseable {
   SplitResult split(Expr invalidPredicate, Path validOut, Path invalidOut);
 
   /**
+   * Writes every row, in order and with exactly the schema's columns, to {@code out} in the format
+   * its extension names (csv, parquet, json, jsonl), replacing a file there; returns the rows
+   * written. Turns a JDBC query into a file that can be versioned.
+   *
+   * @throws dev.tend.source.DataException if the format cannot be told or the file not written
+   */
+  long export(Path out);
+
+  /**
    * Streams, in one scan, every distinct value of each column with its number of rows: the sink
    * gets the index into {@code columns}, the value (null for missing values, Boolean, Long for
    * integers and for dates and timestamps in epoch microseconds, Double, or String) and the count.

@@ -4,16 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tend.access.AccessRepository;
 import dev.tend.access.Authorization;
+import dev.tend.access.IssuedToken;
 import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.idempotency.IdempotencyRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.server.auth.Authorizer;
 import dev.tend.server.config.TendConfig;
-import dev.tend.server.internal.PushFolders;
+import dev.tend.server.internal.PushFolder;
+import dev.tend.store.ConflictException;
 import dev.tend.store.Database;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,10 @@ public final class StoreServices implements AutoCloseable {
    */
   public static final Duration SHARED_UPLOAD_RETENTION = Duration.ofHours(24);
 
+  /** The project created at the first start; the CLI's {@code --project} defaults to it. */
+  public static final String DEFAULT_PROJECT = "default";
+
+  private static final String BOOTSTRAP_ACTOR = "admin";
   private static final Logger LOG = LoggerFactory.getLogger(StoreServices.class);
 
   private final DataDirLock lock;
@@ -99,12 +106,13 @@ public final class StoreServices implements AutoCloseable {
    * The data dir lock makes this process the only user of the data dir, so every push folder in it
    * belongs to a dead push. Its pending version can go at once even when the metadata database is
    * shared by several servers (PostgreSQL): the folder names it, and a live server's pushes have
-   * their folders in its own data dir. A version pending without a folder (its process died between
-   * reserving and creating the folder, or it belongs to another server) waits out the retention.
+   * their folders in its own data dir. A version pending without a recorded folder (its process
+   * died between reserving and renaming its folder, or it belongs to another server) waits out the
+   * retention.
    * The artifact store is shared only when it lies outside the data dir.
    */
   private void cleanUpAfterDeadProcesses(TendConfig config) {
-    PushFolders.Recovered pushes = PushFolders.recover(workDir, datasets);
+    PushFolder.Recovered pushes = PushFolder.recoverAll(workDir, datasets);
     boolean ownsArtifacts =
         config
             .artifactsDir()
@@ -143,6 +151,29 @@ public final class StoreServices implements AutoCloseable {
   /** Where pushes materialize their files while they are checked: {@code <data.dir>/work}. */
   public Path workDir() {
     return workDir;
+  }
+
+  /**
+   * Prepares a new server for use, as {@code tend server} does at every start: makes sure a global
+   * admin exists (see {@link AccessRepository#ensureBootstrapAdmin}) and, while the server has no
+   * project at all, creates the project {@value #DEFAULT_PROJECT} as that admin, so a single team
+   * needs no project setup. Safe to repeat and to run on several replicas at once.
+   *
+   * @param adminToken the first admin's token when given at the first start ({@code
+   *     TEND_ADMIN_TOKEN})
+   * @return the first admin's token when this call created it
+   */
+  public Optional<IssuedToken> bootstrap(Optional<String> adminToken) {
+    Optional<IssuedToken> issued = access.ensureBootstrapAdmin(adminToken);
+    if (projects.list(Optional.empty(), 1).items().isEmpty()) {
+      try {
+        projects.create(
+            DEFAULT_PROJECT, "Created at the first start for a single team", BOOTSTRAP_ACTOR);
+      } catch (ConflictException e) {
+        // Another replica created it at the same moment.
+      }
+    }
+    return issued;
   }
 
   /** Tokens, roles and idempotency keys for {@link TendServer#start}. */

@@ -8,6 +8,7 @@ import dev.tend.server.config.TendConfig;
 import dev.tend.server.http.Access;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ApiSettings;
+import dev.tend.server.http.JettyErrors;
 import dev.tend.server.http.Json;
 import dev.tend.server.http.Problems;
 import dev.tend.server.openapi.OpenApiDocument;
@@ -71,7 +72,10 @@ public final class TendServer implements AutoCloseable {
               cfg.http.maxRequestSize = config.maxRequestBodyBytes();
               cfg.jsonMapper(new JavalinJackson(mapper, true));
               cfg.jetty.modifyServer(
-                  server -> server.setStopTimeout(config.shutdownTimeout().toMillis()));
+                  server -> {
+                    server.setStopTimeout(config.shutdownTimeout().toMillis());
+                    server.setErrorHandler(new JettyErrors(mapper));
+                  });
               cfg.requestLogger.http(
                   (ctx, ms) ->
                       LOG.info(

@@ -11,7 +11,7 @@ import dev.tend.datasets.VersionContent;
 import dev.tend.datasets.VersionStatus;
 import dev.tend.server.config.ConfigException;
 import dev.tend.server.config.TendConfig;
-import dev.tend.server.internal.PushFolders;
+import dev.tend.server.internal.PushFolder;
 import dev.tend.store.Engine;
 import dev.tend.store.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +20,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -80,8 +82,13 @@ class StartupCleanupTest {
         "null");
   }
 
+  /*
+   * The dead store leaves a push at each step: killed while checking its files (no number yet),
+   * right after reserving (recorded in its folder's name), before its commit, and after it.
+   */
   @Test
-  void theFoldersOfDeadPushesGoAndTheirPendingVersionsAreAbandonedAtOnce() throws Exception {
+  void theFoldersOfDeadPushesGoAndTheirRecordedPendingVersionsAreAbandonedAtOnce()
+      throws Exception {
     TendConfig config = config(dataDir.resolve("artifacts"));
     Path workDir;
     Path upload;
@@ -92,26 +99,36 @@ class StartupCleanupTest {
       Dataset dataset = dead.datasets().create(project, "trips", "root");
       datasetId = dataset.id();
       DatasetVersion kept = commit(dead, datasetId);
-      PendingVersion reservedOnly = dead.datasets().reserveVersion(datasetId, "push", "root");
-      PendingVersion materialized = dead.datasets().reserveVersion(datasetId, "push", "root");
-      Files.writeString(PushFolders.create(workDir, materialized).resolve("a.csv"), "a\n1\n");
-      PendingVersion committed = dead.datasets().reserveVersion(datasetId, "push", "root");
-      PushFolders.create(workDir, committed);
-      dead.datasets().commitVersion(committed.id(), VersionStatus.ACCEPTED, content(), "root");
-      PushFolders.create(workDir, reservedOnly);
+      PushFolder checking = PushFolder.create(workDir);
+      Files.writeString(checking.path().resolve("a.csv"), "a\n1\n");
+      PushFolder reserved = PushFolder.create(workDir);
+      reserved.recordPending(dead.datasets().reserveVersion(datasetId, "push", "root"));
+      PushFolder beforeCommit = PushFolder.create(workDir);
+      Files.writeString(beforeCommit.path().resolve("a.csv"), "a\n1\n");
+      beforeCommit.recordPending(dead.datasets().reserveVersion(datasetId, "push", "root"));
+      PushFolder committed = PushFolder.create(workDir);
+      PendingVersion last = dead.datasets().reserveVersion(datasetId, "push", "root");
+      committed.recordPending(last);
+      dead.datasets().commitVersion(last.id(), VersionStatus.ACCEPTED, content(), "root");
+      assertThat(checking.path().getFileName().toString()).startsWith("push-new-");
+      assertThat(reserved.path().getParent()).isEqualTo(workDir);
+      assertThat(committed.path().getFileName().toString()).isEqualTo("push-" + last.id());
       Files.createDirectories(workDir.resolve("push-12345")); // named by an older server
       Files.writeString(workDir.resolve("notes.txt"), "not a push");
       upload = Files.writeString(config.artifactsDir().resolve("tmp/put-1.part"), "half");
       assertThat(kept.number()).isEqualTo(1);
+      assertThat(last.number()).isEqualTo(4);
+      assertThat(pendingCount()).isEqualTo(2);
     }
 
     try (StoreServices restarted = StoreServices.open(config)) {
-      assertThat(workDir).isDirectoryContaining(p -> p.endsWith("notes.txt"));
       try (var left = Files.list(workDir)) {
         assertThat(left.map(p -> p.getFileName().toString())).containsExactly("notes.txt");
       }
       assertThat(upload).doesNotExist();
       assertThat(pendingCount()).isZero();
+      assertThat(abandonedAtStart())
+          .containsExactly("dataset/trips/versions/2", "dataset/trips/versions/3");
       assertThat(restarted.datasets().versions(datasetId, Optional.empty(), 10).items())
           .extracting(DatasetVersion::number)
           .containsExactly(1, 4);
@@ -120,18 +137,46 @@ class StartupCleanupTest {
     }
   }
 
+  /*
+   * A process that died between reserving and renaming its folder left no record of the number:
+   * its folder goes, its version waits out the retention like another server's push would.
+   */
   @Test
-  void aPendingVersionWithoutAFolderWaitsOutTheRetention() throws Exception {
+  void aPendingVersionWithoutARecordedFolderWaitsOutTheRetention() throws Exception {
     TendConfig config = config(dataDir.resolve("artifacts"));
     String datasetId;
+    Path unrecorded;
     try (StoreServices dead = StoreServices.open(config)) {
       String project = dead.projects().create("flights", "", "root").id();
       datasetId = dead.datasets().create(project, "trips", "root").id();
       dead.datasets().reserveVersion(datasetId, "another server's push", "root");
+      unrecorded = PushFolder.create(dead.workDir()).path();
+      dead.datasets().reserveVersion(datasetId, "a push killed before renaming", "root");
     }
     try (StoreServices restarted = StoreServices.open(config)) {
-      assertThat(pendingCount()).isEqualTo(1);
+      assertThat(unrecorded).doesNotExist();
+      assertThat(pendingCount()).isEqualTo(2);
+      assertThat(abandonedAtStart()).isEmpty();
       assertThat(restarted.datasets().versions(datasetId, Optional.empty(), 10).items()).isEmpty();
+    }
+  }
+
+  @Test
+  void aFinishedPushLeavesNoFolder() throws Exception {
+    TendConfig config = config(dataDir.resolve("artifacts"));
+    try (StoreServices store = StoreServices.open(config)) {
+      String project = store.projects().create("flights", "", "root").id();
+      String datasetId = store.datasets().create(project, "trips", "root").id();
+      PushFolder folder = PushFolder.create(store.workDir());
+      try (folder) {
+        Files.createDirectories(folder.path().resolve("part"));
+        Files.writeString(folder.path().resolve("part/a.csv"), "a\n1\n");
+        folder.recordPending(store.datasets().reserveVersion(datasetId, "push", "root"));
+      }
+      assertThat(folder.path()).doesNotExist();
+      try (var left = Files.list(store.workDir())) {
+        assertThat(left).isEmpty();
+      }
     }
   }
 
@@ -174,6 +219,24 @@ class StartupCleanupTest {
   private static DatasetVersion commit(StoreServices store, String datasetId) {
     PendingVersion pending = store.datasets().reserveVersion(datasetId, "push", "root");
     return store.datasets().commitVersion(pending.id(), VersionStatus.ACCEPTED, content(), "root");
+  }
+
+  /* The versions abandoned by the start-up cleanup, by the audit log. */
+  private List<String> abandonedAtStart() throws SQLException {
+    try (Connection connection = DriverManager.getConnection(db.url());
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT target FROM audit_events WHERE actor = ? AND action = ? ORDER BY target")) {
+      statement.setString(1, PushFolder.ACTOR);
+      statement.setString(2, "dataset.version.abandon");
+      List<String> targets = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          targets.add(rows.getString(1));
+        }
+      }
+      return targets;
+    }
   }
 
   private long pendingCount() throws SQLException {

@@ -80,8 +80,17 @@ public interface DatasetRepository {
    * @throws dev.tend.store.NotFoundException when the dataset or version does not exist
    * @throws dev.tend.store.ConflictException when the version was rejected and {@code forced} is
    *     false
+   * @throws IllegalArgumentException when the alias name breaks the naming rule or is all digits
    */
   Alias moveAlias(
+      String datasetId, String alias, int number, String reason, boolean forced, String actor);
+
+  /**
+   * Like {@link #moveAlias}, but answers the move as recorded in the alias history, with the
+   * version the alias left. Alias names must not be all digits, so a reference to a version is
+   * never ambiguous.
+   */
+  AliasChange changeAlias(
       String datasetId, String alias, int number, String reason, boolean forced, String actor);
 
   /** The version {@code alias} points at. */
@@ -93,9 +102,29 @@ public interface DatasetRepository {
   /** The moves of one alias, oldest first. */
   List<AliasChange> aliasHistory(String datasetId, String alias);
 
-  /** Records that {@code usedById} of kind {@code usedByKind} used a committed version. */
-  void recordUsage(String versionId, String usedByKind, String usedById);
+  /**
+   * Records that {@code usedById} of kind {@code usedByKind} used a committed version, on behalf of
+   * the system; see {@link #recordUsage(String, String, String, String)}.
+   */
+  default boolean recordUsage(String versionId, String usedByKind, String usedById) {
+    return recordUsage(versionId, usedByKind, usedById, "system");
+  }
+
+  /**
+   * Records that {@code usedById} of kind {@code usedByKind} used a committed version. Idempotent:
+   * recording the same triple again changes nothing.
+   *
+   * @return true when the usage is new, false when it was recorded before
+   * @throws dev.tend.store.NotFoundException when there is no committed version {@code versionId}
+   */
+  boolean recordUsage(String versionId, String usedByKind, String usedById, String actor);
 
   /** What used a version, oldest first. */
   List<VersionUsage> usages(String versionId);
+
+  /**
+   * Reverse lineage: the committed versions, of any dataset in any project, that {@code usedById}
+   * of kind {@code usedByKind} used, oldest usage first.
+   */
+  List<UsedVersion> usedBy(String usedByKind, String usedById);
 }

@@ -516,8 +516,26 @@ final class JdbiDatasetRepository implements DatasetRepository {
   @Override
   public Alias moveAlias(
       String datasetId, String alias, int number, String reason, boolean forced, String actor) {
+    return move(datasetId, alias, number, reason, forced, actor).alias();
+  }
+
+  @Override
+  public AliasChange changeAlias(
+      String datasetId, String alias, int number, String reason, boolean forced, String actor) {
+    return move(datasetId, alias, number, reason, forced, actor).change();
+  }
+
+  /** An alias after a move, and the move as recorded in its history. */
+  private record Moved(Alias alias, AliasChange change) {}
+
+  private Moved move(
+      String datasetId, String alias, int number, String reason, boolean forced, String actor) {
     requireNonNull(datasetId, "datasetId is null");
     Names.requireValid("alias", alias);
+    if (alias.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(
+          "alias name '" + alias + "' must not be all digits: it would read as a version number");
+    }
     requireNonNull(reason, "reason is null");
     requireNonNull(actor, "actor is null");
     return database.write(
@@ -552,7 +570,7 @@ final class JdbiDatasetRepository implements DatasetRepository {
         });
   }
 
-  private Alias setAlias(
+  private Moved setAlias(
       Handle handle,
       Dataset dataset,
       String alias,
@@ -602,7 +620,10 @@ final class JdbiDatasetRepository implements DatasetRepository {
             "to", number,
             "forced", forced,
             "reason", reason));
-    return new Alias(alias, number, versionId, now, actor);
+    return new Moved(
+        new Alias(alias, number, versionId, now, actor),
+        new AliasChange(
+            alias, before.map(Alias::versionNumber), number, actor, reason, forced, now));
   }
 
   private static Optional<Alias> findAlias(Handle handle, String datasetId, String alias) {
@@ -684,26 +705,43 @@ final class JdbiDatasetRepository implements DatasetRepository {
   }
 
   @Override
-  public void recordUsage(String versionId, String usedByKind, String usedById) {
+  public boolean recordUsage(String versionId, String usedByKind, String usedById, String actor) {
     requireNonNull(versionId, "versionId is null");
     requireNonNull(usedByKind, "usedByKind is null");
     requireNonNull(usedById, "usedById is null");
-    database.write(
+    requireNonNull(actor, "actor is null");
+    return database.write(
         handle -> {
-          if (findVersion(handle, versionId).isEmpty()) {
-            throw new NotFoundException("no committed dataset version with id " + versionId);
+          DatasetVersion version =
+              findVersion(handle, versionId)
+                  .orElseThrow(
+                      () ->
+                          new NotFoundException(
+                              "no committed dataset version with id " + versionId));
+          Instant now = database.now();
+          int inserted =
+              handle
+                  .createUpdate(
+                      "INSERT INTO version_usages (version_id, used_by_kind, used_by_id,"
+                          + " recorded_at) VALUES (:version, :kind, :usedBy, :at)"
+                          + " ON CONFLICT (version_id, used_by_kind, used_by_id) DO NOTHING")
+                  .bind("version", versionId)
+                  .bind("kind", usedByKind)
+                  .bind("usedBy", usedById)
+                  .bind("at", now.toEpochMilli())
+                  .execute();
+          if (inserted > 0) {
+            Dataset dataset = findDataset(handle, version.datasetId()).orElseThrow();
+            AuditWriter.append(
+                handle,
+                now,
+                actor,
+                "dataset.version.use",
+                dataset.projectId(),
+                "dataset/" + dataset.name() + "/versions/" + version.number(),
+                Map.of("kind", usedByKind, "id", usedById));
           }
-          handle
-              .createUpdate(
-                  "INSERT INTO version_usages (version_id, used_by_kind, used_by_id, recorded_at)"
-                      + " VALUES (:version, :kind, :usedBy, :at)"
-                      + " ON CONFLICT (version_id, used_by_kind, used_by_id) DO NOTHING")
-              .bind("version", versionId)
-              .bind("kind", usedByKind)
-              .bind("usedBy", usedById)
-              .bind("at", database.now().toEpochMilli())
-              .execute();
-          return null;
+          return inserted > 0;
         });
   }
 
@@ -724,6 +762,36 @@ final class JdbiDatasetRepository implements DatasetRepository {
                             rs.getString("version_id"),
                             rs.getString("used_by_kind"),
                             rs.getString("used_by_id"),
+                            Instant.ofEpochMilli(rs.getLong("recorded_at"))))
+                .list());
+  }
+
+  @Override
+  public List<UsedVersion> usedBy(String usedByKind, String usedById) {
+    requireNonNull(usedByKind, "usedByKind is null");
+    requireNonNull(usedById, "usedById is null");
+    return database.read(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT p.id AS project_id, p.name AS project_name, d.name AS dataset_name,"
+                        + " v.version_number, v.status, u.recorded_at FROM version_usages u"
+                        + " JOIN dataset_versions v ON v.id = u.version_id"
+                        + " JOIN datasets d ON d.id = v.dataset_id"
+                        + " JOIN projects p ON p.id = d.project_id"
+                        + " WHERE u.used_by_kind = :kind AND u.used_by_id = :usedBy"
+                        + " AND v.status <> 'pending'"
+                        + " ORDER BY u.recorded_at, p.name, d.name, v.version_number")
+                .bind("kind", usedByKind)
+                .bind("usedBy", usedById)
+                .map(
+                    (rs, ctx) ->
+                        new UsedVersion(
+                            rs.getString("project_id"),
+                            rs.getString("project_name"),
+                            rs.getString("dataset_name"),
+                            rs.getInt("version_number"),
+                            VersionStatus.fromLabel(rs.getString("status")),
                             Instant.ofEpochMilli(rs.getLong("recorded_at"))))
                 .list());
   }

@@ -50,7 +50,8 @@ public final class Names {
     return name;
   }
 
-  private static String printable(String name) {
+  /** {@code name} with control characters escaped, cut after 72 code points, for messages. */
+  public static String printable(String name) {
     StringBuilder out = new StringBuilder();
     name.codePoints()
         .limit(MAX_LENGTH + 8)

@@ -219,6 +219,15 @@ class DatasetRepositoryTest {
         .isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> datasets.moveAlias(dataset.id(), "Prod", 1, "x", true, "bob"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> datasets.moveAlias(dataset.id(), "12", 1, "x", true, "bob"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("digits");
+    AliasChange back =
+        datasets.changeAlias(dataset.id(), "production", good.number(), "roll back", false, "dan");
+    assertThat(back)
+        .extracting(
+            AliasChange::fromNumber, AliasChange::toNumber, AliasChange::by, AliasChange::forced)
+        .containsExactly(Optional.of(2), 1, "dan", false);
   }
 
   @Test
@@ -292,14 +301,48 @@ class DatasetRepositoryTest {
   void recordsWhatUsedAVersion() {
     DatasetVersion v1 = push(VersionStatus.ACCEPTED);
 
-    datasets.recordUsage(v1.id(), "run", "r1");
-    datasets.recordUsage(v1.id(), "run", "r1");
-    datasets.recordUsage(v1.id(), "model", "m1");
+    long audited = db.count("audit_events");
+    assertThat(datasets.recordUsage(v1.id(), "run", "r1", "alice")).isTrue();
+    assertThat(datasets.recordUsage(v1.id(), "run", "r1", "alice")).isFalse();
+    assertThat(datasets.recordUsage(v1.id(), "model", "m1")).isTrue();
+    assertThat(db.count("audit_events")).isEqualTo(audited + 2);
 
     assertThat(datasets.usages(v1.id()))
         .extracting(VersionUsage::usedByKind, VersionUsage::usedById)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("run", "r1"),
             org.assertj.core.groups.Tuple.tuple("model", "m1"));
+  }
+
+  @Test
+  void findsTheVersionsSomethingUsedAcrossDatasetsAndProjects() {
+    DatasetVersion v1 = push(VersionStatus.ACCEPTED);
+    DatasetVersion v2 = push(VersionStatus.REJECTED);
+    Project other = ProjectRepository.of(db.database()).create("weather", "", "root");
+    Dataset rain = datasets.create(other.id(), "rain", "alice");
+    PendingVersion pending = datasets.reserveVersion(rain.id(), "upload", "alice");
+    DatasetVersion r1 =
+        datasets.commitVersion(
+            pending.id(), VersionStatus.ACCEPTED, content("part-0.parquet"), "alice");
+    datasets.recordUsage(v1.id(), "run", "r1");
+    db.clock().advance(Duration.ofSeconds(1));
+    datasets.recordUsage(r1.id(), "run", "r1");
+    db.clock().advance(Duration.ofSeconds(1));
+    datasets.recordUsage(v2.id(), "run", "r1");
+    datasets.recordUsage(v2.id(), "run", "r2");
+    datasets.recordUsage(v2.id(), "model_version", "r1");
+
+    assertThat(datasets.usedBy("run", "r1"))
+        .extracting(
+            UsedVersion::projectName,
+            UsedVersion::datasetName,
+            UsedVersion::versionNumber,
+            UsedVersion::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("flights", "january", 1, VersionStatus.ACCEPTED),
+            org.assertj.core.groups.Tuple.tuple("weather", "rain", 1, VersionStatus.ACCEPTED),
+            org.assertj.core.groups.Tuple.tuple("flights", "january", 2, VersionStatus.REJECTED));
+    assertThat(datasets.usedBy("run", "r3")).isEmpty();
+    assertThat(datasets.usedBy("model_version", "r1")).hasSize(1);
   }
 }

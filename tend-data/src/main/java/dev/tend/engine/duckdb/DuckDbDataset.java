@@ -240,6 +240,12 @@ final class DuckDbDataset implements Dataset {
     return new SplitResult(validOut, valid, invalidOut, invalid);
   }
 
+  @Override
+  public long export(Path out) {
+    requireNonNull(out, "out is null");
+    return copy("TRUE", out);
+  }
+
   private long copy(String condition, Path out) {
     String options = copyOptions(out);
     String sql =

@@ -308,6 +308,30 @@ class DuckDbDatasetTest {
   }
 
   @Test
+  void exportWritesEveryRowWithTheSchemasColumnsOnly() throws IOException {
+    Path parquet = dir.resolve("all.parquet");
+    try (Dataset data = openCsv(writeCsv("rows.csv", rows()))) {
+      assertThat(data.export(parquet)).isEqualTo(200);
+    }
+    Metric nulls = Metric.Aggregate.of("amount", Stat.NULL_COUNT);
+    try (Dataset written = engine.open(DataSource.Files.of(parquet, Format.PARQUET))) {
+      assertThat(written.schema().names()).containsExactly("id", "amount", "name", "day", "flag");
+      assertThat(written.compute(List.of(nulls)).get(nulls).getAsDouble())
+          .isEqualTo(rows().stream().filter(r -> r.amount() == null).count());
+    }
+  }
+
+  @Test
+  void exportToANameWithoutAFormatIsRefused() throws IOException {
+    try (Dataset data = openCsv(writeCsv("rows.csv", rows()))) {
+      assertThatThrownBy(() -> data.export(dir.resolve("rows.bin")))
+          .isInstanceOf(dev.tend.source.DataException.class)
+          .hasMessageContaining("rows.bin");
+    }
+    assertThat(dir.resolve("rows.bin")).doesNotExist();
+  }
+
+  @Test
   void duplicateRowsListEveryRowOfARepeatedKey() throws IOException {
     Path csv = Files.writeString(dir.resolve("d.csv"), "k,v\n1,a\n2,b\n1,c\n,d\n,e\n3,f\n1,g\n");
     try (Dataset data = openCsv(csv)) {

@@ -14,6 +14,8 @@ import dev.tend.metric.Stat;
 import dev.tend.schema.DataType;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
+import dev.tend.source.Format;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A query over a real PostgreSQL (TEND_TEST_PG_URL, set by ./run-tests). Without the variable the
@@ -114,6 +117,33 @@ class JdbcSourceTest {
           .hasMessageStartingWith("the query of jdbc:postgresql://")
           .hasMessageContaining("no_such_table")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("?user="));
+    }
+  }
+
+  @Test
+  void exportWritesTheQueryResultToParquetInOrderWithItsColumns(@TempDir Path dir) {
+    DataSource.JdbcQuery source =
+        DataSource.JdbcQuery.of(
+            url, "SELECT id, amount, customer FROM tend_orders WHERE id <= 3000 ORDER BY id DESC");
+    Path parquet = dir.resolve("orders.parquet");
+    try (Engine engine = DuckDbEngines.create(EngineOptions.defaults().withFetchSize(500));
+        Dataset data = engine.open(source)) {
+      assertThat(data.export(parquet)).isEqualTo(3000);
+    }
+    Metric count = new Metric.RowCount(Optional.empty());
+    Metric sum = Metric.Aggregate.of("id", Stat.SUM);
+    Expr first =
+        new Expr.Binary(
+            Expr.BinaryOp.EQ, Expr.column("id"), Expr.literal(3000), Expr.Position.NONE);
+    try (Engine engine = DuckDbEngines.create();
+        Dataset written = engine.open(DataSource.Files.of(parquet, Format.PARQUET))) {
+      assertThat(written.schema().names()).containsExactly("id", "amount", "customer");
+      MetricValues values = written.compute(List.of(count, sum));
+      assertThat(values.get(count).getAsDouble()).isEqualTo(3000);
+      assertThat(values.get(sum).getAsDouble()).isEqualTo(3000.0 * 3001 / 2);
+      assertThat(written.sampleRows(first, Optional.empty(), 1))
+          .singleElement()
+          .satisfies(row -> assertThat(row).containsEntry(Dataset.ROW, 1L));
     }
   }
 }

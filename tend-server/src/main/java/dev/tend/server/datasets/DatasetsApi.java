@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tend.access.Principal;
 import dev.tend.artifacts.ArtifactMismatchException;
 import dev.tend.artifacts.ArtifactNotFoundException;
 import dev.tend.artifacts.ArtifactStore;
@@ -16,7 +15,6 @@ import dev.tend.artifacts.ManifestEntry;
 import dev.tend.artifacts.Manifests;
 import dev.tend.checks.CheckResult;
 import dev.tend.checks.SuiteReport;
-import dev.tend.datasets.Alias;
 import dev.tend.datasets.Dataset;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.datasets.DatasetVersion;
@@ -27,6 +25,7 @@ import dev.tend.datasets.VersionStatus;
 import dev.tend.engine.Engine;
 import dev.tend.profile.DatasetProfile;
 import dev.tend.profile.ProfileOptions;
+import dev.tend.profile.ProfileProvenance;
 import dev.tend.profiling.Profiler;
 import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
@@ -42,7 +41,7 @@ import dev.tend.server.http.Page;
 import dev.tend.server.http.PageRequest;
 import dev.tend.server.http.ProblemCode;
 import dev.tend.server.internal.PausePoints;
-import dev.tend.server.internal.PushFolders;
+import dev.tend.server.internal.PushFolder;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
@@ -54,12 +53,10 @@ import dev.tend.suite.SuiteRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,15 +64,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Datasets over HTTP: create them and attach their check suite, upload content-addressed blobs,
- * push versions made of uploaded blobs (profiled and checked on the server, then committed as
- * accepted or rejected), read versions and their files, and move aliases. Thread-safe: the engine
- * is shared, each push works in its own temporary folder.
+ * Datasets over HTTP: create them and attach their check suite, upload and probe content-addressed
+ * blobs, push versions made of uploaded blobs (profiled and checked on the server, then committed
+ * as accepted or rejected), read versions by number or alias, and diff two versions; with {@link
+ * AliasRoutes} (aliases, rollback, history) and {@link LineageRoutes} (what used a version).
+ * Thread-safe: the engine is shared, each push works in its own {@link PushFolder}.
  */
 public final class DatasetsApi implements ApiModule {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetsApi.class);
@@ -87,10 +84,15 @@ public final class DatasetsApi implements ApiModule {
   private final Engine engine;
   private final Path workDir;
   private final ObjectMapper mapper = Json.mapper();
+  private final Lookups lookups;
+  private final AliasRoutes aliases;
+  private final LineageRoutes lineage;
 
   /**
    * @param engine opens pushed versions to profile and check them; owned by the caller
-   * @param workDir where pushes materialize their files while they are checked; created if absent
+   * @param workDir where pushes materialize their files while they are checked, the server's {@code
+   *     <data.dir>/work} ({@code StoreServices.workDir()}), whose push folders a restart recovers;
+   *     created if absent
    */
   public DatasetsApi(
       ProjectRepository projects,
@@ -103,6 +105,9 @@ public final class DatasetsApi implements ApiModule {
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
     this.engine = requireNonNull(engine, "engine is null");
     this.workDir = requireNonNull(workDir, "workDir is null");
+    this.lookups = new Lookups(projects, datasets);
+    this.aliases = new AliasRoutes(datasets, lookups);
+    this.lineage = new LineageRoutes(datasets, lookups);
   }
 
   /** The body of {@code PUT .../datasets/{dataset}}. */
@@ -127,14 +132,6 @@ public final class DatasetsApi implements ApiModule {
       files = List.copyOf(files);
       format = format == null ? Optional.empty() : format;
       source = source == null ? Optional.empty() : source;
-    }
-  }
-
-  /** The body of {@code PUT .../aliases/{alias}}. */
-  record AliasMove(int version, Optional<String> reason, Optional<Boolean> force) {
-    AliasMove {
-      reason = reason == null ? Optional.empty() : reason;
-      force = force == null ? Optional.empty() : force;
     }
   }
 
@@ -188,15 +185,17 @@ public final class DatasetsApi implements ApiModule {
     routes.get(DATASET, Access.READ, this::getDataset);
     routes.put("/blobs/{sha256}", Access.WRITE, this::putBlob);
     routes.get("/blobs/{sha256}", Access.READ, this::getBlob);
+    routes.head("/blobs/{sha256}", Access.READ, this::headBlob);
     routes.post(DATASET + "/versions", Access.WRITE, this::push);
     routes.get(DATASET + "/versions", Access.READ, this::listVersions);
-    routes.get(DATASET + "/versions/{number}", Access.READ, this::getVersion);
-    routes.get(DATASET + "/aliases", Access.READ, this::listAliases);
-    routes.put(DATASET + "/aliases/{alias}", Access.MAINTAIN, this::moveAlias);
+    routes.get(DATASET + "/versions/{ref}", Access.READ, this::getVersion);
+    routes.get(DATASET + "/diff", Access.READ, this::diff);
+    aliases.routes(routes, DATASET);
+    lineage.routes(routes, DATASET);
   }
 
   private void putDataset(ApiCall call) {
-    Project project = project(call);
+    Project project = lookups.project(call);
     String name = call.pathParam("dataset");
     DatasetSettings settings =
         call.bodyBytes().length == 0
@@ -211,7 +210,7 @@ public final class DatasetsApi implements ApiModule {
             List.of(FieldError.body("/suite", e.describe())));
       }
     }
-    String actor = actor(call);
+    String actor = Lookups.actor(call);
     Optional<Dataset> existing = datasets.find(project.id(), name);
     Dataset dataset = existing.orElseGet(() -> datasets.create(project.id(), name, actor));
     if (settings.suite().isPresent()) {
@@ -224,7 +223,7 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void listDatasets(ApiCall call) {
-    Project project = project(call);
+    Project project = lookups.project(call);
     PageRequest request = call.pageRequest();
     dev.tend.store.Page<Dataset> page =
         datasets.list(project.id(), request.after(), request.limit());
@@ -235,8 +234,8 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void getDataset(ApiCall call) {
-    Project project = project(call);
-    call.json(200, DatasetView.of(dataset(call, project), project.name()));
+    Project project = lookups.project(call);
+    call.json(200, DatasetView.of(lookups.dataset(call, project), project.name()));
   }
 
   private void putBlob(ApiCall call) {
@@ -285,34 +284,44 @@ public final class DatasetsApi implements ApiModule {
         .result(in);
   }
 
+  private void headBlob(ApiCall call) {
+    String sha256 = sha256(call);
+    long size;
+    try {
+      size = artifacts.size(sha256);
+    } catch (ArtifactNotFoundException e) {
+      call.context().status(404);
+      return;
+    }
+    call.context()
+        .status(200)
+        .contentType("application/octet-stream")
+        .header("ETag", "\"" + sha256 + "\"")
+        .header("Content-Length", String.valueOf(size));
+  }
+
   private void push(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
     NewVersion request = call.body(NewVersion.class);
     List<ManifestEntry> entries = entries(request.files());
     Format format = format(request, entries);
-    String actor = actor(call);
+    String actor = Lookups.actor(call);
     String label = project.name() + "/" + dataset.name();
     String source = request.source().orElse("push by " + actor);
-    PendingVersion pending = datasets.reserveVersion(dataset.id(), source, actor);
-    Path folder = null;
-    boolean committed = false;
-    try {
-      folder = PushFolders.create(workDir, pending);
-      PausePoints.reach(PausePoints.PUSH_RESERVED);
-      Manifests.materialize(artifacts, new Manifest(entries), folder);
+    try (PushFolder folder = PushFolder.create(workDir)) {
+      Manifests.materialize(artifacts, new Manifest(entries), folder.path());
       PausePoints.reach(PausePoints.PUSH_MATERIALIZED);
       DataSource.Files data =
           entries.size() == 1
-              ? DataSource.Files.of(folder.resolve(entries.getFirst().path()), format)
-              : DataSource.Files.of(folder, format);
-      String versionLabel = label + "@v" + pending.number();
+              ? DataSource.Files.of(folder.path().resolve(entries.getFirst().path()), format)
+              : DataSource.Files.of(folder.path(), format);
       Optional<SuiteReport> report;
       DatasetProfile profile;
       String schema;
       try (dev.tend.engine.Dataset opened = engine.open(data)) {
         schema = schemaJson(opened);
-        profile = Profiler.profile(opened, versionLabel, ProfileOptions.DEFAULTS);
+        profile = Profiler.profile(opened, label, ProfileOptions.DEFAULTS);
         report =
             dataset
                 .suite()
@@ -321,28 +330,14 @@ public final class DatasetsApi implements ApiModule {
                         SuiteRunner.run(
                                 SuiteParser.parse(suite.yaml(), "suite.yaml", dataset.name()),
                                 opened,
-                                versionLabel,
+                                label,
                                 RunOptions.defaults())
                             .report());
       }
-      VersionStatus outcome =
-          report.map(SuiteReport::passed).orElse(true)
-              ? VersionStatus.ACCEPTED
-              : VersionStatus.REJECTED;
       List<ManifestFile> files =
           entries.stream().map(e -> new ManifestFile(e.path(), e.size(), e.sha256())).toList();
-      VersionContent content =
-          new VersionContent(
-              files,
-              entries.stream().mapToLong(ManifestEntry::size).sum(),
-              profile.rowCount(),
-              schema,
-              profile.toBytes(),
-              report.map(CheckReportJson::render).orElse("null"));
-      PausePoints.reach(PausePoints.PUSH_BEFORE_COMMIT);
-      DatasetVersion version = datasets.commitVersion(pending.id(), outcome, content, actor);
-      committed = true;
-      PausePoints.reach(PausePoints.PUSH_COMMITTED);
+      DatasetVersion version =
+          commit(dataset, folder, label, source, actor, files, schema, profile, report);
       call.context()
           .header(
               "Location",
@@ -357,17 +352,74 @@ public final class DatasetsApi implements ApiModule {
           "the dataset's suite cannot run on the pushed data: " + e.describe(),
           List.of(FieldError.body("/files", e.describe())));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a folder for the push under " + workDir, e);
+      throw new UncheckedIOException("cannot prepare the push's folder under " + workDir, e);
+    }
+  }
+
+  /*
+   * The number is reserved only once the data has been read, profiled and checked, so a push
+   * refused for its data stores nothing and skips no number; the profile and report then take
+   * the version's name. The folder's new name records the reservation at once, so a restart after
+   * a crash abandons it. A failure past the reservation abandons the number.
+   */
+  private DatasetVersion commit(
+      Dataset dataset,
+      PushFolder folder,
+      String label,
+      String source,
+      String actor,
+      List<ManifestFile> files,
+      String schema,
+      DatasetProfile profile,
+      Optional<SuiteReport> report)
+      throws IOException {
+    PendingVersion pending = datasets.reserveVersion(dataset.id(), source, actor);
+    boolean committed = false;
+    try {
+      folder.recordPending(pending);
+      PausePoints.reach(PausePoints.PUSH_RESERVED);
+      String versionLabel = label + "@v" + pending.number();
+      DatasetProfile named =
+          profile.withProvenance(
+              ProfileProvenance.of(versionLabel, profile.provenance().createdAtEpochMillis()));
+      Optional<SuiteReport> namedReport =
+          report.map(
+              r ->
+                  new SuiteReport(
+                      r.suite(),
+                      versionLabel,
+                      r.schema(),
+                      r.rowCount(),
+                      r.startedAt(),
+                      r.elapsed(),
+                      r.results(),
+                      r.scores(),
+                      r.thresholds()));
+      VersionStatus outcome =
+          report.map(SuiteReport::passed).orElse(true)
+              ? VersionStatus.ACCEPTED
+              : VersionStatus.REJECTED;
+      VersionContent content =
+          new VersionContent(
+              files,
+              files.stream().mapToLong(ManifestFile::sizeBytes).sum(),
+              named.rowCount(),
+              schema,
+              named.toBytes(),
+              namedReport.map(CheckReportJson::render).orElse("null"));
+      PausePoints.reach(PausePoints.PUSH_BEFORE_COMMIT);
+      DatasetVersion version = datasets.commitVersion(pending.id(), outcome, content, actor);
+      committed = true;
+      PausePoints.reach(PausePoints.PUSH_COMMITTED);
+      return version;
     } finally {
       if (!committed) {
         try {
           datasets.abandon(pending.id(), actor);
         } catch (RuntimeException e) {
-          LOG.warn("cannot abandon pending version {} of {}", pending.number(), label, e);
+          LOG.warn(
+              "cannot abandon pending version {} of dataset {}", pending.number(), dataset.id(), e);
         }
-      }
-      if (folder != null) {
-        deleteTree(folder);
       }
     }
   }
@@ -391,7 +443,12 @@ public final class DatasetsApi implements ApiModule {
         errors.add(FieldError.body("/files/" + i, e.getMessage()));
         continue;
       }
-      if (!paths.add(entry.path())) {
+      if (entry.size() == 0) {
+        errors.add(
+            FieldError.body(
+                "/files/" + i + "/size",
+                entry.path() + " is empty; a version is made of files with data"));
+      } else if (!paths.add(entry.path())) {
         errors.add(FieldError.body("/files/" + i + "/path", "path " + entry.path() + " repeats"));
       } else if (files.size() > 1
           && Arrays.stream(entry.path().split("/")).anyMatch(segment -> segment.startsWith("."))) {
@@ -505,8 +562,8 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void listVersions(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
     PageRequest request = call.pageRequest();
     dev.tend.store.Page<DatasetVersion> page =
         datasets.versions(dataset.id(), request.after(), request.limit());
@@ -517,31 +574,40 @@ public final class DatasetsApi implements ApiModule {
   }
 
   private void getVersion(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    DatasetVersion version = version(call, dataset);
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
+    DatasetVersion version =
+        lookups.version(dataset, FieldError.path("ref", ""), call.pathParam("ref"));
     call.json(200, view(version, Optional.of(datasets.manifest(version.id())), Optional.empty()));
   }
 
-  private void listAliases(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    call.json(200, Map.of("items", datasets.aliases(dataset.id())));
+  private void diff(ApiCall call) {
+    Project project = lookups.project(call);
+    Dataset dataset = lookups.dataset(call, project);
+    DatasetVersion from =
+        lookups.version(dataset, FieldError.query("from", ""), Lookups.requiredQuery(call, "from"));
+    DatasetVersion to =
+        lookups.version(dataset, FieldError.query("to", ""), Lookups.requiredQuery(call, "to"));
+    call.json(
+        200,
+        VersionDiff.of(
+            from,
+            readJson(from.schemaJson()),
+            storedProfile(from),
+            readJson(from.checkReportJson()),
+            to,
+            readJson(to.schemaJson()),
+            storedProfile(to),
+            readJson(to.checkReportJson())));
   }
 
-  private void moveAlias(ApiCall call) {
-    Project project = project(call);
-    Dataset dataset = dataset(call, project);
-    AliasMove move = call.body(AliasMove.class);
-    Alias alias =
-        datasets.moveAlias(
-            dataset.id(),
-            call.pathParam("alias"),
-            move.version(),
-            move.reason().orElse(""),
-            move.force().orElse(false),
-            actor(call));
-    call.json(200, alias);
+  private DatasetProfile storedProfile(DatasetVersion version) {
+    byte[] bytes =
+        datasets
+            .profile(version.id())
+            .orElseThrow(
+                () -> new IllegalStateException("version " + version.id() + " has no profile"));
+    return DatasetProfile.fromBytes(bytes);
   }
 
   private VersionView view(
@@ -572,45 +638,6 @@ public final class DatasetsApi implements ApiModule {
     }
   }
 
-  private Project project(ApiCall call) {
-    String name = call.pathParam("project");
-    return projects
-        .findByName(name)
-        .orElseThrow(() -> new ApiException.NotFound("no project named '" + name + "'"));
-  }
-
-  private Dataset dataset(ApiCall call, Project project) {
-    String name = call.pathParam("dataset");
-    return datasets
-        .find(project.id(), name)
-        .orElseThrow(
-            () ->
-                new ApiException.NotFound(
-                    "no dataset named '" + name + "' in project '" + project.name() + "'"));
-  }
-
-  private DatasetVersion version(ApiCall call, Dataset dataset) {
-    String text = call.pathParam("number");
-    int number;
-    try {
-      number = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      number = -1;
-    }
-    if (number < 1) {
-      throw new ApiException.ValidationFailed(
-          new FieldError(
-              "path", "number", "a version number is a whole number from 1, not '" + text + "'"));
-    }
-    int n = number;
-    return datasets
-        .version(dataset.id(), n)
-        .orElseThrow(
-            () ->
-                new ApiException.NotFound(
-                    "dataset '" + dataset.name() + "' has no committed version " + n));
-  }
-
   private static String versionsPath(Project project, Dataset dataset) {
     return "/projects/" + project.name() + "/datasets/" + dataset.name() + "/versions";
   }
@@ -627,25 +654,11 @@ public final class DatasetsApi implements ApiModule {
     return sha256;
   }
 
-  private static String actor(ApiCall call) {
-    return call.principal().map(Principal::name).orElseThrow();
-  }
-
   private static void closeQuietly(InputStream in) {
     try {
       in.close();
     } catch (IOException e) {
       LOG.debug("cannot close a blob stream", e);
-    }
-  }
-
-  private static void deleteTree(Path folder) {
-    try (Stream<Path> walk = Files.walk(folder)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("cannot delete the push folder {}", folder, e);
     }
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.tend.access.Action;
 import dev.tend.access.Principal;
 import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
@@ -49,6 +50,20 @@ public final class ApiCall {
   /** The authenticated caller; empty for anonymous reads and public routes without a token. */
   public Optional<Principal> principal() {
     return principal;
+  }
+
+  /**
+   * Whether the caller may perform {@code action} in the project named {@code project}, by the same
+   * rules as routes scoped to a project: for routes outside any project that list things from
+   * several projects. Anonymous callers may only read, and only when anonymous reads are on.
+   */
+  public boolean may(String project, Action action) {
+    requireNonNull(project, "project is null");
+    requireNonNull(action, "action is null");
+    if (principal.isEmpty()) {
+      return action == Action.READ && settings.anonymousReads();
+    }
+    return settings.authorizer().can(principal.get(), project, action);
   }
 
   public String pathParam(String name) {
@@ -120,6 +135,14 @@ public final class ApiCall {
           Map.of(),
           e);
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof StreamReadException broken) {
+        throw new ApiException(
+            ProblemCode.MALFORMED_REQUEST,
+            "malformed JSON" + where(broken.getLocation()) + ": " + broken.getOriginalMessage(),
+            List.of(),
+            Map.of(),
+            e);
+      }
       FieldError error = FieldError.body(pointer(e), fieldMessage(e));
       throw new ApiException(
           ProblemCode.VALIDATION_FAILED,

@@ -44,6 +44,11 @@ public final class ApiRoutes {
     return add(HandlerType.GET, path, access, handler);
   }
 
+  /** A {@code HEAD} route; its handler sets the status and headers and sends no body. */
+  public ApiRoutes head(String path, Access access, ApiHandler handler) {
+    return add(HandlerType.HEAD, path, access, handler);
+  }
+
   public ApiRoutes post(String path, Access access, ApiHandler handler) {
     return add(HandlerType.POST, path, access, handler);
   }

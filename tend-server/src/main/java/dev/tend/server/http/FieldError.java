@@ -21,11 +21,20 @@ public record FieldError(String in, String field, String message) {
     return new FieldError("query", name, message);
   }
 
+  public static FieldError path(String name, String message) {
+    return new FieldError("path", name, message);
+  }
+
   public static FieldError body(String pointer, String message) {
     return new FieldError("body", pointer, message);
   }
 
   public static FieldError header(String name, String message) {
     return new FieldError("header", name, message);
+  }
+
+  /** The same input with another message. */
+  public FieldError withMessage(String newMessage) {
+    return new FieldError(in, field, newMessage);
   }
 }

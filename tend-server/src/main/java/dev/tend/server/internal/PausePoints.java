@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Named points where a crash test stops the server, so that it can kill the process exactly there.
  * Inert unless the system property {@value #PAUSE_AT} is set when the process starts: {@code NAME}
- * pauses the first time point {@code NAME} is reached, {@code NAME#N} the N-th time. The thread
- * that reaches it writes {@code NAME} to the file named by {@value #MARKER} (when set) and blocks
- * until the process ends; other requests go on. For tests only; thread-safe.
+ * pauses the first time point {@code NAME} is reached, {@code NAME#N} the N-th time, and a
+ * comma-separated list pauses at each of its points (each counted on its own), so that one kill can
+ * stop several pushes at different points. The thread that reaches a point writes {@code NAME} to
+ * the file named by {@value #MARKER} (when set) and blocks until the process ends; other requests
+ * go on. For tests only; thread-safe.
  */
 public final class PausePoints {
   /** The system property naming the point to pause at, read once. */
@@ -25,29 +28,30 @@ public final class PausePoints {
   /** The system property naming the file written when the pause begins. */
   public static final String MARKER = "tend.test.pause-marker";
 
-  /** A push has reserved its version number and created its (empty) work folder. */
-  public static final String PUSH_RESERVED = "push.reserved";
-
-  /** A push has written its files into its work folder, before opening them. */
+  /** A push has written its files into its work folder, before opening them; nothing reserved. */
   public static final String PUSH_MATERIALIZED = "push.materialized";
 
-  /** A push has profiled and checked its files and is about to commit the version. */
+  /**
+   * A push has read, profiled and checked its files, reserved its version number and recorded it in
+   * its work folder's name.
+   */
+  public static final String PUSH_RESERVED = "push.reserved";
+
+  /** A push has named its profile and report after the version and is about to commit it. */
   public static final String PUSH_BEFORE_COMMIT = "push.before-commit";
 
   /** A push has committed its version but not yet removed its work folder or answered. */
   public static final String PUSH_COMMITTED = "push.committed";
 
   private static final Logger LOG = LoggerFactory.getLogger(PausePoints.class);
-  private static final Optional<Target> TARGET = Target.parse(System.getProperty(PAUSE_AT));
-  private static final AtomicInteger ARRIVALS = new AtomicInteger();
+  private static final Map<String, Target> TARGETS = parse(System.getProperty(PAUSE_AT));
 
   private PausePoints() {}
 
   /** Marks that {@code point} is reached; returns at once unless the test asked to pause here. */
   public static void reach(String point) {
-    if (TARGET.isEmpty()
-        || !TARGET.get().point().equals(point)
-        || ARRIVALS.incrementAndGet() != TARGET.get().arrival()) {
+    Target target = TARGETS.get(point);
+    if (target == null || target.arrivals().incrementAndGet() != target.arrival()) {
       return;
     }
     LOG.warn(
@@ -64,6 +68,23 @@ public final class PausePoints {
     }
   }
 
+  /** Reads a {@value #PAUSE_AT} value: {@code NAME[#N]} items separated by commas. */
+  static Map<String, Target> parse(String value) {
+    if (value == null || value.isBlank()) {
+      return Map.of();
+    }
+    Map<String, Target> targets = new HashMap<>();
+    for (String item : value.split(",")) {
+      int hash = item.indexOf('#');
+      String point = (hash < 0 ? item : item.substring(0, hash)).strip();
+      int arrival = hash < 0 ? 1 : Integer.parseInt(item.substring(hash + 1).strip());
+      if (targets.put(point, new Target(arrival, new AtomicInteger())) != null) {
+        throw new IllegalArgumentException(PAUSE_AT + " names " + point + " twice: " + value);
+      }
+    }
+    return Map.copyOf(targets);
+  }
+
   private static void writeMarker(Path marker, String point) {
     Path temp = marker.resolveSibling(marker.getFileName() + ".tmp");
     try {
@@ -74,16 +95,8 @@ public final class PausePoints {
     }
   }
 
-  private record Target(String point, int arrival) {
-    static Optional<Target> parse(String value) {
-      if (value == null || value.isBlank()) {
-        return Optional.empty();
-      }
-      int hash = value.indexOf('#');
-      return Optional.of(
-          hash < 0
-              ? new Target(value, 1)
-              : new Target(value.substring(0, hash), Integer.parseInt(value.substring(hash + 1))));
-    }
-  }
+  /**
+   * Where to pause at one point: at its {@code arrival}-th arrival, counted in {@code arrivals}.
+   */
+  record Target(int arrival, AtomicInteger arrivals) {}
 }

@@ -12,9 +12,11 @@ import dev.tend.server.http.Access;
 import dev.tend.server.http.ApiCall;
 import dev.tend.server.http.ApiException;
 import dev.tend.server.http.ApiRoutes;
+import dev.tend.server.http.FieldError;
 import dev.tend.server.http.Page;
 import dev.tend.server.http.PageRequest;
 import dev.tend.server.openapi.OpenApiDocument;
+import dev.tend.store.Names;
 import java.util.Optional;
 
 /**
@@ -66,6 +68,11 @@ public final class ProjectsApi implements ApiModule {
 
   private void get(ApiCall call) {
     String name = call.pathParam("project");
+    try {
+      Names.requireValid("project", name);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException.ValidationFailed(FieldError.path("project", e.getMessage()));
+    }
     Project project =
         projects
             .findByName(name)

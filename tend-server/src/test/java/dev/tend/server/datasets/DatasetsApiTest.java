@@ -5,17 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tend.access.IssuedToken;
-import dev.tend.access.Principal;
 import dev.tend.access.Role;
-import dev.tend.engine.Engine;
-import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.server.StoreServices;
-import dev.tend.server.TendServer;
-import dev.tend.server.config.TendConfig;
-import dev.tend.server.projects.ProjectsApi;
-import dev.tend.store.TestDatabase;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,9 +14,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -33,8 +21,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Datasets through real HTTP against a server on the real store (SQLite) and DuckDB. */
+/** Datasets through real HTTP against a server on the real store and DuckDB. */
+@ParameterizedClass
+@EnumSource(dev.tend.store.Engine.class)
 class DatasetsApiTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String BASE = "/api/v1/projects/flights/datasets/trips";
@@ -44,80 +37,25 @@ class DatasetsApiTest {
       "version: 1\nchecks:\n  - between: {column: delay, min: -120, max: 1800}\n"
           + "    name: delay in range\n";
 
+  @Parameter dev.tend.store.Engine database;
   @TempDir Path dataDir;
-  TestDatabase db;
+  DatasetsServer api;
   StoreServices store;
-  Engine engine;
-  TendServer server;
   HttpClient client;
-  String admin;
 
   @BeforeEach
   void start() throws Exception {
-    db = TestDatabase.create(dev.tend.store.Engine.SQLITE);
-    startServer(TendConfig.DEFAULT_MAX_REQUEST_BODY);
-    IssuedToken bootstrap = store.access().ensureBootstrapAdmin(Optional.empty()).orElseThrow();
-    admin = bootstrap.plainText();
+    api = DatasetsServer.start(database, dataDir);
+    store = api.store;
+    client = api.client;
     assertThat(send("POST", "/api/v1/projects", null, "{\"name\": \"flights\"}").statusCode())
         .isEqualTo(201);
   }
 
-  private void startServer(long maxRequestBody) {
-    TendConfig config =
-        new TendConfig(
-            0,
-            TendConfig.DEFAULT_BIND,
-            maxRequestBody,
-            Duration.ofSeconds(1),
-            dataDir,
-            db.url(),
-            dataDir.resolve("artifacts"),
-            false);
-    store = StoreServices.open(config);
-    engine = DuckDbEngines.create();
-    server =
-        TendServer.start(
-            config,
-            store.services(),
-            List.of(
-                new ProjectsApi(store.projects()),
-                new DatasetsApi(
-                    store.projects(),
-                    store.datasets(),
-                    store.artifacts(),
-                    engine,
-                    dataDir.resolve("work"))));
-    client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-  }
-
-  /* The client goes first: its kept-alive connections would hold up the server's graceful stop. */
-  private void stopServer() {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-  }
-
   @AfterEach
   void stop() {
-    try {
-      stopServer();
-    } finally {
-      if (db != null) {
-        db.close();
-      }
+    if (api != null) {
+      api.close();
     }
   }
 
@@ -359,9 +297,8 @@ class DatasetsApiTest {
   @Test
   void rolesDecideWhoMayCreatePushAndReadAndAnyTokenMayUpload() throws Exception {
     createDataset(Optional.empty());
-    String flights = store.projects().findByName("flights").orElseThrow().id();
-    String viewer = tokenFor("vera", flights, Role.VIEWER);
-    String editor = tokenFor("eddie", flights, Role.EDITOR);
+    String viewer = tokenFor("vera", "flights", Role.VIEWER);
+    String editor = tokenFor("eddie", "flights", Role.EDITOR);
     String stranger = tokenFor("sam", null, null);
 
     HttpResponse<String> upload =
@@ -459,8 +396,9 @@ class DatasetsApiTest {
 
   @Test
   void anUploadOverTheBodyLimitIsTooLargeAndStoresNothing() throws Exception {
-    stopServer();
-    startServer(1024);
+    api.restart(1024);
+    store = api.store;
+    client = api.client;
     byte[] big = new byte[4096];
 
     HttpResponse<String> response =
@@ -476,12 +414,8 @@ class DatasetsApiTest {
     assertThat(store.artifacts().exists(sha256(big))).isFalse();
   }
 
-  private String tokenFor(String name, String projectId, Role role) {
-    Principal principal = store.access().createPrincipal(name, false, "test");
-    if (role != null) {
-      store.access().grant(projectId, principal.id(), role, "test");
-    }
-    return store.access().createToken(principal.id(), "test", "test").plainText();
+  private String tokenFor(String name, String project, Role role) {
+    return api.tokenFor(name, project, role);
   }
 
   private void createDataset(Optional<String> suite) throws Exception {
@@ -505,23 +439,16 @@ class DatasetsApiTest {
   }
 
   private HttpResponse<String> upload(String content) throws Exception {
-    return client.send(
-        request("PUT", "/api/v1/blobs/" + sha256(content), null)
-            .PUT(HttpRequest.BodyPublishers.ofString(content))
-            .build(),
-        BodyHandlers.ofString());
+    return api.upload(content);
   }
 
   private HttpResponse<String> postVersion(String sha, long size, String path, String key)
       throws Exception {
-    return send("POST", BASE + "/versions", key, versionBody(sha, size, path));
+    return api.postVersion(BASE, sha, size, path, key);
   }
 
   private static String versionBody(String sha, long size, String path) throws Exception {
-    ObjectNode body = JSON.createObjectNode();
-    body.putArray("files").addObject().put("path", path).put("size", size).put("sha256", sha);
-    body.put("source", "test");
-    return JSON.writeValueAsString(body);
+    return DatasetsServer.versionBody(sha, size, path);
   }
 
   private int latest() throws Exception {
@@ -529,68 +456,41 @@ class DatasetsApiTest {
   }
 
   private ObjectNode aliases() throws Exception {
-    ObjectNode byName = JSON.createObjectNode();
-    json(send("GET", BASE + "/aliases", null, null), 200)
-        .get("items")
-        .forEach(a -> byName.put(a.get("name").asText(), a.get("version_number").asInt()));
-    return byName;
+    return api.aliases(BASE);
   }
 
   private HttpRequest.Builder request(String method, String path, String key) {
-    return request(method, path, key, admin);
+    return api.request(method, path, key, api.admin);
   }
 
   private HttpRequest.Builder request(String method, String path, String key, String token) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(server.uri() + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token);
-    if (key != null) {
-      request.header("Idempotency-Key", key);
-    }
-    return request;
+    return api.request(method, path, key, token);
   }
 
   private HttpResponse<String> send(String method, String path, String key, String body)
       throws Exception {
-    return send(method, path, key, body, admin);
+    return api.send(method, path, key, body);
   }
 
   private HttpResponse<String> send(
       String method, String path, String key, String body, String token) throws Exception {
-    HttpRequest.Builder request =
-        request(method, path, key, token)
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return client.send(request.build(), BodyHandlers.ofString());
+    return api.send(method, path, key, body, token);
   }
 
   private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    return JSON.readTree(response.body());
+    return DatasetsServer.json(response, status);
   }
 
   private static JsonNode problem(HttpResponse<String> response, int status, String code)
       throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
-    JsonNode problem = JSON.readTree(response.body());
-    assertThat(problem.get("code").asText()).isEqualTo(code);
-    return problem;
+    return DatasetsServer.problem(response, status, code);
   }
 
-  private static String sha256(String text) throws Exception {
-    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  private static String sha256(String text) {
+    return DatasetsServer.sha256(text);
   }
 
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  private static String sha256(byte[] bytes) {
+    return DatasetsServer.sha256(bytes);
   }
 }

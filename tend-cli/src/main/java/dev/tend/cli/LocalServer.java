@@ -1,0 +1,96 @@
+package dev.tend.cli;
+
+import dev.tend.access.IssuedToken;
+import dev.tend.engine.Engine;
+import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.server.StoreServices;
+import dev.tend.server.TendServer;
+import dev.tend.server.config.TendConfig;
+import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.projects.ProjectsApi;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A started Tend server with everything it owns: the store, the engine that checks pushes, and the
+ * HTTP server. What {@code tend server} runs, and what the CLI's end-to-end tests start in-process.
+ */
+final class LocalServer implements AutoCloseable {
+  private final StoreServices store;
+  private final Engine engine;
+  private final TendServer server;
+  private final Optional<IssuedToken> bootstrap;
+
+  private LocalServer(
+      StoreServices store, Engine engine, TendServer server, Optional<IssuedToken> bootstrap) {
+    this.store = store;
+    this.engine = engine;
+    this.server = server;
+    this.bootstrap = bootstrap;
+  }
+
+  /**
+   * Opens the store, which locks the data dir and cleans up after a server that died on it (see
+   * {@link StoreServices}), creates the first admin when the database is new ({@code adminToken}
+   * when given, else a new token), and starts serving; pushes work in the store's work dir.
+   *
+   * @throws dev.tend.server.config.ConfigException when another server holds the data dir
+   */
+  static LocalServer start(TendConfig settings, Optional<String> adminToken) {
+    StoreServices store = StoreServices.open(settings);
+    Engine engine;
+    try {
+      engine = DuckDbEngines.create();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    try {
+      Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
+      TendServer server =
+          TendServer.start(
+              settings,
+              store.services(),
+              List.of(
+                  new ProjectsApi(store.projects()),
+                  new DatasetsApi(
+                      store.projects(),
+                      store.datasets(),
+                      store.artifacts(),
+                      engine,
+                      store.workDir())));
+      return new LocalServer(store, engine, server, bootstrap);
+    } catch (RuntimeException e) {
+      engine.close();
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The token of the admin created at this start; empty when the database had one already. */
+  Optional<IssuedToken> bootstrap() {
+    return bootstrap;
+  }
+
+  StoreServices store() {
+    return store;
+  }
+
+  URI uri() {
+    return server.uri();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      try {
+        engine.close();
+      } finally {
+        store.close();
+      }
+    }
+  }
+}

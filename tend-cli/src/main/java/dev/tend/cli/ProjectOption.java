@@ -1,0 +1,24 @@
+package dev.tend.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The project a dataset command works in: {@code --project}, else $TEND_PROJECT, else default. */
+final class ProjectOption {
+  static final String VARIABLE = "TEND_PROJECT";
+  static final String DEFAULT = "default";
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @Option(
+      names = "--project",
+      paramLabel = "NAME",
+      description = "Project (default: $TEND_PROJECT, else " + DEFAULT + ").")
+  String project;
+
+  String name() {
+    return Connection.setting(Connection.environment(mixee), project, VARIABLE, DEFAULT);
+  }
+}
