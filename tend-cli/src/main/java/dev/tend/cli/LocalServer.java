@@ -34,8 +34,11 @@ final class LocalServer implements AutoCloseable {
   }
 
   /**
-   * Opens the store, creates the first admin when the database is new ({@code adminToken} when
-   * given, else a new token), and starts serving.
+   * Opens the store, which locks the data dir and cleans up after a server that died on it (see
+   * {@link StoreServices}), creates the first admin when the database is new ({@code adminToken}
+   * when given, else a new token), and starts serving; pushes work in the store's work dir.
+   *
+   * @throws dev.tend.server.config.ConfigException when another server holds the data dir
    */
   static LocalServer start(TendConfig settings, Optional<String> adminToken) {
     StoreServices store = StoreServices.open(settings);
@@ -59,7 +62,7 @@ final class LocalServer implements AutoCloseable {
                       store.datasets(),
                       store.artifacts(),
                       engine,
-                      settings.dataDir().resolve("work")),
+                      store.workDir()),
                   new MlflowApi(store.projects(), store.tracking()),
                   new MlflowRegistryApi(store.projects(), store.registry()),
                   new MlflowArtifactsApi(

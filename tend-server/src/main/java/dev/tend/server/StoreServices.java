@@ -12,17 +12,25 @@ import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.RegistryRepository;
 import dev.tend.server.auth.Authorizer;
 import dev.tend.server.config.TendConfig;
+import dev.tend.server.internal.PushFolder;
 import dev.tend.store.ConflictException;
 import dev.tend.store.Database;
 import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.TrackingRepository;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's services backed by the real store: the metadata database at {@code metadata.url} and
- * the artifact store in {@code artifacts.dir}. Owns both; close it after the server that uses it.
- * Thread-safe.
+ * the artifact store in {@code artifacts.dir}. Owns both, and the data dir, which it locks so that
+ * one server at a time uses it; close it after the server that uses it. Thread-safe.
+ *
+ * <p>Opening it cleans up after a process that died on the same data dir: the work folders of its
+ * pushes (their pending versions are abandoned at once), the temporary files of its interrupted
+ * uploads, and versions left pending for longer than {@link #PENDING_PUSH_RETENTION}.
  */
 public final class StoreServices implements AutoCloseable {
   /** How long a retry may replay the first response of a request sent with an idempotency key. */
@@ -34,11 +42,20 @@ public final class StoreServices implements AutoCloseable {
    */
   public static final Duration PENDING_PUSH_RETENTION = Duration.ofHours(24);
 
+  /**
+   * How old a temporary upload file must be to be removed at start when the artifact store is
+   * outside the data dir, where other servers may be uploading to it; inside, all are removed.
+   */
+  public static final Duration SHARED_UPLOAD_RETENTION = Duration.ofHours(24);
+
   /** The project created at the first start; the CLI's {@code --project} defaults to it. */
   public static final String DEFAULT_PROJECT = "default";
 
   private static final String BOOTSTRAP_ACTOR = "admin";
+  private static final Logger LOG = LoggerFactory.getLogger(StoreServices.class);
 
+  private final DataDirLock lock;
+  private final Path workDir;
   private final Database database;
   private final LocalArtifactStore artifacts;
   private final AccessRepository access;
@@ -49,7 +66,10 @@ public final class StoreServices implements AutoCloseable {
   private final RegistryRepository registry;
   private final ServerServices services;
 
-  private StoreServices(Database database, LocalArtifactStore artifacts) {
+  private StoreServices(
+      DataDirLock lock, TendConfig config, Database database, LocalArtifactStore artifacts) {
+    this.lock = lock;
+    this.workDir = config.dataDir().resolve("work");
     this.database = database;
     this.artifacts = artifacts;
     this.access = AccessRepository.of(database);
@@ -58,7 +78,7 @@ public final class StoreServices implements AutoCloseable {
     this.tracking = TrackingRepository.of(database);
     this.runArtifacts = RunArtifacts.of(database, artifacts);
     this.registry = RegistryRepository.of(database, artifacts);
-    datasets.cleanupPending(PENDING_PUSH_RETENTION);
+    cleanUpAfterDeadProcesses(config);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
     this.services =
@@ -75,12 +95,51 @@ public final class StoreServices implements AutoCloseable {
    */
   public static StoreServices open(TendConfig config) {
     requireNonNull(config, "config is null");
-    Database database = Database.open(config.metadataUrl());
+    DataDirLock lock = DataDirLock.acquire(config.dataDir());
     try {
-      return new StoreServices(database, LocalArtifactStore.open(config.artifactsDir()));
+      Database database = Database.open(config.metadataUrl());
+      try {
+        return new StoreServices(
+            lock, config, database, LocalArtifactStore.open(config.artifactsDir()));
+      } catch (RuntimeException e) {
+        database.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
-      database.close();
+      lock.close();
       throw e;
+    }
+  }
+
+  /*
+   * The data dir lock makes this process the only user of the data dir, so every push folder in it
+   * belongs to a dead push. Its pending version can go at once even when the metadata database is
+   * shared by several servers (PostgreSQL): the folder names it, and a live server's pushes have
+   * their folders in its own data dir. A version pending without a recorded folder (its process
+   * died between reserving and renaming its folder, or it belongs to another server) waits out the
+   * retention.
+   * The artifact store is shared only when it lies outside the data dir.
+   */
+  private void cleanUpAfterDeadProcesses(TendConfig config) {
+    PushFolder.Recovered pushes = PushFolder.recoverAll(workDir, datasets);
+    boolean ownsArtifacts =
+        config
+            .artifactsDir()
+            .toAbsolutePath()
+            .normalize()
+            .startsWith(config.dataDir().toAbsolutePath().normalize());
+    int uploads =
+        artifacts.cleanupTemporary(ownsArtifacts ? Duration.ZERO : SHARED_UPLOAD_RETENTION);
+    int expired = datasets.cleanupPending(PENDING_PUSH_RETENTION);
+    if (pushes.folders() + uploads + expired > 0) {
+      LOG.info(
+          "cleaned up after a process that died: {} push folders ({} pending versions abandoned),"
+              + " {} temporary upload files, {} versions pending for more than {}",
+          pushes.folders(),
+          pushes.abandoned(),
+          uploads,
+          expired,
+          PENDING_PUSH_RETENTION);
     }
   }
 
@@ -96,6 +155,11 @@ public final class StoreServices implements AutoCloseable {
                 .findByName(project)
                 .map(p -> authorization.can(principal, p.id(), action))
                 .orElse(false);
+  }
+
+  /** Where pushes materialize their files while they are checked: {@code <data.dir>/work}. */
+  public Path workDir() {
+    return workDir;
   }
 
   /**
@@ -159,9 +223,13 @@ public final class StoreServices implements AutoCloseable {
     return registry;
   }
 
-  /** Closes the metadata database's connections. */
+  /** Closes the metadata database's connections and releases the data dir. */
   @Override
   public void close() {
-    database.close();
+    try {
+      database.close();
+    } finally {
+      lock.close();
+    }
   }
 }

@@ -40,6 +40,8 @@ import dev.tend.server.http.Json;
 import dev.tend.server.http.Page;
 import dev.tend.server.http.PageRequest;
 import dev.tend.server.http.ProblemCode;
+import dev.tend.server.internal.PausePoints;
+import dev.tend.server.internal.PushFolder;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
@@ -51,12 +53,10 @@ import dev.tend.suite.SuiteRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +64,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * blobs, push versions made of uploaded blobs (profiled and checked on the server, then committed
  * as accepted or rejected), read versions by number or alias, and diff two versions; with {@link
  * AliasRoutes} (aliases, rollback, history) and {@link LineageRoutes} (what used a version).
- * Thread-safe: the engine is shared, each push works in its own temporary folder.
+ * Thread-safe: the engine is shared, each push works in its own {@link PushFolder}.
  */
 public final class DatasetsApi implements ApiModule {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetsApi.class);
@@ -91,7 +90,9 @@ public final class DatasetsApi implements ApiModule {
 
   /**
    * @param engine opens pushed versions to profile and check them; owned by the caller
-   * @param workDir where pushes materialize their files while they are checked; created if absent
+   * @param workDir where pushes materialize their files while they are checked, the server's {@code
+   *     <data.dir>/work} ({@code StoreServices.workDir()}), whose push folders a restart recovers;
+   *     created if absent
    */
   public DatasetsApi(
       ProjectRepository projects,
@@ -308,15 +309,13 @@ public final class DatasetsApi implements ApiModule {
     String actor = Lookups.actor(call);
     String label = project.name() + "/" + dataset.name();
     String source = request.source().orElse("push by " + actor);
-    Path folder = null;
-    try {
-      Files.createDirectories(workDir);
-      folder = Files.createTempDirectory(workDir, "push-");
-      Manifests.materialize(artifacts, new Manifest(entries), folder);
+    try (PushFolder folder = PushFolder.create(workDir)) {
+      Manifests.materialize(artifacts, new Manifest(entries), folder.path());
+      PausePoints.reach(PausePoints.PUSH_MATERIALIZED);
       DataSource.Files data =
           entries.size() == 1
-              ? DataSource.Files.of(folder.resolve(entries.getFirst().path()), format)
-              : DataSource.Files.of(folder, format);
+              ? DataSource.Files.of(folder.path().resolve(entries.getFirst().path()), format)
+              : DataSource.Files.of(folder.path(), format);
       Optional<SuiteReport> report;
       DatasetProfile profile;
       String schema;
@@ -338,7 +337,7 @@ public final class DatasetsApi implements ApiModule {
       List<ManifestFile> files =
           entries.stream().map(e -> new ManifestFile(e.path(), e.size(), e.sha256())).toList();
       DatasetVersion version =
-          commit(dataset, label, source, actor, files, schema, profile, report);
+          commit(dataset, folder, label, source, actor, files, schema, profile, report);
       call.context()
           .header(
               "Location",
@@ -353,31 +352,32 @@ public final class DatasetsApi implements ApiModule {
           "the dataset's suite cannot run on the pushed data: " + e.describe(),
           List.of(FieldError.body("/files", e.describe())));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a folder for the push under " + workDir, e);
-    } finally {
-      if (folder != null) {
-        deleteTree(folder);
-      }
+      throw new UncheckedIOException("cannot prepare the push's folder under " + workDir, e);
     }
   }
 
   /*
    * The number is reserved only once the data has been read, profiled and checked, so a push
    * refused for its data stores nothing and skips no number; the profile and report then take
-   * the version's name. A failure past the reservation abandons the number.
+   * the version's name. The folder's new name records the reservation at once, so a restart after
+   * a crash abandons it. A failure past the reservation abandons the number.
    */
   private DatasetVersion commit(
       Dataset dataset,
+      PushFolder folder,
       String label,
       String source,
       String actor,
       List<ManifestFile> files,
       String schema,
       DatasetProfile profile,
-      Optional<SuiteReport> report) {
+      Optional<SuiteReport> report)
+      throws IOException {
     PendingVersion pending = datasets.reserveVersion(dataset.id(), source, actor);
     boolean committed = false;
     try {
+      folder.recordPending(pending);
+      PausePoints.reach(PausePoints.PUSH_RESERVED);
       String versionLabel = label + "@v" + pending.number();
       DatasetProfile named =
           profile.withProvenance(
@@ -407,8 +407,10 @@ public final class DatasetsApi implements ApiModule {
               schema,
               named.toBytes(),
               namedReport.map(CheckReportJson::render).orElse("null"));
+      PausePoints.reach(PausePoints.PUSH_BEFORE_COMMIT);
       DatasetVersion version = datasets.commitVersion(pending.id(), outcome, content, actor);
       committed = true;
+      PausePoints.reach(PausePoints.PUSH_COMMITTED);
       return version;
     } finally {
       if (!committed) {
@@ -657,16 +659,6 @@ public final class DatasetsApi implements ApiModule {
       in.close();
     } catch (IOException e) {
       LOG.debug("cannot close a blob stream", e);
-    }
-  }
-
-  private static void deleteTree(Path folder) {
-    try (Stream<Path> walk = Files.walk(folder)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("cannot delete the push folder {}", folder, e);
     }
   }
 

@@ -100,7 +100,7 @@ final class DatasetsServer implements AutoCloseable {
                     store.datasets(),
                     store.artifacts(),
                     engine,
-                    dataDir.resolve("work"))));
+                    store.workDir())));
     client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
