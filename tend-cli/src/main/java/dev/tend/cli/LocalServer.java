@@ -12,6 +12,8 @@ import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.projects.ProjectsApi;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +22,9 @@ import java.util.Optional;
  * HTTP server. What {@code tend server} runs, and what the CLI's end-to-end tests start in-process.
  */
 final class LocalServer implements AutoCloseable {
+  /** Copies of DuckDB's native library older than this are left by killed processes. */
+  private static final Duration STALE_NATIVE_COPY_AGE = Duration.ofMinutes(10);
+
   private final StoreServices store;
   private final Engine engine;
   private final TendServer server;
@@ -44,6 +49,8 @@ final class LocalServer implements AutoCloseable {
     StoreServices store = StoreServices.open(settings);
     Engine engine;
     try {
+      DuckDbEngines.removeStaleNativeCopies(
+          Path.of(System.getProperty("java.io.tmpdir")), STALE_NATIVE_COPY_AGE);
       engine = DuckDbEngines.create();
     } catch (RuntimeException e) {
       store.close();

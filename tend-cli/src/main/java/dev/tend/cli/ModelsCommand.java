@@ -322,7 +322,9 @@ final class ModelsCommand {
               Math.max(6, extras.keySet().stream().mapToInt(String::length).max().orElse(0));
           text.append("\nVersion ").append(version.path("version").asText()).append('\n');
           fact(text, width, "source", version.path("source").asText(""));
-          extras.forEach((key, value) -> fact(text, width, key.replace('_', ' '), value));
+          extras.forEach(
+              (key, value) ->
+                  fact(text, width, key.replaceFirst("^tend_", "").replace('_', ' '), value));
         }
       }
       return text.toString();
