@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       SuggestCommand.class,
       DemoCommand.class,
       ServerCommand.class,
+      TokenCommand.class,
       ProjectCommand.class,
       DataCommand.class,
       ExperimentsCommand.class,

@@ -1,5 +1,6 @@
 package dev.tend.cli;
 
+import dev.tend.access.AccessRepository;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.config.TendConfigLoader;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
       "Settings come from tend.yaml in the data directory (or --config), then TEND_* environment"
           + " variables (server.port -> TEND_SERVER_PORT), then these options.",
       "On the first start it creates the global admin 'admin' and prints its token once (or uses"
-          + " TEND_ADMIN_TOKEN, a token in Tend's format, and prints nothing).",
+          + " TEND_ADMIN_TOKEN, a token in Tend's format from 'tend token new', and prints nothing).",
       "Stops cleanly on Ctrl-C or SIGTERM."
     })
 final class ServerCommand implements Callable<Integer> {
@@ -62,6 +63,13 @@ final class ServerCommand implements Callable<Integer> {
     TendConfig settings =
         TendConfigLoader.load(Optional.ofNullable(config), System.getenv(), options);
     Optional<String> adminToken = Optional.ofNullable(System.getenv(ADMIN_TOKEN));
+    if (adminToken.isPresent() && !AccessRepository.isWellFormedToken(adminToken.get())) {
+      throw new Main.UsageException(
+          ADMIN_TOKEN
+              + " is not a token in Tend's format (tend_<26-character id>_<43-character base64url"
+              + " secret>); make one with `tend token new`, or leave it unset and the first start"
+              + " prints a new admin token");
+    }
     LocalServer server = LocalServer.start(settings, adminToken);
     PrintWriter out = spec.commandLine().getOut();
     if (adminToken.isEmpty()) {

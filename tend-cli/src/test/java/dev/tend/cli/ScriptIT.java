@@ -65,16 +65,22 @@ class ScriptIT {
   record Run(int exitCode, String out, String err) {}
 
   private Run tend(String... args) throws IOException, InterruptedException {
+    return tend(java.util.Map.of(), args);
+  }
+
+  private Run tend(java.util.Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(script.toString()));
     command.addAll(List.of(args));
     Path out = dir.resolve("stdout");
     Path err = dir.resolve("stderr");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(root.toFile())
             .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+            .redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("./tend " + String.join(" ", args) + " timed out");
@@ -140,5 +146,30 @@ class ScriptIT {
     assertThat(run.out().lines().filter(l -> l.startsWith("1 ") && l.contains("production")))
         .as("production stays on January")
         .hasSize(1);
+  }
+
+  @Test
+  void aMalformedAdminTokenStopsTheServerBeforeAnythingIsWritten() throws Exception {
+    Path data = dir.resolve("server");
+    Run run =
+        tend(
+            java.util.Map.of("TEND_ADMIN_TOKEN", "not-a-token"),
+            "server",
+            "--port",
+            "0",
+            "--data-dir",
+            data.toString());
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).contains("TEND_ADMIN_TOKEN", "tend token new").doesNotContain("\tat ");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void aNewTokenIsAcceptedAsTheAdminToken() throws Exception {
+    Run token = tend("token", "new");
+    assertThat(token.exitCode()).as(token.toString()).isZero();
+    String text = token.out().strip();
+    assertThat(text).matches("tend_[0-9A-HJKMNP-TV-Z]{26}_[A-Za-z0-9_-]{43}");
+    assertThat(tend("token", "new").out().strip()).isNotEqualTo(text);
   }
 }

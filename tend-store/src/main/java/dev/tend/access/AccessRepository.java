@@ -10,6 +10,19 @@ import java.util.Optional;
  */
 public interface AccessRepository {
 
+  /**
+   * A new random token's text, of the shape Tend issues ({@code tend_<id>_<secret>}); nothing is
+   * stored. Automation may pass it as the bootstrap admin token ({@code TEND_ADMIN_TOKEN}).
+   */
+  static String newTokenText() {
+    return JdbiAccessRepository.newTokenText();
+  }
+
+  /** Whether {@code token} has the shape of a token Tend issues. */
+  static boolean isWellFormedToken(String token) {
+    return JdbiAccessRepository.isWellFormed(token);
+  }
+
   /** The access records of {@code database}. */
   static AccessRepository of(Database database) {
     return new JdbiAccessRepository(database);

@@ -82,13 +82,11 @@ final class JdbiAccessRepository implements AccessRepository {
     requireNonNull(principalId, "principalId is null");
     requireNonNull(label, "label is null");
     requireNonNull(actor, "actor is null");
-    byte[] secret = new byte[SECRET_BYTES];
-    RANDOM.nextBytes(secret);
-    String tokenId = Ids.next();
-    String plain =
-        PREFIX + tokenId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String plain = newTokenText();
+    ParsedToken token = ParsedToken.parse(plain).orElseThrow();
     return database.write(
-        handle -> insertToken(handle, principalId, tokenId, secret, plain, label, actor));
+        handle ->
+            insertToken(handle, principalId, token.id(), token.secret(), plain, label, actor));
   }
 
   private IssuedToken insertToken(
@@ -279,25 +277,17 @@ final class JdbiAccessRepository implements AccessRepository {
               return Optional.<IssuedToken>empty();
             }
             Principal admin = insertPrincipal(handle, BOOTSTRAP_NAME, true, "bootstrap");
-            byte[] secret;
-            String tokenId;
-            String plain;
-            if (given.isPresent()) {
-              secret = given.get().secret();
-              tokenId = given.get().id();
-              plain = fromEnvironment.get();
-            } else {
-              secret = new byte[SECRET_BYTES];
-              RANDOM.nextBytes(secret);
-              tokenId = Ids.next();
-              plain =
-                  PREFIX
-                      + tokenId
-                      + "_"
-                      + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-            }
+            String plain = fromEnvironment.orElseGet(JdbiAccessRepository::newTokenText);
+            ParsedToken token = given.orElseGet(() -> ParsedToken.parse(plain).orElseThrow());
             return Optional.of(
-                insertToken(handle, admin.id(), tokenId, secret, plain, "bootstrap", "bootstrap"));
+                insertToken(
+                    handle,
+                    admin.id(),
+                    token.id(),
+                    token.secret(),
+                    plain,
+                    "bootstrap",
+                    "bootstrap"));
           });
     } catch (ConflictException e) {
       // Another replica bootstrapped at the same moment; its admin is the one.
@@ -312,6 +302,20 @@ final class JdbiAccessRepository implements AccessRepository {
       }
       throw e;
     }
+  }
+
+  /** A new random token's text: {@code tend_<ULID>_<32 random bytes, base64url>}. */
+  static String newTokenText() {
+    byte[] secret = new byte[SECRET_BYTES];
+    RANDOM.nextBytes(secret);
+    return PREFIX
+        + Ids.next()
+        + "_"
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  static boolean isWellFormed(String token) {
+    return ParsedToken.parse(token).isPresent();
   }
 
   private static ParsedToken parseBootstrap(String token) {
