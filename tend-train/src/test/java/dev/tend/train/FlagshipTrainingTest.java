@@ -1,7 +1,10 @@
 package dev.tend.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tend.engine.Dataset;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
@@ -10,6 +13,8 @@ import dev.tend.expr.Expressions;
 import dev.tend.source.DataSources;
 import dev.tend.train.model.Task;
 import dev.tend.train.preprocess.DatePart;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +37,7 @@ class FlagshipTrainingTest {
   }
 
   @Test
-  void trainsOnJanuaryAndMatchesPythonXgboostOnTheSameSplit() {
+  void trainsOnJanuaryAndMatchesPythonXgboostOnTheSameSplit() throws IOException {
     try (Engine engine = DuckDbEngines.create();
         Dataset dataset =
             engine.open(DataSources.parse(FlightsData.find().toString(), Optional.empty()))) {
@@ -40,11 +45,29 @@ class FlagshipTrainingTest {
           Trainer.train(
               dataset, flagshipOptions(), Optional.of(Expressions.parse("date < '2001-02-01'")));
       BinaryMetrics m = result.binary().orElseThrow();
-      System.out.println(result.timings() + " best=" + result.model().manifest().bestIteration());
-      System.out.println(m.rocAuc() + " f1=" + m.f1() + " logloss=" + m.logLoss());
-      assertThat(result.trainRows() + result.validationRows() + result.testRows())
-          .isEqualTo(508_239);
-      assertThat(m.rocAuc().value()).isGreaterThan(0.6);
+      JsonNode python;
+      try (InputStream in = getClass().getResourceAsStream("/golden/flights_xgboost_golden.json")) {
+        python = new ObjectMapper().readTree(in);
+      }
+      System.out.printf(
+          "tend: auc %s f1 %s logloss %s best %d %s%npython: auc %s f1 %s logloss %s best %s%n",
+          m.rocAuc(),
+          m.f1(),
+          m.logLoss(),
+          result.model().manifest().bestIteration(),
+          result.timings(),
+          python.get("roc_auc"),
+          python.get("f1"),
+          python.get("log_loss"),
+          python.get("best_iteration"));
+      assertThat(result.trainRows()).isEqualTo(python.get("rows").get("train").asLong());
+      assertThat(result.validationRows()).isEqualTo(python.get("rows").get("validation").asLong());
+      assertThat(result.testRows()).isEqualTo(python.get("rows").get("test").asLong());
+      // Same split and parameters, different XGBoost (3.4.0 vs 1.7.4) and category codes: close,
+      // not equal. Measured: AUC 0.652 vs 0.676, F1 0.174 vs 0.246, log loss 0.465 vs 0.458.
+      assertThat(m.rocAuc().value()).isCloseTo(python.get("roc_auc").asDouble(), within(0.03));
+      assertThat(m.logLoss().value()).isCloseTo(python.get("log_loss").asDouble(), within(0.02));
+      assertThat(m.f1().value()).isCloseTo(python.get("f1").asDouble(), within(0.1));
     }
   }
 }

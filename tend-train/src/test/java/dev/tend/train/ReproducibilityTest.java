@@ -86,6 +86,20 @@ class ReproducibilityTest {
   }
 
   @Test
+  void airportsSplitAsCategoriesNotAsNumbers() throws Exception {
+    TrainingResult result = trainOnAWeek();
+    try (XgboostModel model = result.model()) {
+      ml.dmlc.xgboost4j.java.Booster booster =
+          ml.dmlc.xgboost4j.java.XGBoost.loadModel(model.modelBytes());
+      String json =
+          new String(booster.toByteArray("json"), java.nio.charset.StandardCharsets.UTF_8);
+      booster.dispose();
+      assertThat(json).contains("\"feature_types\":[\"q\",\"q\",\"q\",\"c\",\"c\"]");
+      assertThat(json).containsPattern("\"categories_nodes\":\\[\\d");
+    }
+  }
+
+  @Test
   void savedModelPredictsTheSameAfterLoading() {
     TrainingResult result = trainOnAWeek();
     try (XgboostModel model = result.model()) {
