@@ -75,9 +75,7 @@ public final class TrainBenchmark {
               seconds(result.timings().read()),
               seconds(result.timings().preprocess()),
               seconds(result.timings().train()),
-              result.model().manifest().bestIteration()
-                  + 1
-                  + options.hyperParameters().earlyStoppingRounds(),
+              result.boostedRounds(),
               seconds(result.timings().evaluate()),
               seconds(result.timings().total()),
               m.rocAuc().value(),

@@ -28,6 +28,8 @@ import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains an XGBoost model on a dataset: one streamed scan encodes rows into per-split float
@@ -39,6 +41,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 public final class Trainer {
   /** Version of XGBoost4J recorded in manifests. */
   public static final String XGBOOST_VERSION = "3.4.0";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   private Trainer() {}
 
@@ -169,28 +173,18 @@ public final class Trainer {
         options.hyperParameters().evalMetric().orElse(defaultMetric(options.task())));
     params.put("seed", options.seed());
     byte[] bytes;
-    int bestIteration;
+    Boosted boosted;
     DMatrix train = null;
     DMatrix validation = null;
     Booster booster = null;
     try {
       train = rows.train.matrix(preprocessing);
       validation = rows.validation.matrix(preprocessing);
-      Map<String, DMatrix> watches = new LinkedHashMap<>();
-      watches.put("validation", validation);
-      int rounds = options.hyperParameters().rounds();
+      // XGBoost.train with no rounds only builds the booster (its constructor is not public).
+      // boost() runs the rounds: XGBoost.train would print every round to standard error.
       booster =
-          XGBoost.train(
-              train,
-              params,
-              rounds,
-              watches,
-              new float[1][rounds],
-              null,
-              null,
-              options.hyperParameters().earlyStoppingRounds());
-      String best = booster.getAttr("best_iteration");
-      bestIteration = best == null ? rounds - 1 : Integer.parseInt(best);
+          XGBoost.train(train, params, 0, Map.of("validation", validation), null, null, null, 0);
+      boosted = boost(booster, train, validation, params, options.hyperParameters());
       bytes = booster.toByteArray("ubj");
     } catch (XGBoostError e) {
       throw new TrainException("XGBoost failed to train: " + e.getMessage(), e);
@@ -205,11 +199,13 @@ public final class Trainer {
         validation.dispose();
       }
     }
+    int bestIteration = boosted.bestIteration();
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("trainRows", Integer.toString(rows.train.labels.size()));
     provenance.put("validationRows", Integer.toString(rows.validation.labels.size()));
     provenance.put("testRows", Integer.toString(rows.test.labels.size()));
     provenance.put("skippedRows", Long.toString(rows.skipped));
+    provenance.put("boostedRounds", Integer.toString(boosted.rounds()));
     provenance.put("split", options.split().toString());
     Map<String, String> parameters = new LinkedHashMap<>();
     params.forEach((k, v) -> parameters.put(k, v.toString()));
@@ -290,6 +286,7 @@ public final class Trainer {
         result.validationRows(),
         result.testRows(),
         result.skippedRows(),
+        boosted.rounds(),
         new Timings(read, preprocess, trained, evaluated));
   }
 
@@ -308,7 +305,51 @@ public final class Trainer {
         rows.validation.labels.size(),
         rows.test.labels.size(),
         rows.skipped,
+        0,
         new Timings(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+  }
+
+  /** Rounds boosted and the best of them, by the validation metric. */
+  private record Boosted(int rounds, int bestIteration) {}
+
+  /**
+   * Boosts up to {@code rounds} rounds and stops once {@code earlyStoppingRounds} rounds in a row
+   * brought no better validation metric than the best so far (strictly better, as XGBoost's own
+   * loops judge it). Each round's metric goes to the debug log, never to the console.
+   */
+  private static Boosted boost(
+      Booster booster,
+      DMatrix train,
+      DMatrix validation,
+      Map<String, Object> params,
+      HyperParameters hyperParameters)
+      throws XGBoostError {
+    DMatrix[] watched = {validation};
+    String[] names = {"validation"};
+    float[] score = new float[1];
+    boolean maximize = false;
+    float best = Float.NaN;
+    int bestIteration = 0;
+    int boosted = 0;
+    for (int round = 0; round < hyperParameters.rounds(); round++) {
+      booster.update(train, round);
+      String info = booster.evalSet(watched, names, round, score);
+      boosted = round + 1;
+      LOG.debug("round {}: {}", round, info);
+      if (round == 0) {
+        maximize = XGBoost.isMaximizeEvaluation(info, names, params);
+      }
+      if (round == 0 || (maximize ? score[0] > best : score[0] < best)) {
+        best = score[0];
+        bestIteration = round;
+      } else if (round - bestIteration >= hyperParameters.earlyStoppingRounds()) {
+        break;
+      }
+    }
+    booster.setAttr("best_iteration", Integer.toString(bestIteration));
+    booster.setAttr("best_score", Float.toString(best));
+    LOG.debug("boosted {} rounds, best {} ({})", boosted, bestIteration, best);
+    return new Boosted(boosted, bestIteration);
   }
 
   private static String defaultMetric(Task task) {

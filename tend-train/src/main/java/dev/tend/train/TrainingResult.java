@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param validationRows rows early stopping watched
  * @param testRows holdout rows
  * @param skippedRows rows left out for a missing label or split time
+ * @param boostedRounds rounds boosted before early stopping (or the round limit) ended training;
+ *     predictions use the trees up to the manifest's best iteration
  */
 public record TrainingResult(
     XgboostModel model,
@@ -26,6 +28,7 @@ public record TrainingResult(
     long validationRows,
     long testRows,
     long skippedRows,
+    int boostedRounds,
     Timings timings) {
   public TrainingResult {
     requireNonNull(model, "model is null");
