@@ -31,15 +31,15 @@ train = df[df["date"] < "2001-01-22"]
 valid = df[(df["date"] >= "2001-01-22") & (df["date"] < "2001-01-25")]
 test = df[df["date"] >= "2001-01-25"]
 
-params = {"objective": "binary:logistic", "tree_method": "hist", "max_depth": 6, "eta": 0.1,
+params = {"objective": "binary:logistic", "tree_method": "hist", "max_depth": 6, "eta": 0.3,
           "subsample": 1, "colsample_bytree": 1, "min_child_weight": 1, "lambda": 1,
           "max_bin": 256, "max_cat_to_onehot": 4, "eval_metric": "logloss", "seed": 0}
 dtrain = xgb.DMatrix(train[features], train["label"], enable_categorical=True)
 dvalid = xgb.DMatrix(valid[features], valid["label"], enable_categorical=True)
 dtest = xgb.DMatrix(test[features], enable_categorical=True)
 start = time.time()
-booster = xgb.train(params, dtrain, num_boost_round=500, evals=[(dvalid, "validation")],
-                    early_stopping_rounds=20, verbose_eval=False)
+booster = xgb.train(params, dtrain, num_boost_round=1000, evals=[(dvalid, "validation")],
+                    early_stopping_rounds=50, verbose_eval=False)
 seconds = time.time() - start
 p = booster.predict(dtest, iteration_range=(0, booster.best_iteration + 1)).astype(np.float64)
 y = test["label"].to_numpy()
