@@ -79,6 +79,22 @@ public record HyperParameters(
         evalMetric);
   }
 
+  public HyperParameters withEarlyStoppingRounds(int earlyStoppingRounds) {
+    return new HyperParameters(
+        rounds,
+        earlyStoppingRounds,
+        maxDepth,
+        learningRate,
+        subsample,
+        columnSample,
+        minChildWeight,
+        lambda,
+        maxBin,
+        maxCategoriesOneHot,
+        threads,
+        evalMetric);
+  }
+
   public HyperParameters withLearningRate(double learningRate) {
     return new HyperParameters(
         rounds,

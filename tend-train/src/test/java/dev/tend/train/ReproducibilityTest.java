@@ -32,22 +32,29 @@ class ReproducibilityTest {
   @TempDir Path temp;
 
   private static TrainOptions options() {
+    return options(HyperParameters.defaults().withRounds(30).withSubsample(0.8));
+  }
+
+  private static TrainOptions options(HyperParameters hyperParameters) {
     return TrainOptions.of(
             Task.BINARY,
             Label.greaterThan("delay", 15),
             List.of("date", "distance", "origin", "destination"))
         .withDateParts(List.of(DatePart.HOUR, DatePart.WEEKDAY))
-        .withHyperParameters(HyperParameters.defaults().withRounds(30).withSubsample(0.8))
+        .withHyperParameters(hyperParameters)
         .withSeed(42)
         .withSplit(new Split.Random(0.1, 0.1));
   }
 
   private static TrainingResult trainOnAWeek() {
+    return trainOnAWeek(options());
+  }
+
+  private static TrainingResult trainOnAWeek(TrainOptions options) {
     try (Engine engine = DuckDbEngines.create();
         Dataset dataset =
             engine.open(DataSources.parse(FlightsData.find().toString(), Optional.empty()))) {
-      return Trainer.train(
-          dataset, options(), Optional.of(Expressions.parse("date < '2001-01-08'")));
+      return Trainer.train(dataset, options, Optional.of(Expressions.parse("date < '2001-01-08'")));
     }
   }
 
@@ -67,10 +74,29 @@ class ReproducibilityTest {
 
   @Test
   void trainingTwiceGivesBitIdenticalPredictions() {
-    TrainingResult first = trainOnAWeek();
-    TrainingResult second = trainOnAWeek();
+    assertIdentical(trainOnAWeek(), trainOnAWeek());
+  }
+
+  @Test
+  void trainingThatStopsEarlyStopsAtTheSameRoundTwice() {
+    TrainOptions options =
+        options(
+            HyperParameters.defaults()
+                .withRounds(300)
+                .withEarlyStoppingRounds(5)
+                .withSubsample(0.8));
+    TrainingResult first = trainOnAWeek(options);
+    TrainingResult second = trainOnAWeek(options);
+    assertThat(first.boostedRounds()).isLessThan(300);
+    assertThat(first.boostedRounds()).isEqualTo(first.model().manifest().bestIteration() + 1 + 5);
+    assertThat(second.boostedRounds()).isEqualTo(first.boostedRounds());
+    assertIdentical(first, second);
+  }
+
+  private static void assertIdentical(TrainingResult first, TrainingResult second) {
     try (XgboostModel a = first.model();
         XgboostModel b = second.model()) {
+      assertThat(b.manifest()).isEqualTo(a.manifest());
       assertThat(b.preprocessing()).isEqualTo(a.preprocessing());
       List<Prediction> pa = a.predict(probeRows());
       List<Prediction> pb = b.predict(probeRows());
