@@ -86,6 +86,17 @@ public interface Dataset extends AutoCloseable {
   void scanValueCounts(List<String> columns, Optional<Expr> where, ValueCountSink sink);
 
   /**
+   * Streams the values of {@code columns} row by row, in one scan in file order (DuckDB keeps
+   * insertion order), over the rows {@code where} accepts. Values are null, Boolean, Long
+   * (integers, and dates and timestamps in epoch microseconds, read as UTC), Double or String, as
+   * in {@link #scanValueCounts}. Rows are fetched in batches, so memory does not grow with the
+   * dataset.
+   *
+   * @throws InvalidMetricException if a column is not in the dataset
+   */
+  void scanRows(List<String> columns, Optional<Expr> where, RowSink sink);
+
+  /**
    * How far the statement running now has got, in percent, when the engine can tell; safe to call
    * from another thread (a progress bar).
    */

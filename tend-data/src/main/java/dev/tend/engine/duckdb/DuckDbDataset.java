@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.tend.engine.Dataset;
 import dev.tend.engine.EngineOptions;
 import dev.tend.engine.InvalidMetricException;
+import dev.tend.engine.RowSink;
 import dev.tend.engine.SplitResult;
 import dev.tend.engine.ValueCountSink;
 import dev.tend.expr.Expr;
@@ -306,6 +307,29 @@ final class DuckDbDataset implements Dataset {
           from,
           sink);
     }
+  }
+
+  @Override
+  public void scanRows(List<String> columns, Optional<Expr> where, RowSink sink) {
+    requireNonNull(columns, "columns is null");
+    requireNonNull(where, "where is null");
+    requireNonNull(sink, "sink is null");
+    List<Column> resolved = new ArrayList<>();
+    for (String name : columns) {
+      resolved.add(
+          relation
+              .schema()
+              .column(name)
+              .orElseThrow(
+                  () ->
+                      new InvalidMetricException(
+                          "cannot read column '"
+                              + name
+                              + "', which the dataset lacks; its columns are "
+                              + relation.schema().names())));
+    }
+    RowScan.scan(
+        this, resolved, where.map(w -> " WHERE (" + RENDERER.render(w) + ")").orElse(""), sink);
   }
 
   String dataRelation() {

@@ -1,0 +1,176 @@
+package dev.tend.train.model;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tend.schema.DataType;
+import dev.tend.train.TrainException;
+import dev.tend.train.preprocess.Encoder;
+import dev.tend.train.preprocess.Preprocessing;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * A model backed by an XGBoost booster and the preprocessing it was trained with. Predictions use
+ * the trees up to {@link Manifest#bestIteration()}.
+ *
+ * <p>Thread-safe: predictions on one booster are serialized.
+ */
+public final class XgboostModel implements Model {
+  private final Booster booster;
+  private final byte[] bytes;
+  private final Preprocessing preprocessing;
+  private final Encoder encoder;
+  private final Manifest manifest;
+  private final Signature signature;
+
+  private XgboostModel(
+      Booster booster, byte[] bytes, Preprocessing preprocessing, Manifest manifest) {
+    this.booster = booster;
+    this.bytes = bytes;
+    this.preprocessing = preprocessing;
+    this.encoder = new Encoder(preprocessing);
+    this.manifest = manifest;
+    this.signature = new Signature(preprocessing.inputs(), outputs(manifest));
+  }
+
+  /**
+   * A model from XGBoost's UBJSON model bytes, its preprocessing and manifest.
+   *
+   * @throws TrainException if XGBoost cannot read the bytes
+   */
+  public static XgboostModel of(byte[] ubjson, Preprocessing preprocessing, Manifest manifest) {
+    requireNonNull(preprocessing, "preprocessing is null");
+    requireNonNull(manifest, "manifest is null");
+    try {
+      return new XgboostModel(XGBoost.loadModel(ubjson), ubjson.clone(), preprocessing, manifest);
+    } catch (XGBoostError | java.io.IOException e) {
+      throw new TrainException("XGBoost cannot read the model: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Output> outputs(Manifest manifest) {
+    List<Output> outputs = new ArrayList<>();
+    switch (manifest.task()) {
+      case BINARY -> {
+        outputs.add(new Output("probability", DataType.DOUBLE));
+        outputs.add(new Output("label", DataType.STRING));
+      }
+      case MULTICLASS -> {
+        outputs.add(new Output("label", DataType.STRING));
+        for (String c : manifest.classes()) {
+          outputs.add(new Output("probability_" + c, DataType.DOUBLE));
+        }
+      }
+      case REGRESSION -> outputs.add(new Output("value", DataType.DOUBLE));
+    }
+    return outputs;
+  }
+
+  @Override
+  public Signature signature() {
+    return signature;
+  }
+
+  @Override
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
+  /** XGBoost's UBJSON model (a copy). */
+  public byte[] modelBytes() {
+    return bytes.clone();
+  }
+
+  @Override
+  public List<Prediction> predict(List<? extends Map<String, ?>> rows) {
+    int f = encoder.features();
+    float[] data = new float[Math.multiplyExact(rows.size(), f)];
+    Object[] inputs = new Object[preprocessing.inputs().size()];
+    for (int r = 0; r < rows.size(); r++) {
+      Map<String, ?> row = rows.get(r);
+      for (int i = 0; i < inputs.length; i++) {
+        inputs[i] = row.get(preprocessing.inputs().get(i).name());
+      }
+      encoder.encode(inputs, data, r * f);
+    }
+    return predictEncoded(data, rows.size());
+  }
+
+  /** Predicts rows already encoded by this model's preprocessing, row-major. */
+  public List<Prediction> predictEncoded(float[] data, int rows) {
+    float[][] raw = raw(data, rows);
+    List<Prediction> predictions = new ArrayList<>(rows);
+    for (float[] p : raw) {
+      predictions.add(prediction(p));
+    }
+    return predictions;
+  }
+
+  /** XGBoost's raw output per row: one value, or one probability per class. */
+  public float[][] raw(float[] data, int rows) {
+    if (rows == 0) {
+      return new float[0][];
+    }
+    DMatrix matrix = null;
+    try {
+      matrix = new DMatrix(data, rows, encoder.features(), Float.NaN);
+      matrix.setFeatureNames(preprocessing.featureNames());
+      matrix.setFeatureTypes(preprocessing.featureTypes());
+      synchronized (booster) {
+        return booster.predict(matrix, false, manifest.bestIteration() + 1);
+      }
+    } catch (XGBoostError e) {
+      throw new TrainException("XGBoost failed to predict: " + e.getMessage(), e);
+    } finally {
+      if (matrix != null) {
+        matrix.dispose();
+      }
+    }
+  }
+
+  private Prediction prediction(float[] p) {
+    return switch (manifest.task()) {
+      case BINARY -> {
+        double probability = p[0];
+        yield new Prediction(
+            probability,
+            Optional.of(manifest.classes().get(probability > manifest.threshold() ? 1 : 0)),
+            new double[] {1 - probability, probability});
+      }
+      case MULTICLASS -> {
+        double[] probabilities = new double[p.length];
+        int best = 0;
+        for (int c = 0; c < p.length; c++) {
+          probabilities[c] = p[c];
+          if (p[c] > p[best]) {
+            best = c;
+          }
+        }
+        yield new Prediction(
+            probabilities[best], Optional.of(manifest.classes().get(best)), probabilities);
+      }
+      case REGRESSION -> new Prediction(p[0], Optional.empty(), new double[0]);
+    };
+  }
+
+  @Override
+  public void save(Path directory) {
+    ModelFiles.save(directory, bytes, preprocessing, manifest);
+  }
+
+  @Override
+  public void close() {
+    booster.dispose();
+  }
+}
