@@ -10,7 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class ManifestPathProperties {
+class ManifestPathPropertiesTest {
   private static final Path ROOT = Path.of("/srv/tend/out").toAbsolutePath();
 
   @Property(tries = 5000)
@@ -89,7 +89,7 @@ class ManifestPathProperties {
         .list()
         .ofMaxSize(8)
         .uniqueElements(ManifestEntry::path)
-        .filter(ManifestPathProperties::noFileIsAFolder)
+        .filter(ManifestPathPropertiesTest::noFileIsAFolder)
         .map(Manifest::new);
   }
 
