@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -440,7 +441,8 @@ public final class PipelineParser {
                     "unknown task '" + taskText + "'; use binary, multiclass or regression");
           };
       Step.Split split =
-          new Step.Split(Step.SplitMethod.RANDOM, Optional.empty(), Optional.empty());
+          new Step.Split(
+              Step.SplitMethod.RANDOM, Optional.empty(), Optional.empty(), OptionalDouble.empty());
       Node splitNode = e.get("split");
       if (splitNode != null) {
         split = split(splitNode);
@@ -486,18 +488,20 @@ public final class PipelineParser {
       String methodText = yaml.requiredString(node, keys, "method", "split");
       Optional<String> column = yaml.optionalString(keys, "column");
       Optional<String> date = yaml.optionalString(keys, "date");
+      OptionalDouble fraction = OptionalDouble.empty();
       if (keys.containsKey("fraction")) {
-        double fraction = yaml.number(keys.get("fraction"), "split fraction");
-        if (!(fraction > 0 && fraction < 1)) {
+        double value = yaml.number(keys.get("fraction"), "split fraction");
+        if (!(value > 0 && value < 1)) {
           throw yaml.error(keys.get("fraction"), "split fraction must be between 0 and 1");
         }
+        fraction = OptionalDouble.of(value);
       }
       return switch (methodText.toLowerCase(Locale.ROOT)) {
         case "random" -> {
           if (column.isPresent() || date.isPresent()) {
             throw yaml.error(node, "a random split takes no 'column' or 'date'");
           }
-          yield new Step.Split(Step.SplitMethod.RANDOM, column, date);
+          yield new Step.Split(Step.SplitMethod.RANDOM, column, date, fraction);
         }
         case "time" -> {
           if (column.isEmpty() || date.isEmpty()) {
@@ -507,7 +511,10 @@ public final class PipelineParser {
             throw yaml.error(
                 keys.get("date"), "split date must be YYYY-MM-DD, found '" + date.get() + "'");
           }
-          yield new Step.Split(Step.SplitMethod.TIME, column, date);
+          if (fraction.isPresent()) {
+            throw yaml.error(keys.get("fraction"), "a time split takes no 'fraction'");
+          }
+          yield new Step.Split(Step.SplitMethod.TIME, column, date, fraction);
         }
         default ->
             throw yaml.error(
@@ -708,6 +715,9 @@ public final class PipelineParser {
                   + Names.closest(id, headers.keySet())
                       .map(c -> "; did you mean '" + c + "'?")
                       .orElse(""));
+        }
+        if (id.equals(h.id())) {
+          throw yaml.error(scalar, "step '" + id + "' cannot use its own outputs");
         }
         if (!upstream.get(h.id()).contains(id)) {
           throw yaml.error(

@@ -6,6 +6,7 @@ import dev.tend.checks.SourceLocation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -44,8 +45,15 @@ public record Step(String id, List<String> needs, Body body, SourceLocation loca
     REGRESSION
   }
 
-  /** How a train step splits its data: at random, or by time on a column at a date. */
-  public record Split(SplitMethod method, Optional<String> column, Optional<String> date) {}
+  /**
+   * How a train step splits its data: at random (with an optional share of rows held out), or by
+   * time: rows before {@code date} in {@code column} train, the rest evaluate.
+   */
+  public record Split(
+      SplitMethod method,
+      Optional<String> column,
+      Optional<String> date,
+      OptionalDouble fraction) {}
 
   /** The split methods. */
   public enum SplitMethod {

@@ -113,7 +113,13 @@ final class YamlNodes {
   }
 
   long integer(Node node, String what) {
-    double value = number(node, what);
+    String text = string(node, what).trim();
+    double value;
+    try {
+      value = Double.parseDouble(text.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw error(node, what + " must be a whole number, found '" + text + "'");
+    }
     if (value != Math.rint(value) || Math.abs(value) > 9e15) {
       throw error(node, what + " must be a whole number, found '" + string(node, what) + "'");
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** Parsing the flagship example and the typed values the parser builds. */
@@ -39,7 +40,11 @@ class PipelineParserTest {
     assertThat(train.task()).isEqualTo(Step.Task.BINARY);
     assertThat(train.split())
         .isEqualTo(
-            new Step.Split(Step.SplitMethod.TIME, Optional.of("date"), Optional.of("2001-01-25")));
+            new Step.Split(
+                Step.SplitMethod.TIME,
+                Optional.of("date"),
+                Optional.of("2001-01-25"),
+                OptionalDouble.empty()));
     assertThat(train.hyperparameters())
         .isEqualTo(Map.of("max_depth", "${params.max_depth}", "eta", 0.1, "rounds", 200L));
     assertThat(train.seed()).hasValue(42);
@@ -125,6 +130,27 @@ class PipelineParserTest {
             from: ${steps.train.outputs.model}
         """;
     assertThat(PipelineParser.parse(text, "p.yaml").steps()).hasSize(3);
+  }
+
+  @Test
+  void randomSplitKeepsItsFraction() {
+    Pipeline pipeline =
+        PipelineParser.parse(
+            """
+            name: p
+            steps:
+              - id: t
+                kind: train
+                dataset: f@1
+                label: y
+                features: [x]
+                task: multiclass
+                split: {method: random, fraction: 0.2}
+            """,
+            "p.yaml");
+    Step.Train train = (Step.Train) pipeline.steps().getFirst().body();
+    assertThat(train.split().fraction()).hasValue(0.2);
+    assertThat(train.task()).isEqualTo(Step.Task.MULTICLASS);
   }
 
   @Test
