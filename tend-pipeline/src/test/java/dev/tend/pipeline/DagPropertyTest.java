@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.IntRange;
  * Random step graphs written as pipeline files: acyclic ones parse and their order respects every
  * need; adding an edge that closes a loop is reported as a cycle along real edges.
  */
-class DagProperties {
+class DagPropertyTest {
 
   /** A random DAG: node i may need only nodes created before it; declared in shuffled order. */
   private static Map<String, List<String>> randomDag(int size, long seed) {
