@@ -1,0 +1,162 @@
+package dev.tend.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tend.pipeline.GateCondition.Champion;
+import dev.tend.pipeline.GateCondition.Comparison;
+import dev.tend.pipeline.GateCondition.Constant;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+/** Parsing the flagship example and the typed values the parser builds. */
+class PipelineParserTest {
+  private static final Path EXAMPLE = Path.of("../examples/flights/pipeline.yaml");
+
+  @Test
+  void flagshipExampleParsesIntoTypedSteps() {
+    Pipeline pipeline = PipelineParser.read(EXAMPLE);
+
+    assertThat(pipeline.name()).isEqualTo("flight-delays");
+    assertThat(pipeline.params()).containsExactly(new Param("max_depth", Param.Type.INTEGER, 6L));
+    assertThat(pipeline.triggers())
+        .containsExactly(
+            new Trigger.OnDatasetVersion("flights"), new Trigger.Schedule("0 3 * * 1"));
+    assertThat(pipeline.steps())
+        .extracting(Step::id)
+        .containsExactly("validate", "train", "evaluate", "gate", "register", "deploy");
+
+    Step.Validate validate = (Step.Validate) pipeline.step("validate").orElseThrow().body();
+    assertThat(validate.dataset()).isEqualTo(new DatasetRef("flights-january", "production"));
+
+    Step.Train train = (Step.Train) pipeline.step("train").orElseThrow().body();
+    assertThat(train.label()).isEqualTo("delay > 15");
+    assertThat(train.features())
+        .containsExactly("hour(date)", "day_of_week(date)", "distance", "origin", "destination");
+    assertThat(train.task()).isEqualTo(Step.Task.BINARY);
+    assertThat(train.split())
+        .isEqualTo(
+            new Step.Split(
+                Step.SplitMethod.TIME,
+                Optional.of("date"),
+                Optional.of("2001-01-25"),
+                OptionalDouble.empty()));
+    assertThat(train.hyperparameters())
+        .isEqualTo(Map.of("max_depth", "${params.max_depth}", "eta", 0.1, "rounds", 200L));
+    assertThat(train.seed()).hasValue(42);
+
+    Step.Gate gate = (Step.Gate) pipeline.step("gate").orElseThrow().body();
+    assertThat(gate.conditions())
+        .containsExactly(
+            new GateCondition("auc", Comparison.GREATER_OR_EQUAL, new Constant(0.65)),
+            new GateCondition("auc", Comparison.GREATER_OR_EQUAL, new Champion("auc", 0.005)),
+            new GateCondition("f1", Comparison.GREATER_OR_EQUAL, new Champion("f1", -0.01)));
+
+    Step.Deploy deploy = (Step.Deploy) pipeline.step("deploy").orElseThrow().body();
+    assertThat(deploy.alias()).hasValue("production");
+    assertThat(pipeline.step("register").orElseThrow().body())
+        .isEqualTo(new Step.Register("flight-delays", "${steps.train.outputs.model}"));
+  }
+
+  @Test
+  void topologicalOrderPutsNeedsFirstAndKeepsFileOrderForTies() {
+    Pipeline pipeline =
+        PipelineParser.parse(
+            """
+            name: p
+            steps:
+              - {id: report, kind: command, needs: [b, a], argv: [cat]}
+              - {id: b, kind: command, needs: [start], argv: [echo, b]}
+              - {id: a, kind: command, needs: start, argv: [echo, a]}
+              - {id: start, kind: command, argv: [echo, start]}
+            """,
+            "p.yaml");
+
+    assertThat(pipeline.topologicalOrder())
+        .extracting(Step::id)
+        .containsExactly("start", "b", "a", "report");
+  }
+
+  @Test
+  void commandOutputsCanBeReferencedDownstream() {
+    Pipeline pipeline =
+        PipelineParser.parse(
+            """
+            name: p
+            params:
+              rows: {type: integer, default: 100}
+            steps:
+              - id: make
+                kind: command
+                argv: [make-data, "--rows=${params.rows}"]
+                outputs: {data: out/data.csv}
+                env: {LANG: C}
+              - id: train
+                kind: command
+                needs: [make]
+                argv: [train, "${steps.make.outputs.data}"]
+                inputs: ["${steps.make.outputs.data}"]
+                outputs: {model: out/model.bin}
+              - id: register
+                kind: register
+                needs: [train]
+                model: delays
+                from: ${steps.train.outputs.model}
+            """,
+            "p.yaml");
+
+    Step.Command make = (Step.Command) pipeline.step("make").orElseThrow().body();
+    assertThat(make.outputs()).isEqualTo(Map.of("data", "out/data.csv"));
+    assertThat(make.env()).isEqualTo(Map.of("LANG", "C"));
+    assertThat(pipeline.step("train").orElseThrow().needs()).isEqualTo(List.of("make"));
+  }
+
+  @Test
+  void transitiveNeedsAllowReferences() {
+    String text =
+        """
+        name: p
+        steps:
+          - {id: train, kind: train, dataset: f@1, label: y, features: [x], task: regression}
+          - {id: wait, kind: command, needs: [train], argv: [sleep, "1"]}
+          - id: register
+            kind: register
+            needs: [wait]
+            model: m
+            from: ${steps.train.outputs.model}
+        """;
+    assertThat(PipelineParser.parse(text, "p.yaml").steps()).hasSize(3);
+  }
+
+  @Test
+  void randomSplitKeepsItsFraction() {
+    Pipeline pipeline =
+        PipelineParser.parse(
+            """
+            name: p
+            steps:
+              - id: t
+                kind: train
+                dataset: f@1
+                label: y
+                features: [x]
+                task: multiclass
+                split: {method: random, fraction: 0.2}
+            """,
+            "p.yaml");
+    Step.Train train = (Step.Train) pipeline.steps().getFirst().body();
+    assertThat(train.split().fraction()).hasValue(0.2);
+    assertThat(train.task()).isEqualTo(Step.Task.MULTICLASS);
+  }
+
+  @Test
+  void missingFileIsAClearError() {
+    assertThatThrownBy(() -> PipelineParser.read(Path.of("does-not-exist.yaml")))
+        .isInstanceOf(PipelineException.class)
+        .hasMessage("pipeline file not found");
+  }
+}
