@@ -31,7 +31,7 @@ class PipelineParserTest {
         .containsExactly("validate", "train", "evaluate", "gate", "register", "deploy");
 
     Step.Validate validate = (Step.Validate) pipeline.step("validate").orElseThrow().body();
-    assertThat(validate.dataset()).isEqualTo(new DatasetRef("flights-january", "production"));
+    assertThat(validate.dataset()).isEqualTo(new DatasetRef("flights", "production"));
 
     Step.Train train = (Step.Train) pipeline.step("train").orElseThrow().body();
     assertThat(train.label()).isEqualTo("delay > 15");
@@ -46,7 +46,7 @@ class PipelineParserTest {
                 Optional.of("2001-01-25"),
                 OptionalDouble.empty()));
     assertThat(train.hyperparameters())
-        .isEqualTo(Map.of("max_depth", "${params.max_depth}", "eta", 0.1, "rounds", 200L));
+        .isEqualTo(Map.of("max_depth", "${params.max_depth}", "eta", 0.3, "rounds", 1000L));
     assertThat(train.seed()).hasValue(42);
 
     Step.Gate gate = (Step.Gate) pipeline.step("gate").orElseThrow().body();
