@@ -190,7 +190,9 @@ public final class TrainingService {
                   Optional.empty(),
                   tags(job, result)));
     } catch (RuntimeException e) {
-      existing.ifPresentOrElse(m -> {}, () -> registry.deleteModel(model.id(), job.actor()));
+      if (existing.isEmpty()) {
+        registry.deleteModel(model.id(), job.actor());
+      }
       throw e;
     }
     try {
