@@ -277,6 +277,19 @@ class TrainingApiTest {
   }
 
   @Test
+  void aRunThatCannotBeCreatedLeavesNoModelBehind() throws Exception {
+    long experiment = store.tracking().ensureDefaultExperiment(projectId()).id();
+    store.tracking().deleteExperiment(experiment, "test");
+
+    HttpResponse<String> response = send("POST", TRAIN, body().toString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+    assertThat(db.count("runs")).isZero();
+    assertThat(db.count("registered_models")).isZero();
+    assertThat(db.count("model_versions")).isZero();
+  }
+
+  @Test
   void readersMayNotTrain() throws Exception {
     var principal = store.access().createPrincipal("viewer", false, "test");
     store.access().grant(projectId(), principal.id(), dev.tend.access.Role.VIEWER, "test");
