@@ -11,6 +11,8 @@ import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.projects.ProjectsApi;
+import dev.tend.server.training.TrainingApi;
+import dev.tend.server.training.TrainingService;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,8 +74,18 @@ final class LocalServer implements AutoCloseable {
                       store.workDir()),
                   new MlflowApi(store.projects(), store.tracking()),
                   new MlflowRegistryApi(store.projects(), store.registry()),
-                  new MlflowArtifactsApi(
-                      store.projects(), store.tracking(), store.runArtifacts())));
+                  new MlflowArtifactsApi(store.projects(), store.tracking(), store.runArtifacts()),
+                  new TrainingApi(
+                      store.projects(),
+                      store.datasets(),
+                      new TrainingService(
+                          store.datasets(),
+                          store.tracking(),
+                          store.runArtifacts(),
+                          store.registry(),
+                          store.artifacts(),
+                          engine,
+                          store.workDir()))));
       return new LocalServer(store, engine, server, bootstrap);
     } catch (RuntimeException e) {
       engine.close();

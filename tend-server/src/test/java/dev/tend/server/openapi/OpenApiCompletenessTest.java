@@ -23,6 +23,8 @@ import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.projects.ProjectsApi;
+import dev.tend.server.training.TrainingApi;
+import dev.tend.server.training.TrainingService;
 import dev.tend.store.Database;
 import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.TrackingRepository;
@@ -76,6 +78,27 @@ class OpenApiCompletenessTest {
                   LocalArtifactStore.open(dataDir.resolve("artifacts")),
                   engine,
                   dataDir.resolve("work"))));
+    }
+  }
+
+  @Test
+  void theTrainingRouteIsDocumented() throws Exception {
+    Database db = unusedDatabase();
+    LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
+    try (Engine engine = DuckDbEngines.create()) {
+      assertComplete(
+          List.of(
+              new TrainingApi(
+                  ProjectRepository.of(db),
+                  DatasetRepository.of(db),
+                  new TrainingService(
+                      DatasetRepository.of(db),
+                      TrackingRepository.of(db),
+                      RunArtifacts.of(db, artifacts),
+                      RegistryRepository.of(db, artifacts),
+                      artifacts,
+                      engine,
+                      dataDir.resolve("work")))));
     }
   }
 
