@@ -208,4 +208,36 @@ class LineageCommandsTest {
     Cli.Result format = tend("data", "lineage", name + "@1", "--format", "xml");
     Cli.assertCleanUsageError(format);
   }
+
+  @Test
+  void lineageOfARunOrModelVersionListsTheDatasetVersionsItUsed() throws Exception {
+    String first = datasetWithTwoVersions();
+    String second = datasetWithTwoVersions();
+    String run = "run-" + first;
+    assertThat(recordUsage(first, "2", "run", run).statusCode()).isEqualTo(201);
+    assertThat(recordUsage(second, "1", "run", run).statusCode()).isEqualTo(201);
+    assertThat(recordUsage(second, "2", "model_version", "mv-" + second).statusCode())
+        .isEqualTo(201);
+
+    JsonNode json = ok("lineage", "run", run, "--format", "json").json();
+    assertThat(json.get("kind").asText()).isEqualTo("run");
+    assertThat(json.get("id").asText()).isEqualTo(run);
+    List<String> used = new ArrayList<>();
+    for (JsonNode version : json.get("dataset_versions")) {
+      assertThat(version.get("project").asText()).isEqualTo(PROJECT);
+      assertThat(version.get("status").asText()).isEqualTo("accepted");
+      used.add(version.get("dataset").asText() + "@" + version.get("version").asInt());
+    }
+    assertThat(used).containsExactlyInAnyOrder(first + "@2", second + "@1");
+
+    String table = ok("lineage", "model-version", "mv-" + second).out();
+    assertThat(table).contains("PROJECT", "DATASET", "VERSION", second, "accepted");
+    assertThat(table.lines()).hasSize(2);
+
+    assertThat(ok("lineage", "run", "never-recorded").out())
+        .isEqualTo("No dataset version is recorded as used by run never-recorded.\n");
+    Cli.Result spaces = tend("lineage", "run", "has space");
+    Cli.assertCleanUsageError(spaces);
+    assertThat(spaces.err().lines()).hasSize(1);
+  }
 }
