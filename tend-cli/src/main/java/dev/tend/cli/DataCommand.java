@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
       DataPullCommand.class,
       DataAliasCommands.Rollback.class,
       DataAliasCommands.Move.class,
-      DataAliasCommands.ListAliases.class
+      DataAliasCommands.ListAliases.class,
+      DataLineageCommands.History.class,
+      DataLineageCommands.Lineage.class
     })
 final class DataCommand {
   private DataCommand() {}

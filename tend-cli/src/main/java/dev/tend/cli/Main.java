@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       ExperimentsCommand.class,
       RunsCommand.class,
       ModelsCommand.class,
+      LineageCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
