@@ -132,7 +132,7 @@ class ServerCrashIT {
             assertASecondServerIsRefused();
           }
         } else {
-          assertRecovered(api, pushed, expectedAliases);
+          assertRecovered(api, pushed, expectedAliases, 0);
           int next = lastReserved + 1;
           PushedFile file;
           if (killedUpload.isPresent()) {
@@ -335,7 +335,13 @@ class ServerCrashIT {
         Map<String, Integer> aliases = new LinkedHashMap<>();
         aliases.put("latest", latestAccepted(pushed));
         aliases.put("production", 1);
-        assertRecovered(restarted, pushed, aliases);
+        // A kill in the instant between reserving a number and renaming the push folder leaves
+        // that one number pending (invisible) until the retention drops it: documented in
+        // PushFolder; the fixed-point kills above allow none.
+        boolean reservedWithoutFolder =
+            new Metadata(metadataUrl()).pendingVersions() == 1
+                && new Metadata(metadataUrl()).pendingWithNumber(lastReserved) == 1;
+        assertRecovered(restarted, pushed, aliases, reservedWithoutFolder ? 1 : 0);
         kills.add(killed + "; the push in flight: " + inFlightOutcome);
         PushedFile next = file(files[0]++, true, 20_000);
         pushAndCheck(restarted, next, (int) lastReserved + 1, "accepted");
@@ -347,7 +353,11 @@ class ServerCrashIT {
 
   /* What every restart must show: exactly the versions pushed, complete, and nothing left over. */
   private void assertRecovered(
-      TendApi api, Map<Integer, PushedFile> pushed, Map<String, Integer> aliases) throws Exception {
+      TendApi api,
+      Map<Integer, PushedFile> pushed,
+      Map<String, Integer> aliases,
+      long allowedPending)
+      throws Exception {
     Map<Integer, String> versions = api.versions(PROJECT, DATASET);
     assertThat(versions.keySet()).containsExactlyInAnyOrderElementsOf(pushed.keySet());
     for (Map.Entry<Integer, String> version : versions.entrySet()) {
@@ -362,7 +372,7 @@ class ServerCrashIT {
     assertThat(api.aliases(PROJECT, DATASET)).isEqualTo(aliases);
     assertThat(pushFolders()).as("push folders after a restart").isEmpty();
     assertThat(temporaryUploads()).as("temporary uploads after a restart").isEmpty();
-    assertThat(new Metadata(metadataUrl()).pendingVersions()).isZero();
+    assertThat(new Metadata(metadataUrl()).pendingVersions()).isEqualTo(allowedPending);
   }
 
   private static int pushAndCheck(TendApi api, PushedFile file, int number, String status)
