@@ -6,6 +6,7 @@ import dev.tend.expr.ExpressionException;
 import dev.tend.expr.Expressions;
 import dev.tend.pipeline.Step.Body;
 import dev.tend.schema.Names;
+import dev.tend.yaml.YamlNodes;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,7 @@ public final class PipelineParser {
       throw new PipelineException(
           new SourceLocation(file, 0, 0), "invalid YAML: " + firstLine(e.getMessage()));
     }
-    return new Reader(new YamlNodes(file)).pipeline(root);
+    return new Reader(new YamlNodes<>(file, PipelineException::new)).pipeline(root);
   }
 
   private static String firstLine(String text) {
@@ -122,12 +123,12 @@ public final class PipelineParser {
 
   /** Holds the state of one parse. */
   private static final class Reader {
-    private final YamlNodes yaml;
+    private final YamlNodes<PipelineException> yaml;
     private final Map<String, Header> headers = new LinkedHashMap<>();
     private final Map<String, Set<String>> upstream = new LinkedHashMap<>();
     private final Set<String> params = new HashSet<>();
 
-    Reader(YamlNodes yaml) {
+    Reader(YamlNodes<PipelineException> yaml) {
       this.yaml = yaml;
     }
 
@@ -420,8 +421,7 @@ public final class PipelineParser {
       if (featuresNode == null) {
         throw yaml.error(node, what + " needs 'features'");
       }
-      List<String> features =
-          YamlNodes.names(yaml.sequence(featuresNode, "features"), yaml, "a feature");
+      List<String> features = yaml.names(yaml.sequence(featuresNode, "features"), "a feature");
       if (features.isEmpty()) {
         throw yaml.error(featuresNode, what + " needs at least one feature");
       }
@@ -531,7 +531,7 @@ public final class PipelineParser {
       List<String> computed = new ArrayList<>();
       Node computedNode = evaluate.entries().get("metrics");
       if (computedNode != null) {
-        computed = YamlNodes.names(yaml.sequence(computedNode, "metrics"), yaml, "metrics");
+        computed = yaml.names(yaml.sequence(computedNode, "metrics"), "metrics");
       }
       Node conditionsNode = e.get("conditions");
       if (conditionsNode == null) {
@@ -593,13 +593,13 @@ public final class PipelineParser {
       if (argvNode == null) {
         throw yaml.error(node, what + " needs 'argv'");
       }
-      List<String> argv = YamlNodes.names(yaml.sequence(argvNode, "argv"), yaml, "an argument");
+      List<String> argv = yaml.names(yaml.sequence(argvNode, "argv"), "an argument");
       if (argv.isEmpty()) {
         throw yaml.error(argvNode, "argv needs at least the program");
       }
       List<String> inputs =
           e.containsKey("inputs")
-              ? YamlNodes.names(yaml.sequence(e.get("inputs"), "inputs"), yaml, "an input")
+              ? yaml.names(yaml.sequence(e.get("inputs"), "inputs"), "an input")
               : List.of();
       return new Step.Command(
           argv, inputs, stringMap(e.get("outputs"), "outputs"), stringMap(e.get("env"), "env"));
