@@ -60,7 +60,6 @@ public final class PipelineParser {
   private static final Pattern STEP_REFERENCE =
       Pattern.compile("steps\\.([^.]+)\\.outputs\\.([^.]+)");
   private static final Pattern PARAM_REFERENCE = Pattern.compile("params\\.([^.]+)");
-  private static final Pattern CRON_FIELD = Pattern.compile("[0-9*/,\\-A-Za-z?]+");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   private PipelineParser() {}
@@ -246,21 +245,12 @@ public final class PipelineParser {
       return result;
     }
 
-    private String cron(Node node, String text) {
-      String[] fields = text.trim().split("\\s+");
-      if (fields.length != 5) {
-        throw yaml.error(
-            node,
-            "schedule must be a cron expression with 5 fields (minute hour day month weekday),"
-                + " found "
-                + fields.length);
+    private Cron cron(Node node, String text) {
+      try {
+        return Cron.parse(text);
+      } catch (PipelineException e) {
+        throw yaml.error(node, "schedule '" + text.trim() + "': " + e.getMessage());
       }
-      for (String field : fields) {
-        if (!CRON_FIELD.matcher(field).matches()) {
-          throw yaml.error(node, "schedule has an invalid cron field '" + field + "'");
-        }
-      }
-      return text.trim();
     }
 
     private Header header(Node node) {

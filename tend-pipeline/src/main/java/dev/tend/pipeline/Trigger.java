@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 /** When a pipeline should run. Declarative only: nothing schedules runs yet. */
 public sealed interface Trigger {
-  /** On a cron schedule (five fields: minute hour day-of-month month day-of-week). */
-  record Schedule(String cron) implements Trigger {
+  /** On a cron schedule; {@link Cron#next} gives the run times. */
+  record Schedule(Cron cron) implements Trigger {
     public Schedule {
       requireNonNull(cron, "cron is null");
     }

@@ -25,7 +25,7 @@ class PipelineParserTest {
     assertThat(pipeline.params()).containsExactly(new Param("max_depth", Param.Type.INTEGER, 6L));
     assertThat(pipeline.triggers())
         .containsExactly(
-            new Trigger.OnDatasetVersion("flights"), new Trigger.Schedule("0 3 * * 1"));
+            new Trigger.OnDatasetVersion("flights"), new Trigger.Schedule(Cron.parse("0 3 * * 1")));
     assertThat(pipeline.steps())
         .extracting(Step::id)
         .containsExactly("validate", "train", "evaluate", "gate", "register", "deploy");
