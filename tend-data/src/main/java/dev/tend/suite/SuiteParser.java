@@ -15,6 +15,7 @@ import dev.tend.expr.ExpressionException;
 import dev.tend.expr.Expressions;
 import dev.tend.metric.Stat;
 import dev.tend.schema.DataType;
+import dev.tend.yaml.YamlNodes;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class SuiteParser {
 
   /** Parses suite text; {@code file} names it in messages. */
   public static Suite parse(String text, String file, String defaultName) {
-    YamlNodes yaml = new YamlNodes(file);
+    YamlNodes<SuiteException> yaml = new YamlNodes<>(file, SuiteException::new);
     Node root;
     try {
       LoadSettings settings =
@@ -106,10 +107,10 @@ public final class SuiteParser {
 
   /** Holds the state of one parse. */
   private static final class Reader {
-    private final YamlNodes yaml;
+    private final YamlNodes<SuiteException> yaml;
     private final Set<String> names = new HashSet<>();
 
-    Reader(YamlNodes yaml) {
+    Reader(YamlNodes<SuiteException> yaml) {
       this.yaml = yaml;
     }
 
@@ -352,8 +353,7 @@ public final class SuiteParser {
         case "unique" -> {
           List<String> columns;
           if (args.containsKey("columns")) {
-            columns =
-                YamlNodes.names(yaml.sequence(args.get("columns"), "columns"), yaml, "a column");
+            columns = yaml.names(yaml.sequence(args.get("columns"), "columns"), "a column");
           } else {
             columns = List.of(column(argsNode, args));
           }

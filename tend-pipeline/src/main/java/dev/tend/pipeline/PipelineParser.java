@@ -6,12 +6,14 @@ import dev.tend.expr.ExpressionException;
 import dev.tend.expr.Expressions;
 import dev.tend.pipeline.Step.Body;
 import dev.tend.schema.Names;
+import dev.tend.yaml.YamlNodes;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -43,7 +46,16 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 public final class PipelineParser {
   /** Top-level keys. */
   public static final List<String> TOP_KEYS =
-      List.of("version", "name", "description", "params", "triggers", "steps");
+      List.of(
+          "version",
+          "name",
+          "description",
+          "params",
+          "triggers",
+          "retries",
+          "retry_backoff",
+          "timeout",
+          "steps");
 
   /** Keys of a parameter declaration. */
   public static final List<String> PARAM_KEYS = List.of("type", "default", "description");
@@ -59,8 +71,8 @@ public final class PipelineParser {
   private static final Pattern STEP_REFERENCE =
       Pattern.compile("steps\\.([^.]+)\\.outputs\\.([^.]+)");
   private static final Pattern PARAM_REFERENCE = Pattern.compile("params\\.([^.]+)");
-  private static final Pattern CRON_FIELD = Pattern.compile("[0-9*/,\\-A-Za-z?]+");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  private static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private PipelineParser() {}
 
@@ -105,7 +117,7 @@ public final class PipelineParser {
       throw new PipelineException(
           new SourceLocation(file, 0, 0), "invalid YAML: " + firstLine(e.getMessage()));
     }
-    return new Reader(new YamlNodes(file)).pipeline(root);
+    return new Reader(new YamlNodes<>(file, PipelineException::new)).pipeline(root);
   }
 
   private static String firstLine(String text) {
@@ -122,12 +134,12 @@ public final class PipelineParser {
 
   /** Holds the state of one parse. */
   private static final class Reader {
-    private final YamlNodes yaml;
+    private final YamlNodes<PipelineException> yaml;
     private final Map<String, Header> headers = new LinkedHashMap<>();
     private final Map<String, Set<String>> upstream = new LinkedHashMap<>();
     private final Set<String> params = new HashSet<>();
 
-    Reader(YamlNodes yaml) {
+    Reader(YamlNodes<PipelineException> yaml) {
       this.yaml = yaml;
     }
 
@@ -144,6 +156,11 @@ public final class PipelineParser {
       List<Param> paramList = top.containsKey("params") ? params(top.get("params")) : List.of();
       List<Trigger> triggers =
           top.containsKey("triggers") ? triggers(top.get("triggers")) : List.of();
+      int retries =
+          top.containsKey("retries") ? retries(top.get("retries")) : Pipeline.DEFAULT_RETRIES;
+      Duration backoff =
+          optionalDuration(top, "retry_backoff").orElse(Pipeline.DEFAULT_RETRY_BACKOFF);
+      Duration timeout = optionalDuration(top, "timeout").orElse(Pipeline.DEFAULT_TIMEOUT);
       Node stepsNode = top.get("steps");
       if (stepsNode == null) {
         throw yaml.error(root, "the pipeline file needs 'steps'");
@@ -168,9 +185,57 @@ public final class PipelineParser {
       checkNeeds();
       List<Step> steps = new ArrayList<>();
       for (Header header : headers.values()) {
-        steps.add(new Step(header.id(), header.needs(), body(header), yaml.at(header.node())));
+        Map<String, Node> e = header.entries();
+        steps.add(
+            new Step(
+                header.id(),
+                header.needs(),
+                body(header),
+                optionalDuration(e, "timeout").orElse(Step.DEFAULT_TIMEOUT),
+                e.containsKey("retries")
+                    ? OptionalInt.of(retries(e.get("retries")))
+                    : OptionalInt.empty(),
+                yaml.at(header.node())));
       }
-      return new Pipeline(name, description, paramList, triggers, steps);
+      return new Pipeline(name, description, paramList, triggers, steps, retries, backoff, timeout);
+    }
+
+    private int retries(Node node) {
+      long value = yaml.integer(node, "retries");
+      if (value < 0 || value > Pipeline.MAX_RETRIES) {
+        throw yaml.error(
+            node, "retries must be from 0 to " + Pipeline.MAX_RETRIES + ", found " + value);
+      }
+      return (int) value;
+    }
+
+    private Optional<Duration> optionalDuration(Map<String, Node> entries, String key) {
+      Node node = entries.get(key);
+      if (node == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(Durations.parse(yaml.string(node, key)));
+      } catch (PipelineException e) {
+        if (!e.location().equals(SourceLocation.UNKNOWN)) {
+          throw e;
+        }
+        throw yaml.error(node, key + ": " + e.getMessage());
+      }
+    }
+
+    /** A row filter handed to the engine as written; only emptiness is checked here. */
+    private Optional<String> where(Map<String, Node> entries) {
+      Node node = entries.get("where");
+      if (node == null) {
+        return Optional.empty();
+      }
+      String text = yaml.string(node, "where").trim();
+      if (text.isEmpty()) {
+        throw yaml.error(
+            node, "where must be a row filter such as date >= DATE '2001-01-25', found nothing");
+      }
+      return Optional.of(text);
     }
 
     private void checkId(Node node, String id, String what) {
@@ -238,28 +303,56 @@ public final class PipelineParser {
         result.add(
             switch (entry.getKey()) {
               case "schedule" -> new Trigger.Schedule(cron(entry.getValue(), value));
-              case "dataset_version" -> new Trigger.OnDatasetVersion(value);
+              case "dataset_version" -> datasetVersion(entry.getValue(), value);
               default -> new Trigger.OnAlert(value);
             });
       }
       return result;
     }
 
-    private String cron(Node node, String text) {
-      String[] fields = text.trim().split("\\s+");
-      if (fields.length != 5) {
+    private Trigger datasetVersion(Node node, String text) {
+      String trimmed = text.trim();
+      if (!trimmed.contains("@")) {
+        if (!DATASET_NAME.matcher(trimmed).matches()) {
+          throw yaml.error(
+              node,
+              "dataset_version must be a dataset name or name@alias (such as flights@production),"
+                  + " found '"
+                  + trimmed
+                  + "'");
+        }
+        return new Trigger.OnDatasetVersion(trimmed, Optional.empty());
+      }
+      DatasetRef ref =
+          DatasetRef.parse(trimmed)
+              .orElseThrow(
+                  () ->
+                      yaml.error(
+                          node,
+                          "dataset_version must be a dataset name or name@alias (such as"
+                              + " flights@production), found '"
+                              + trimmed
+                              + "'"));
+      if (ref.alias().chars().allMatch(Character::isDigit)) {
         throw yaml.error(
             node,
-            "schedule must be a cron expression with 5 fields (minute hour day month weekday),"
-                + " found "
-                + fields.length);
+            "dataset_version '"
+                + trimmed
+                + "' names a version, which never moves; use an alias such as "
+                + ref.name()
+                + "@production, or just "
+                + ref.name()
+                + " for every new version");
       }
-      for (String field : fields) {
-        if (!CRON_FIELD.matcher(field).matches()) {
-          throw yaml.error(node, "schedule has an invalid cron field '" + field + "'");
-        }
+      return new Trigger.OnDatasetVersion(ref.name(), Optional.of(ref.alias()));
+    }
+
+    private Cron cron(Node node, String text) {
+      try {
+        return Cron.parse(text);
+      } catch (PipelineException e) {
+        throw yaml.error(node, "schedule '" + text.trim() + "': " + e.getMessage());
       }
-      return text.trim();
     }
 
     private Header header(Node node) {
@@ -376,7 +469,23 @@ public final class PipelineParser {
               metrics.add(metric);
             }
           }
-          yield new Step.Evaluate(model, dataset, metrics, yaml.optionalString(e, "segment"));
+          Optional<ModelRef> champion = Optional.empty();
+          if (e.containsKey("champion")) {
+            String text = yaml.string(e.get("champion"), "champion").trim();
+            champion =
+                Optional.of(
+                    ModelRef.parse(text)
+                        .orElseThrow(
+                            () ->
+                                yaml.error(
+                                    e.get("champion"),
+                                    "champion must be a registered model and alias, name@alias"
+                                        + " (such as flight-delays@production), found '"
+                                        + text
+                                        + "'")));
+          }
+          yield new Step.Evaluate(
+              model, dataset, metrics, yaml.optionalString(e, "segment"), champion, where(e));
         }
         case GATE -> gate(h, what);
         case REGISTER -> {
@@ -420,8 +529,7 @@ public final class PipelineParser {
       if (featuresNode == null) {
         throw yaml.error(node, what + " needs 'features'");
       }
-      List<String> features =
-          YamlNodes.names(yaml.sequence(featuresNode, "features"), yaml, "a feature");
+      List<String> features = yaml.names(yaml.sequence(featuresNode, "features"), "a feature");
       if (features.isEmpty()) {
         throw yaml.error(featuresNode, what + " needs at least one feature");
       }
@@ -463,7 +571,7 @@ public final class PipelineParser {
           e.containsKey("seed")
               ? OptionalLong.of(yaml.integer(e.get("seed"), "seed"))
               : OptionalLong.empty();
-      return new Step.Train(dataset, label, features, task, split, hyper, seed);
+      return new Step.Train(dataset, label, features, task, split, hyper, seed, where(e));
     }
 
     /** Label and features are columns or expressions in tend-core's expression language. */
@@ -531,7 +639,7 @@ public final class PipelineParser {
       List<String> computed = new ArrayList<>();
       Node computedNode = evaluate.entries().get("metrics");
       if (computedNode != null) {
-        computed = YamlNodes.names(yaml.sequence(computedNode, "metrics"), yaml, "metrics");
+        computed = yaml.names(yaml.sequence(computedNode, "metrics"), "metrics");
       }
       Node conditionsNode = e.get("conditions");
       if (conditionsNode == null) {
@@ -552,6 +660,16 @@ public final class PipelineParser {
           throw new PipelineException(
               new SourceLocation(start.file(), start.line(), start.column() + ex.offset()),
               "gate condition '" + text + "': " + ex.getMessage());
+        }
+        if (condition.comparesWithChampion() && !evaluate.entries().containsKey("champion")) {
+          throw yaml.error(
+              item,
+              "gate condition '"
+                  + text
+                  + "' compares with the champion, but evaluate step '"
+                  + evaluate.id()
+                  + "' declares no champion; add champion: <model>@<alias> (such as"
+                  + " flight-delays@production) to it");
         }
         List<String> named = new ArrayList<>(List.of(condition.metric()));
         if (condition.right() instanceof GateCondition.Champion champion) {
@@ -593,13 +711,13 @@ public final class PipelineParser {
       if (argvNode == null) {
         throw yaml.error(node, what + " needs 'argv'");
       }
-      List<String> argv = YamlNodes.names(yaml.sequence(argvNode, "argv"), yaml, "an argument");
+      List<String> argv = yaml.names(yaml.sequence(argvNode, "argv"), "an argument");
       if (argv.isEmpty()) {
         throw yaml.error(argvNode, "argv needs at least the program");
       }
       List<String> inputs =
           e.containsKey("inputs")
-              ? YamlNodes.names(yaml.sequence(e.get("inputs"), "inputs"), yaml, "an input")
+              ? yaml.names(yaml.sequence(e.get("inputs"), "inputs"), "an input")
               : List.of();
       return new Step.Command(
           argv, inputs, stringMap(e.get("outputs"), "outputs"), stringMap(e.get("env"), "env"));

@@ -3,21 +3,34 @@ package dev.tend.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import dev.tend.checks.SourceLocation;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * One step of a pipeline: its id, the steps it needs, and what it does ({@link Body}, one record
- * per kind).
+ * One step of a pipeline: its id, the steps it needs, what it does ({@link Body}, one record per
+ * kind), how long one attempt may take, and its own retry count when it overrides the pipeline's
+ * ({@link Pipeline#retriesFor}).
  */
-public record Step(String id, List<String> needs, Body body, SourceLocation location) {
+public record Step(
+    String id,
+    List<String> needs,
+    Body body,
+    Duration timeout,
+    OptionalInt retries,
+    SourceLocation location) {
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+
   public Step {
     requireNonNull(id, "id is null");
     needs = List.copyOf(needs);
     requireNonNull(body, "body is null");
+    requireNonNull(timeout, "timeout is null");
+    requireNonNull(retries, "retries is null");
     requireNonNull(location, "location is null");
   }
 
@@ -63,7 +76,8 @@ public record Step(String id, List<String> needs, Body body, SourceLocation loca
 
   /**
    * Trains a model. The label is a column name or an expression such as {@code delay > 15};
-   * hyper-parameters are passed to the trainer as written.
+   * hyper-parameters are passed to the trainer as written; {@code where} is a row filter passed to
+   * the engine as written (such as a rolling window).
    */
   public record Train(
       DatasetRef dataset,
@@ -72,11 +86,13 @@ public record Step(String id, List<String> needs, Body body, SourceLocation loca
       Task task,
       Split split,
       Map<String, Object> hyperparameters,
-      OptionalLong seed)
+      OptionalLong seed,
+      Optional<String> where)
       implements Body {
     public Train {
       features = List.copyOf(features);
       hyperparameters = Map.copyOf(hyperparameters);
+      requireNonNull(where, "where is null");
     }
 
     @Override
@@ -85,12 +101,24 @@ public record Step(String id, List<String> needs, Body body, SourceLocation loca
     }
   }
 
-  /** Evaluates a model produced by an earlier step on a dataset, optionally per segment. */
+  /**
+   * Evaluates a model produced by an earlier step on a dataset, optionally per segment, on the rows
+   * {@code where} keeps (a filter passed to the engine as written). With {@code champion}, the
+   * registered model that alias points at is evaluated on the same rows, for champion conditions.
+   */
   public record Evaluate(
-      String model, DatasetRef dataset, List<String> metrics, Optional<String> segment)
+      String model,
+      DatasetRef dataset,
+      List<String> metrics,
+      Optional<String> segment,
+      Optional<ModelRef> champion,
+      Optional<String> where)
       implements Body {
     public Evaluate {
       metrics = List.copyOf(metrics);
+      requireNonNull(segment, "segment is null");
+      requireNonNull(champion, "champion is null");
+      requireNonNull(where, "where is null");
     }
 
     @Override

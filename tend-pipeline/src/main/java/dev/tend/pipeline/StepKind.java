@@ -12,9 +12,11 @@ import java.util.Optional;
 public enum StepKind {
   VALIDATE(List.of("dataset", "suite"), List.of("report")),
   TRAIN(
-      List.of("dataset", "label", "features", "task", "split", "hyperparameters", "seed"),
+      List.of("dataset", "label", "features", "task", "split", "hyperparameters", "seed", "where"),
       List.of("model")),
-  EVALUATE(List.of("model", "dataset", "metrics", "segment"), List.of("metrics", "report")),
+  EVALUATE(
+      List.of("model", "dataset", "metrics", "segment", "champion", "where"),
+      List.of("metrics", "report")),
   GATE(List.of("evaluation", "conditions"), List.of("decision")),
   REGISTER(List.of("model", "from"), List.of("version")),
   DEPLOY(List.of("model", "alias", "environment"), List.of("deployment")),
@@ -22,7 +24,8 @@ public enum StepKind {
   COMMAND(List.of("argv", "inputs", "outputs", "env"), List.of());
 
   /** Keys every step accepts. */
-  public static final List<String> COMMON_KEYS = List.of("id", "kind", "needs", "description");
+  public static final List<String> COMMON_KEYS =
+      List.of("id", "kind", "needs", "description", "timeout", "retries");
 
   private final List<String> keys;
   private final List<String> outputs;

@@ -2,19 +2,25 @@ package dev.tend.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
-/** When a pipeline should run. Declarative only: nothing schedules runs yet. */
+import java.util.Optional;
+
+/** When a pipeline should run. */
 public sealed interface Trigger {
-  /** On a cron schedule (five fields: minute hour day-of-month month day-of-week). */
-  record Schedule(String cron) implements Trigger {
+  /** On a cron schedule; {@link Cron#next} gives the run times. */
+  record Schedule(Cron cron) implements Trigger {
     public Schedule {
       requireNonNull(cron, "cron is null");
     }
   }
 
-  /** When a new version of the named dataset is pushed. */
-  record OnDatasetVersion(String dataset) implements Trigger {
+  /**
+   * Without an alias, when a new version of the dataset is accepted ({@code flights}); with one,
+   * when that alias moves to another version ({@code flights@production}).
+   */
+  record OnDatasetVersion(String dataset, Optional<String> alias) implements Trigger {
     public OnDatasetVersion {
       requireNonNull(dataset, "dataset is null");
+      requireNonNull(alias, "alias is null");
     }
   }
 

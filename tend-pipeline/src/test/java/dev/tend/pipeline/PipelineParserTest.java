@@ -7,6 +7,7 @@ import dev.tend.pipeline.GateCondition.Champion;
 import dev.tend.pipeline.GateCondition.Comparison;
 import dev.tend.pipeline.GateCondition.Constant;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,11 @@ class PipelineParserTest {
     assertThat(pipeline.params()).containsExactly(new Param("max_depth", Param.Type.INTEGER, 6L));
     assertThat(pipeline.triggers())
         .containsExactly(
-            new Trigger.OnDatasetVersion("flights"), new Trigger.Schedule("0 3 * * 1"));
+            new Trigger.OnDatasetVersion("flights", Optional.empty()),
+            new Trigger.Schedule(Cron.parse("0 3 * * 1")));
+    assertThat(pipeline.retries()).isEqualTo(2);
+    assertThat(pipeline.retryBackoff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(pipeline.timeout()).isEqualTo(Duration.ofHours(6));
     assertThat(pipeline.steps())
         .extracting(Step::id)
         .containsExactly("validate", "train", "evaluate", "gate", "register", "deploy");
@@ -48,6 +53,16 @@ class PipelineParserTest {
     assertThat(train.hyperparameters())
         .isEqualTo(Map.of("max_depth", "${params.max_depth}", "eta", 0.3, "rounds", 1000L));
     assertThat(train.seed()).hasValue(42);
+
+    Step.Evaluate evaluate = (Step.Evaluate) pipeline.step("evaluate").orElseThrow().body();
+    assertThat(evaluate.champion()).contains(new ModelRef("flight-delays", "production"));
+    assertThat(evaluate.where()).isEmpty();
+    assertThat(train.where()).isEmpty();
+    for (Step step : pipeline.steps()) {
+      assertThat(step.timeout()).isEqualTo(Duration.ofHours(1));
+      assertThat(step.retries()).isEmpty();
+      assertThat(pipeline.retriesFor(step)).isEqualTo(2);
+    }
 
     Step.Gate gate = (Step.Gate) pipeline.step("gate").orElseThrow().body();
     assertThat(gate.conditions())
@@ -151,6 +166,70 @@ class PipelineParserTest {
     Step.Train train = (Step.Train) pipeline.steps().getFirst().body();
     assertThat(train.split().fraction()).hasValue(0.2);
     assertThat(train.task()).isEqualTo(Step.Task.MULTICLASS);
+  }
+
+  @Test
+  void retriesTimeoutsFiltersAndAliasTriggersAreRead() {
+    Pipeline pipeline =
+        PipelineParser.parse(
+            """
+            name: p
+            retries: 0
+            retry_backoff: 1m30s
+            timeout: 1d
+            triggers:
+              - dataset_version: flights@production
+              - dataset_version: flights
+              - schedule: "@daily"
+            steps:
+              - id: train
+                kind: train
+                dataset: flights@production
+                label: delay > 15
+                features: [distance]
+                task: binary
+                where: date >= DATE '2001-01-25'
+                timeout: 2h
+                retries: 5
+              - id: evaluate
+                kind: evaluate
+                needs: [train]
+                model: ${steps.train.outputs.model}
+                dataset: flights@latest
+                champion: flight-delays@production
+                where: "origin = 'SFO'"
+                timeout: 15m
+              - id: gate
+                kind: gate
+                needs: [evaluate]
+                evaluation: ${steps.evaluate.outputs.metrics}
+                conditions: [auc >= champion.auc]
+            """,
+            "p.yaml");
+
+    assertThat(pipeline.retries()).isZero();
+    assertThat(pipeline.retryBackoff()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(pipeline.retryDelay(1)).isEqualTo(Duration.ofSeconds(90));
+    assertThat(pipeline.retryDelay(3)).isEqualTo(Duration.ofSeconds(360));
+    assertThat(pipeline.timeout()).isEqualTo(Duration.ofDays(1));
+    assertThat(pipeline.triggers())
+        .containsExactly(
+            new Trigger.OnDatasetVersion("flights", Optional.of("production")),
+            new Trigger.OnDatasetVersion("flights", Optional.empty()),
+            new Trigger.Schedule(Cron.parse("@daily")));
+
+    Step train = pipeline.step("train").orElseThrow();
+    assertThat(train.timeout()).isEqualTo(Duration.ofHours(2));
+    assertThat(train.retries()).hasValue(5);
+    assertThat(pipeline.retriesFor(train)).isEqualTo(5);
+    assertThat(((Step.Train) train.body()).where()).contains("date >= DATE '2001-01-25'");
+
+    Step evaluate = pipeline.step("evaluate").orElseThrow();
+    assertThat(evaluate.timeout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(pipeline.retriesFor(evaluate)).isZero();
+    Step.Evaluate body = (Step.Evaluate) evaluate.body();
+    assertThat(body.champion()).contains(new ModelRef("flight-delays", "production"));
+    assertThat(body.where()).contains("origin = 'SFO'");
   }
 
   @Test

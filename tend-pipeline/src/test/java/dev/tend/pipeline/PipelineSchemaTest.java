@@ -49,6 +49,40 @@ class PipelineSchemaTest {
     PipelineParser.read(example);
   }
 
+  @Test
+  void runnerSettingsAreValidForSchemaAndParser() {
+    String yaml =
+        """
+        name: p
+        retries: 0
+        retry_backoff: 1m30s
+        timeout: 1d
+        triggers:
+          - dataset_version: flights@production
+          - dataset_version: flights
+          - schedule: "@daily"
+        steps:
+          - id: t
+            kind: train
+            dataset: flights@production
+            label: delay > 15
+            features: [distance]
+            task: binary
+            where: date >= DATE '2001-01-25'
+            timeout: 2h
+            retries: 10
+          - id: e
+            kind: evaluate
+            needs: [t]
+            model: ${steps.t.outputs.model}
+            dataset: flights@latest
+            champion: flight-delays@production
+            where: origin = 'SFO'
+        """;
+    assertThat(validate(yaml)).isEmpty();
+    PipelineParser.parse(yaml, "p.yaml");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -73,6 +107,18 @@ class PipelineSchemaTest {
             + " [x]}\n",
         "name: p\nparams:\n  n: {type: int, default: 1}\nsteps:\n  - {id: a, kind: command,"
             + " argv: [x]}\n",
+        "name: p\nretries: 11\nsteps:\n  - {id: a, kind: command, argv: [x]}\n",
+        "name: p\ntimeout: 90\nsteps:\n  - {id: a, kind: command, argv: [x]}\n",
+        "name: p\nretry_backoff: 1.5h\nsteps:\n  - {id: a, kind: command, argv: [x]}\n",
+        "name: p\nsteps:\n  - {id: a, kind: command, argv: [x], timeout: 2w}\n",
+        "name: p\nsteps:\n  - {id: a, kind: command, argv: [x], retries: -1}\n",
+        "name: p\ntriggers:\n  - {dataset_version: flights@3}\nsteps:\n  - {id: a, kind:"
+            + " command, argv: [x]}\n",
+        "name: p\nsteps:\n  - {id: t, kind: train, dataset: f@1, label: y, features: [x],"
+            + " task: binary, where: ' '}\n",
+        "name: p\nsteps:\n  - {id: t, kind: train, dataset: f@1, label: y, features: [x],"
+            + " task: binary}\n  - {id: e, kind: evaluate, needs: t, model:"
+            + " '${steps.t.outputs.model}', dataset: f@1, champion: m}\n",
       })
   void schemaRejectsWhatTheParserRejects(String yaml) {
     assertThat(validate(yaml)).isNotEmpty();

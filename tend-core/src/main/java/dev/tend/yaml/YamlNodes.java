@@ -1,13 +1,17 @@
-package dev.tend.suite;
+package dev.tend.yaml;
+
+import static java.util.Objects.requireNonNull;
 
 import dev.tend.checks.SourceLocation;
+import dev.tend.schema.Names;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.BiFunction;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -15,26 +19,35 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
-/** Typed reading of YAML nodes with errors that name the file, line and column. */
-final class YamlNodes {
+/**
+ * Typed reading of YAML nodes with errors that name the file, line and column, shared by the strict
+ * parsers of suite and pipeline files. Each parser passes its own located exception type. Reads
+ * node trees only; loading the text is the caller's business. Instances are immutable and
+ * thread-safe.
+ *
+ * @param <E> the exception thrown for a bad value, built from its location and message
+ */
+public final class YamlNodes<E extends RuntimeException> {
   private final String file;
+  private final BiFunction<SourceLocation, String, E> errors;
 
-  YamlNodes(String file) {
-    this.file = file;
+  public YamlNodes(String file, BiFunction<SourceLocation, String, E> errors) {
+    this.file = requireNonNull(file, "file is null");
+    this.errors = requireNonNull(errors, "errors is null");
   }
 
-  SourceLocation at(Node node) {
+  public SourceLocation at(Node node) {
     return node.getStartMark()
         .map(m -> new SourceLocation(file, m.getLine() + 1, m.getColumn() + 1))
         .orElse(new SourceLocation(file, 0, 0));
   }
 
-  SuiteException error(Node node, String message) {
-    return new SuiteException(at(node), message);
+  public E error(Node node, String message) {
+    return errors.apply(at(node), message);
   }
 
   /** A mapping's entries in order; keys must be plain scalars and unique. */
-  Map<String, Node> mapping(Node node, String what) {
+  public Map<String, Node> mapping(Node node, String what) {
     if (!(node instanceof MappingNode mapping)) {
       throw error(node, what + " must be a mapping (key: value), found " + describe(node));
     }
@@ -50,7 +63,7 @@ final class YamlNodes {
     return entries;
   }
 
-  Map<String, Node> keyNodes(Node node) {
+  public Map<String, Node> keyNodes(Node node) {
     Map<String, Node> keys = new LinkedHashMap<>();
     if (node instanceof MappingNode mapping) {
       for (NodeTuple tuple : mapping.getValue()) {
@@ -62,42 +75,40 @@ final class YamlNodes {
     return keys;
   }
 
-  void allowOnly(Node node, Map<String, Node> entries, Set<String> allowed, String what) {
+  public void allowOnly(
+      Node node, Map<String, Node> entries, Collection<String> allowed, String what) {
     Map<String, Node> keys = keyNodes(node);
     for (String key : entries.keySet()) {
       if (!allowed.contains(key)) {
-        throw error(
-            keys.getOrDefault(key, node),
-            "unknown key '"
-                + key
-                + "' in "
-                + what
-                + "; allowed: "
-                + String.join(", ", allowed.stream().sorted().toList()));
+        String hint =
+            Names.closest(key, allowed)
+                .map(c -> "; did you mean '" + c + "'?")
+                .orElse("; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+        throw error(keys.getOrDefault(key, node), "unknown key '" + key + "' in " + what + hint);
       }
     }
   }
 
-  List<Node> sequence(Node node, String what) {
+  public List<Node> sequence(Node node, String what) {
     if (!(node instanceof SequenceNode sequence)) {
       throw error(node, what + " must be a list, found " + describe(node));
     }
     return sequence.getValue();
   }
 
-  String string(Node node, String what) {
+  public String string(Node node, String what) {
     if (!(node instanceof ScalarNode scalar) || isNull(scalar)) {
       throw error(node, what + " must be a text value, found " + describe(node));
     }
     return scalar.getValue();
   }
 
-  Optional<String> optionalString(Map<String, Node> entries, String key) {
+  public Optional<String> optionalString(Map<String, Node> entries, String key) {
     Node node = entries.get(key);
     return node == null ? Optional.empty() : Optional.of(string(node, key));
   }
 
-  String requiredString(Node parent, Map<String, Node> entries, String key, String what) {
+  public String requiredString(Node parent, Map<String, Node> entries, String key, String what) {
     Node node = entries.get(key);
     if (node == null) {
       throw error(parent, what + " needs '" + key + "'");
@@ -105,7 +116,7 @@ final class YamlNodes {
     return string(node, key);
   }
 
-  double number(Node node, String what) {
+  public double number(Node node, String what) {
     String text = string(node, what).trim();
     try {
       return Double.parseDouble(text.replace("_", ""));
@@ -114,15 +125,21 @@ final class YamlNodes {
     }
   }
 
-  long integer(Node node, String what) {
-    double value = number(node, what);
+  public long integer(Node node, String what) {
+    String text = string(node, what).trim();
+    double value;
+    try {
+      value = Double.parseDouble(text.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw error(node, what + " must be a whole number, found '" + text + "'");
+    }
     if (value != Math.rint(value) || Math.abs(value) > 9e15) {
       throw error(node, what + " must be a whole number, found '" + string(node, what) + "'");
     }
     return (long) value;
   }
 
-  boolean bool(Node node, String what) {
+  public boolean bool(Node node, String what) {
     String text = string(node, what).trim().toLowerCase(Locale.ROOT);
     return switch (text) {
       case "true", "yes", "on" -> true;
@@ -132,7 +149,7 @@ final class YamlNodes {
   }
 
   /** A fraction in [0, 1], written as {@code 0.05} or {@code 5%}. */
-  double fraction(Node node, String what) {
+  public double fraction(Node node, String what) {
     String text = string(node, what).trim();
     double value;
     if (text.endsWith("%")) {
@@ -151,7 +168,7 @@ final class YamlNodes {
   }
 
   /** A percentage in [0, 100], written as {@code 95%} or {@code 95}. */
-  double percent(Node node, String what) {
+  public double percent(Node node, String what) {
     String text = string(node, what).trim();
     double value = text.endsWith("%") ? percentValue(node, text, what) : number(node, what);
     if (!(value >= 0 && value <= 100)) {
@@ -161,7 +178,7 @@ final class YamlNodes {
   }
 
   /** A percentage that may exceed 100, such as a relative change of 150%. */
-  double percentOrMore(Node node, String what) {
+  public double percentOrMore(Node node, String what) {
     return percentValue(node, string(node, what).trim(), what);
   }
 
@@ -177,7 +194,7 @@ final class YamlNodes {
    * A scalar as a typed value: quoted scalars are text; plain ones are null, booleans, integers,
    * decimals or text by their spelling.
    */
-  Object scalarValue(Node node, String what) {
+  public Object scalarValue(Node node, String what) {
     if (!(node instanceof ScalarNode scalar)) {
       throw error(node, what + " must be a single value, found " + describe(node));
     }
@@ -205,7 +222,7 @@ final class YamlNodes {
     return text;
   }
 
-  static boolean isNull(ScalarNode scalar) {
+  public static boolean isNull(ScalarNode scalar) {
     if (scalar.getScalarStyle() != ScalarStyle.PLAIN) {
       return false;
     }
@@ -214,7 +231,7 @@ final class YamlNodes {
   }
 
   /** Start of the scalar's text, after an opening quote, for positions inside expressions. */
-  SourceLocation textStart(Node node) {
+  public SourceLocation textStart(Node node) {
     SourceLocation at = at(node);
     boolean quoted =
         node instanceof ScalarNode scalar
@@ -223,7 +240,7 @@ final class YamlNodes {
     return quoted ? new SourceLocation(at.file(), at.line(), at.column() + 1) : at;
   }
 
-  static String describe(Node node) {
+  public static String describe(Node node) {
     return switch (node) {
       case MappingNode m -> "a mapping";
       case SequenceNode s -> "a list";
@@ -232,10 +249,11 @@ final class YamlNodes {
     };
   }
 
-  static List<String> names(List<Node> nodes, YamlNodes yaml, String what) {
+  /** The text values of a list's items. */
+  public List<String> names(List<Node> nodes, String what) {
     List<String> names = new ArrayList<>();
     for (Node node : nodes) {
-      names.add(yaml.string(node, what));
+      names.add(string(node, what));
     }
     return names;
   }
