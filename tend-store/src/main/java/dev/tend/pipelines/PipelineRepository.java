@@ -1,5 +1,6 @@
 package dev.tend.pipelines;
 
+import dev.tend.store.Database;
 import dev.tend.store.Page;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,11 @@ public interface PipelineRepository {
 
   /** Most runs a listing returns at once. */
   int MAX_RUN_RESULTS = 1_000;
+
+  /** The pipelines and run queue of {@code database}. */
+  static PipelineRepository of(Database database) {
+    return new JdbiPipelineRepository(database);
+  }
 
   /**
    * Stores {@code yaml} and {@code files} as the next version of the named pipeline, or returns the
