@@ -206,6 +206,45 @@ class PipelineRepositoryTest {
   }
 
   @Test
+  void concurrentAppliesNumberVersionsWithoutGapsOrDuplicates() throws Exception {
+    int threads = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Integer> versions = Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String yaml = "v: " + t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int first =
+                      pipelines.apply(flights.id(), "delays", yaml, Map.of(), "a").version();
+                  versions.add(first);
+                  return null;
+                }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  // Every thread applies the same text to this one: a single version.
+                  pipelines.apply(flights.id(), "shared", "same", Map.of(), "a");
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    }
+
+    assertThat(versions)
+        .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, threads).boxed().toList());
+    assertThat(pipelines.definition(flights.id(), "shared").orElseThrow().version()).isEqualTo(1);
+    assertThat(db.count("pipeline_definitions")).isEqualTo(threads + 1);
+  }
+
+  @Test
   void badDefinitionsAreRefusedWithAClearMessage() {
     assertThatThrownBy(() -> pipelines.apply(flights.id(), "Bad Name", YAML, Map.of(), "alice"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -575,8 +614,13 @@ class PipelineRepositoryTest {
     pipelines.startStep(run.id(), "host-a", "a", now());
     pipelines.appendLog(run.id(), "a", "stdout", List.of("working"), now());
 
+    // At the instant the lease expires its owner still holds it and nobody else can claim it.
+    db.clock().advance(LEASE);
+    assertThat(pipelines.claimNext("host-b", now(), LEASE)).isEmpty();
+    assertThat(pipelines.renew(run.id(), "host-a", now(), Duration.ZERO.plusMillis(1))).isPresent();
+
     // The lease runs out: host-a stalled. Until someone claims the run, it is still fenced off.
-    db.clock().advance(LEASE.plusMillis(1));
+    db.clock().advance(Duration.ofMillis(2));
     assertThat(pipelines.renew(run.id(), "host-a", now(), LEASE)).isEmpty();
     assertThatThrownBy(() -> pipelines.finishStep(run.id(), "host-a", "a", OK, now()))
         .isInstanceOf(LeaseLostException.class)
