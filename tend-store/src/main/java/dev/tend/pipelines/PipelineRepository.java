@@ -19,7 +19,8 @@ import java.util.Optional;
  * step moves from {@code PENDING} to {@code RUNNING} once per attempt, so two processes never start
  * the same attempt. A process that dies leaves its run {@code RUNNING} until the lease expires; the
  * next claim hands it over with the interrupted step still {@code RUNNING} for the new owner to
- * fail and retry.
+ * fail and retry. Fenced calls that take no {@code now} ({@code retryStep}, {@code setTrackingRun},
+ * {@code release}) check the lease against the database's clock ({@link Database#now()}).
  *
  * <p>A missing run is a {@link dev.tend.store.NotFoundException}; a change that does not fit the
  * current status (starting a step that is not pending) an {@link IllegalStateException}. Each call
@@ -116,7 +117,8 @@ public interface PipelineRepository {
 
   /**
    * Ends the run ({@code SUCCEEDED}, {@code FAILED} or {@code CANCELLED}): steps still {@code
-   * PENDING} become {@code SKIPPED}; the lease is released.
+   * PENDING} become {@code SKIPPED}, a step left {@code RUNNING} becomes {@code CANCELLED}; the
+   * lease is released.
    */
   PipelineRun finishRun(
       String runId, String owner, PipelineRunStatus status, Optional<String> reason, Instant now);
