@@ -1,5 +1,6 @@
 package dev.tend.pipelines;
 
+import dev.tend.store.Database;
 import dev.tend.store.Page;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * step moves from {@code PENDING} to {@code RUNNING} once per attempt, so two processes never start
  * the same attempt. A process that dies leaves its run {@code RUNNING} until the lease expires; the
  * next claim hands it over with the interrupted step still {@code RUNNING} for the new owner to
- * fail and retry.
+ * fail and retry. Fenced calls that take no {@code now} ({@code retryStep}, {@code setTrackingRun},
+ * {@code release}) check the lease against the database's clock ({@link Database#now()}).
  *
  * <p>A missing run is a {@link dev.tend.store.NotFoundException}; a change that does not fit the
  * current status (starting a step that is not pending) an {@link IllegalStateException}. Each call
@@ -34,6 +36,11 @@ public interface PipelineRepository {
 
   /** Most runs a listing returns at once. */
   int MAX_RUN_RESULTS = 1_000;
+
+  /** The pipelines and run queue of {@code database}. */
+  static PipelineRepository of(Database database) {
+    return new JdbiPipelineRepository(database);
+  }
 
   /**
    * Stores {@code yaml} and {@code files} as the next version of the named pipeline, or returns the
@@ -110,7 +117,8 @@ public interface PipelineRepository {
 
   /**
    * Ends the run ({@code SUCCEEDED}, {@code FAILED} or {@code CANCELLED}): steps still {@code
-   * PENDING} become {@code SKIPPED}; the lease is released.
+   * PENDING} become {@code SKIPPED}, a step left {@code RUNNING} becomes {@code CANCELLED}; the
+   * lease is released.
    */
   PipelineRun finishRun(
       String runId, String owner, PipelineRunStatus status, Optional<String> reason, Instant now);

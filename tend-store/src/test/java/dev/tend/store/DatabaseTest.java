@@ -32,7 +32,7 @@ class DatabaseTest {
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChange() {
-    assertThat(db.database().schemaVersion()).isEqualTo("5");
+    assertThat(db.database().schemaVersion()).isEqualTo("6");
     assertThat(db.database().dialect().name()).isEqualTo(engine.name());
     for (String table :
         List.of(
@@ -47,7 +47,13 @@ class DatabaseTest {
             "alias_history",
             "version_usages",
             "audit_events",
-            "idempotency_keys")) {
+            "idempotency_keys",
+            "pipelines",
+            "pipeline_definitions",
+            "pipeline_runs",
+            "pipeline_steps",
+            "pipeline_logs",
+            "pipeline_trigger_cursors")) {
       assertThat(db.count(table)).as(table).isZero();
     }
     db.database()
@@ -58,9 +64,9 @@ class DatabaseTest {
 
     Database reopened = db.reopen();
 
-    assertThat(reopened.schemaVersion()).isEqualTo("5");
+    assertThat(reopened.schemaVersion()).isEqualTo("6");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(5);
+    assertThat(db.count("tend_schema_history")).isEqualTo(6);
   }
 
   @Test
