@@ -4,18 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.datasets.DatasetVersion;
 import dev.tend.engine.Engine;
 import dev.tend.expr.Expr;
+import dev.tend.pipeline.ModelRef;
 import dev.tend.pipeline.Step;
 import dev.tend.registry.ModelVersion;
 import dev.tend.registry.RegisteredModel;
 import dev.tend.registry.RegistryRepository;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
+import dev.tend.tracking.RunArtifacts;
 import dev.tend.train.Evaluation;
 import dev.tend.train.Evaluator;
 import dev.tend.train.Label;
 import dev.tend.train.TrainException;
 import dev.tend.train.model.Model;
-import dev.tend.tracking.RunArtifacts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,8 +34,8 @@ import java.util.regex.Pattern;
  * {@code metrics} ({@code candidate} and {@code champion} metric maps under the pipeline's metric
  * names, {@code champion_version}, {@code rows}) and {@code report} (per-segment metrics when a
  * segment column is given). Without a champion yet, {@code champion} is absent and gates treat
- * champion conditions as holding. A metric the step asks for that is undefined on the rows (ROC
- * AUC with one class) fails the step.
+ * champion conditions as holding. A metric the step asks for that is undefined on the rows (ROC AUC
+ * with one class) fails the step.
  */
 final class EvaluateStep implements StepAction {
   /** Evaluation keys under the names pipelines use, where they differ. */
@@ -44,7 +45,6 @@ final class EvaluateStep implements StepAction {
           "f1_macro", "macro_f1",
           "f1_weighted", "weighted_f1");
 
-  private static final Pattern ALIAS = Pattern.compile("([^@]+)@([^@]+)");
   private static final Pattern GREATER_THAN =
       Pattern.compile("\\s*(.+?)\\s*>\\s*(-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\\s*");
 
@@ -54,7 +54,10 @@ final class EvaluateStep implements StepAction {
   private final RunArtifacts artifacts;
 
   EvaluateStep(
-      DatasetResolver datasets, Engine engine, RegistryRepository registry, RunArtifacts artifacts) {
+      DatasetResolver datasets,
+      Engine engine,
+      RegistryRepository registry,
+      RunArtifacts artifacts) {
     this.datasets = datasets;
     this.engine = engine;
     this.registry = registry;
@@ -81,11 +84,17 @@ final class EvaluateStep implements StepAction {
         } else {
           context
               .log()
-              .info("no champion: " + evaluate.champion().get() + " does not exist yet");
+              .info(
+                  "no champion: "
+                      + evaluate.champion().get().name()
+                      + "@"
+                      + evaluate.champion().get().alias()
+                      + " does not exist yet");
         }
       }
       DataSource.Files source = datasets.materialize(version, work.resolve("data"));
-      try (Model candidate = load(RunModels.download(artifacts, candidateSource, work.resolve("candidate")));
+      try (Model candidate =
+              load(RunModels.download(artifacts, candidateSource, work.resolve("candidate")));
           dev.tend.engine.Dataset data = engine.open(source)) {
         Label rule = label(candidate);
         context.control().check();
@@ -152,14 +161,9 @@ final class EvaluateStep implements StepAction {
     }
   }
 
-  private Optional<ModelVersion> champion(StepContext context, String reference)
-      throws StepFailure {
-    Matcher m = ALIAS.matcher(reference);
-    if (!m.matches()) {
-      throw StepFailure.of("champion '" + reference + "' is not <model>@<alias>");
-    }
-    Optional<RegisteredModel> model = registry.model(context.project().id(), m.group(1));
-    return model.flatMap(md -> registry.versionByAlias(md.id(), m.group(2)));
+  private Optional<ModelVersion> champion(StepContext context, ModelRef reference) {
+    Optional<RegisteredModel> model = registry.model(context.project().id(), reference.name());
+    return model.flatMap(md -> registry.versionByAlias(md.id(), reference.alias()));
   }
 
   private static Model load(Path dir) throws StepFailure {

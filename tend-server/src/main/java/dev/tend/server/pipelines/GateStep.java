@@ -69,7 +69,9 @@ final class GateStep implements StepAction {
             condition
                 + " (candidate "
                 + format(left)
-                + (result.has("champion") ? ", champion " + format(result.get("champion").asDouble()) : "")
+                + (result.has("champion")
+                    ? ", champion " + format(result.get("champion").asDouble())
+                    : "")
                 + ")");
       }
       context.log().info((passed ? "holds: " : "fails: ") + result);

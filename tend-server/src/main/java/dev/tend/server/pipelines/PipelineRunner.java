@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * has waited longest from the metadata database and execute it ({@link RunExecution}), while a
  * heartbeat renews the lease of every run in hand every third of the lease and passes on
  * cancellation requests. Several servers on one database share the queue safely: a run is in one
- * process's hands at a time, and a process that dies loses its runs to the others when their
- * leases expire. Closing stops claiming, stops the steps in hand and gives their runs back to the
- * queue to be retried at once, here or elsewhere. Thread-safe.
+ * process's hands at a time, and a process that dies loses its runs to the others when their leases
+ * expire. Closing stops claiming, stops the steps in hand and gives their runs back to the queue to
+ * be retried at once, here or elsewhere. Thread-safe.
  */
 public final class PipelineRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
@@ -189,8 +189,7 @@ public final class PipelineRunner implements AutoCloseable {
     for (RunExecution execution : inHand.values()) {
       try {
         Optional<PipelineRun> run =
-            repository.renew(
-                execution.runId(), settings.owner(), Instant.now(), settings.lease());
+            repository.renew(execution.runId(), settings.owner(), Instant.now(), settings.lease());
         if (run.isEmpty()) {
           execution.stop("this server lost the run's lease");
         } else if (run.get().cancelRequested()) {

@@ -69,7 +69,8 @@ public final class PipelineService {
   /** Parses and checks a pipeline and its files without storing anything. */
   public Pipeline check(String yaml, Map<String, String> files, String fileName) {
     if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_YAML_BYTES) {
-      throw new PipelineRejected("yaml", "the pipeline is larger than " + MAX_YAML_BYTES + " bytes");
+      throw new PipelineRejected(
+          "yaml", "the pipeline is larger than " + MAX_YAML_BYTES + " bytes");
     }
     checkFiles(files);
     Pipeline pipeline;

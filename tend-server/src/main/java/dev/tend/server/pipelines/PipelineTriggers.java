@@ -103,8 +103,8 @@ public final class PipelineTriggers implements AutoCloseable {
   }
 
   /**
-   * Queues a run of every stored pipeline of the project with an {@code alert: <name>} trigger;
-   * one run per pipeline and incident however often it is reported.
+   * Queues a run of every stored pipeline of the project with an {@code alert: <name>} trigger; one
+   * run per pipeline and incident however often it is reported.
    */
   public List<PipelineRun> alertFired(String projectId, String alert, String incidentId) {
     List<PipelineRun> queued = new ArrayList<>();
@@ -136,8 +136,8 @@ public final class PipelineTriggers implements AutoCloseable {
 
   private Optional<PipelineRun> schedule(
       Project project, PipelineDefinition definition, Trigger.Schedule schedule, Instant now) {
-    Cron cron = Cron.parse(schedule.cron());
-    String key = "schedule:" + schedule.cron();
+    Cron cron = schedule.cron();
+    String key = "schedule:" + cron.text();
     Optional<String> cursor = repository.cursor(project.id(), definition.name(), key);
     ZonedDateTime current = now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
     if (cursor.isEmpty()) {
@@ -164,7 +164,7 @@ public final class PipelineTriggers implements AutoCloseable {
             definition,
             new RunTrigger(
                 RunTrigger.Kind.SCHEDULE,
-                "schedule '" + schedule.cron() + "' at " + at,
+                "schedule '" + cron.text() + "' at " + at,
                 Optional.of(key + "@" + at))));
   }
 
@@ -174,8 +174,7 @@ public final class PipelineTriggers implements AutoCloseable {
     String watched = trigger.dataset() + "@" + alias;
     String key = "dataset:" + watched;
     Optional<Dataset> dataset = datasets.find(project.id(), trigger.dataset());
-    Optional<DatasetVersion> version =
-        dataset.flatMap(d -> datasets.resolve(d.id(), alias));
+    Optional<DatasetVersion> version = dataset.flatMap(d -> datasets.resolve(d.id(), alias));
     String seen = version.map(v -> Integer.toString(v.number())).orElse("none");
     Optional<String> cursor = repository.cursor(project.id(), definition.name(), key);
     if (cursor.isEmpty()) {

@@ -74,7 +74,8 @@ public final class Pipelines implements AutoCloseable {
         StepKind.REGISTER, new RegisterStep(training, store.registry(), store.runArtifacts()));
     actions.put(StepKind.DEPLOY, new DeployStep(store.registry()));
     actions.put(
-        StepKind.COMMAND, new CommandStep(datasets, store.engine(), store.tracking(), store.runArtifacts()));
+        StepKind.COMMAND,
+        new CommandStep(datasets, store.engine(), store.tracking(), store.runArtifacts()));
     this.runner =
         new PipelineRunner(
             store.pipelines(),

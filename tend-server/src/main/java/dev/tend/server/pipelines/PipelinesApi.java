@@ -34,8 +34,8 @@ import java.util.Optional;
 
 /**
  * Pipelines over HTTP: store named definitions, queue runs of them or of a pipeline sent whole,
- * follow runs (status, steps with their use, logs) and cancel them. Runs are executed by the
- * {@link PipelineRunner}s of the servers sharing the database, so queueing answers 202 at once.
+ * follow runs (status, steps with their use, logs) and cancel them. Runs are executed by the {@link
+ * PipelineRunner}s of the servers sharing the database, so queueing answers 202 at once.
  * Thread-safe.
  */
 public final class PipelinesApi implements ApiModule {
@@ -338,7 +338,8 @@ public final class PipelinesApi implements ApiModule {
       return value;
     } catch (NumberFormatException e) {
       throw new ApiException.ValidationFailed(
-          FieldError.query(name, name + " must be a whole number from 0, not '" + text.get() + "'"));
+          FieldError.query(
+              name, name + " must be a whole number from 0, not '" + text.get() + "'"));
     }
   }
 

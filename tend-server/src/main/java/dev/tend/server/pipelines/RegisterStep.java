@@ -74,7 +74,10 @@ final class RegisterStep implements StepAction {
                 context.project(),
                 register.model(),
                 runId,
-                "registered by pipeline " + context.pipeline().name() + " run " + context.run().id(),
+                "registered by pipeline "
+                    + context.pipeline().name()
+                    + " run "
+                    + context.run().id(),
                 tags,
                 context.actor());
       } catch (IllegalArgumentException e) {

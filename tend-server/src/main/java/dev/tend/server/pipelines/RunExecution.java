@@ -90,9 +90,9 @@ final class RunExecution {
   }
 
   /**
-   * Stops the step running now; with {@code requeue} (the server shutting down) the step is
-   * retried at once, here after a restart or by another server, without counting against its
-   * retries' back-off.
+   * Stops the step running now; with {@code requeue} (the server shutting down) the step is retried
+   * at once, here after a restart or by another server, without counting against its retries'
+   * back-off.
    */
   void stop(String reason, boolean requeue) {
     this.requeue = requeue;
@@ -325,10 +325,10 @@ final class RunExecution {
 
   /* A step failed: retry it after a back-off when allowed, else fail the run. */
   private void failed(Pipeline pipeline, Step step, int attempts, StepFailure failure) {
-    int retries = step.retries().orElse(pipeline.retries());
+    int retries = pipeline.retriesFor(step);
     String reason = "step '" + step.id() + "' failed: " + failure.getMessage();
     if (failure.retryable() && attempts <= retries) {
-      Duration backoff = pipeline.retryBackoff().multipliedBy(1L << Math.min(20, attempts - 1));
+      Duration backoff = pipeline.retryDelay(attempts);
       repository.retryStep(
           claim.run().id(), owner, step.id(), failure.getMessage(), Instant.now().plus(backoff));
       recorder.log(

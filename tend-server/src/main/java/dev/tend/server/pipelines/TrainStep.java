@@ -7,6 +7,7 @@ import dev.tend.expr.ExpressionException;
 import dev.tend.expr.Expressions;
 import dev.tend.pipeline.Step;
 import dev.tend.server.training.TrainingService;
+import dev.tend.tracking.KeyValue;
 import dev.tend.train.HyperParameters;
 import dev.tend.train.Label;
 import dev.tend.train.Split;
@@ -14,7 +15,6 @@ import dev.tend.train.TrainException;
 import dev.tend.train.TrainOptions;
 import dev.tend.train.model.Task;
 import dev.tend.train.preprocess.DatePart;
-import dev.tend.tracking.KeyValue;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
@@ -44,7 +44,8 @@ final class TrainStep implements StepAction {
 
   private static final Pattern GREATER_THAN =
       Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*>\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*");
-  private static final Pattern PART = Pattern.compile("\\s*([a-z_]+)\\s*\\(\\s*([^()]+?)\\s*\\)\\s*");
+  private static final Pattern PART =
+      Pattern.compile("\\s*([a-z_]+)\\s*\\(\\s*([^()]+?)\\s*\\)\\s*");
   private static final Map<String, DatePart> PARTS =
       Map.of(
           "hour", DatePart.HOUR,
@@ -276,7 +277,8 @@ final class TrainStep implements StepAction {
     }
   }
 
-  private static double doubleValue(Map<String, Object> values, List<String> keys, double fallback) {
+  private static double doubleValue(
+      Map<String, Object> values, List<String> keys, double fallback) {
     for (String key : keys) {
       Object v = values.get(key);
       if (v == null) {
@@ -293,5 +295,4 @@ final class TrainStep implements StepAction {
     }
     return fallback;
   }
-
 }

@@ -119,9 +119,7 @@ final class ValidateStep implements StepAction {
                       .toList())
               + ")");
     }
-    context
-        .log()
-        .info(label + " passed " + path + " (" + result.results().size() + " checks)");
+    context.log().info(label + " passed " + path + " (" + result.results().size() + " checks)");
     return Outcome.of(outputs);
   }
 }
