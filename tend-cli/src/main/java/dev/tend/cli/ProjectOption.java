@@ -5,9 +5,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The project a dataset command works in: {@code --project}, else $TEND_PROJECT, else default. */
-final class ProjectOption {
+public final class ProjectOption {
   static final String VARIABLE = "TEND_PROJECT";
-  static final String DEFAULT = "default";
+  public static final String DEFAULT = "default";
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -18,7 +18,7 @@ final class ProjectOption {
       description = "Project (default: $TEND_PROJECT, else " + DEFAULT + ").")
   String project;
 
-  String name() {
+  public String name() {
     return Connection.setting(Connection.environment(mixee), project, VARIABLE, DEFAULT);
   }
 }
