@@ -1,5 +1,6 @@
 package dev.tend.cli;
 
+import dev.tend.projects.ProjectRepository;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -7,7 +8,6 @@ import picocli.CommandLine.Spec;
 /** The project a dataset command works in: {@code --project}, else $TEND_PROJECT, else default. */
 public final class ProjectOption {
   static final String VARIABLE = "TEND_PROJECT";
-  public static final String DEFAULT = "default";
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -15,10 +15,12 @@ public final class ProjectOption {
   @Option(
       names = "--project",
       paramLabel = "NAME",
-      description = "Project (default: $TEND_PROJECT, else " + DEFAULT + ").")
+      description =
+          "Project (default: $TEND_PROJECT, else " + ProjectRepository.DEFAULT_PROJECT + ").")
   String project;
 
   public String name() {
-    return Connection.setting(Connection.environment(mixee), project, VARIABLE, DEFAULT);
+    return Connection.setting(
+        Connection.environment(mixee), project, VARIABLE, ProjectRepository.DEFAULT_PROJECT);
   }
 }

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.cli.Connection;
 import dev.tend.cli.FormatOption;
 import dev.tend.cli.Main;
-import dev.tend.cli.ProjectOption;
 import dev.tend.cli.Table;
 import dev.tend.cli.remote.ProblemException;
 import dev.tend.cli.remote.TendClient;
+import dev.tend.projects.ProjectRepository;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,7 +136,7 @@ public final class ExperimentsCommand {
           return tag.path("value").asText();
         }
       }
-      return ProjectOption.DEFAULT;
+      return ProjectRepository.DEFAULT_PROJECT;
     }
   }
 }
