@@ -1,5 +1,6 @@
 package dev.tend.server;
 
+import static dev.tend.projects.ProjectRepository.DEFAULT_PROJECT;
 import static java.util.Objects.requireNonNull;
 
 import dev.tend.access.AccessRepository;
@@ -48,9 +49,6 @@ public final class StoreServices implements AutoCloseable {
    * outside the data dir, where other servers may be uploading to it; inside, all are removed.
    */
   public static final Duration SHARED_UPLOAD_RETENTION = Duration.ofHours(24);
-
-  /** The project created at the first start; the CLI's {@code --project} defaults to it. */
-  public static final String DEFAULT_PROJECT = "default";
 
   private static final String BOOTSTRAP_ACTOR = "admin";
   private static final Logger LOG = LoggerFactory.getLogger(StoreServices.class);
@@ -168,8 +166,8 @@ public final class StoreServices implements AutoCloseable {
   /**
    * Prepares a new server for use, as {@code tend server} does at every start: makes sure a global
    * admin exists (see {@link AccessRepository#ensureBootstrapAdmin}) and, while the server has no
-   * project at all, creates the project {@value #DEFAULT_PROJECT} as that admin, so a single team
-   * needs no project setup. Safe to repeat and to run on several replicas at once.
+   * project at all, creates the project {@value ProjectRepository#DEFAULT_PROJECT} as that admin,
+   * so a single team needs no project setup. Safe to repeat and to run on several replicas at once.
    *
    * @param adminToken the first admin's token when given at the first start ({@code
    *     TEND_ADMIN_TOKEN})
