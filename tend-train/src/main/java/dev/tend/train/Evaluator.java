@@ -11,6 +11,8 @@ import dev.tend.evaluation.RegressionAccumulator;
 import dev.tend.evaluation.RegressionMetrics;
 import dev.tend.evaluation.Segments;
 import dev.tend.expr.Expr;
+import dev.tend.expr.ExpressionException;
+import dev.tend.expr.ExpressionValidator;
 import dev.tend.schema.Column;
 import dev.tend.schema.DataType;
 import dev.tend.schema.Schema;
@@ -69,9 +71,10 @@ public final class Evaluator {
    * @param label the label column and rule; a binary model takes a boolean or 0/1 integer column,
    *     or a number with a 'greater than' rule, as in training
    * @param segment a column whose values' rows are also evaluated apart
-   * @throws TrainException if an input, the label or the segment column is missing, a column's type
-   *     does not fit the model or its task, a label value is invalid (a binary integer other than 0
-   *     or 1, a class the model does not know), no row has a label, or prediction fails
+   * @throws TrainException if {@code where} does not fit the dataset, an input, the label or the
+   *     segment column is missing, a column's type does not fit the model or its task, a label
+   *     value is invalid (a binary integer other than 0 or 1, a class the model does not know), no
+   *     row has a label, or prediction fails
    * @throws DataException if the dataset cannot be read
    */
   public static Evaluation evaluate(
@@ -100,6 +103,13 @@ public final class Evaluator {
               + task.name().toLowerCase(java.util.Locale.ROOT));
     }
     Schema schema = data.schema();
+    if (where.isPresent()) {
+      try {
+        ExpressionValidator.checkPredicate(where.get(), schema);
+      } catch (ExpressionException e) {
+        throw new TrainException("the where filter does not fit the dataset: " + e.describe(), e);
+      }
+    }
     List<String> scanned = new ArrayList<>();
     for (Input input : model.signature().inputs()) {
       checkInput(input, Trainer.column(schema, input.name(), "input"));
@@ -444,33 +454,30 @@ public final class Evaluator {
       ids.sort(
           Comparator.<Integer>comparingInt(id -> -counts[id])
               .thenComparing(id -> segmentValues.get(id)));
+      // A value spelled like the other bucket shares its group rather than hiding it.
+      Map<String, Integer> groupOf = new LinkedHashMap<>();
       int[] group = new int[distinct];
-      List<String> names = new ArrayList<>();
       for (int k = 0; k < distinct; k++) {
-        group[ids.get(k)] = Math.min(k, max);
-        if (k < max) {
-          names.add(segmentValues.get(ids.get(k)));
-        }
-      }
-      if (distinct > max) {
-        names.add(OTHER_SEGMENT);
+        String name = k < max ? segmentValues.get(ids.get(k)) : OTHER_SEGMENT;
+        group[ids.get(k)] = groupOf.computeIfAbsent(name, g -> groupOf.size());
       }
       List<IntBuffer> members = new ArrayList<>();
-      for (int g = 0; g < names.size(); g++) {
+      for (int g = 0; g < groupOf.size(); g++) {
         members.add(new IntBuffer());
       }
       for (int i = 0; i < segments.size(); i++) {
         members.get(group[segments.get(i)]).add(i);
       }
       Map<String, int[]> groups = new LinkedHashMap<>();
-      for (int g = 0; g < names.size(); g++) {
-        IntBuffer buffer = members.get(g);
-        int[] rows = new int[buffer.size()];
-        for (int k = 0; k < rows.length; k++) {
-          rows[k] = buffer.get(k);
-        }
-        groups.put(names.get(g), rows);
-      }
+      groupOf.forEach(
+          (name, g) -> {
+            IntBuffer buffer = members.get(g);
+            int[] rows = new int[buffer.size()];
+            for (int k = 0; k < rows.length; k++) {
+              rows[k] = buffer.get(k);
+            }
+            groups.put(name, rows);
+          });
       return groups;
     }
   }

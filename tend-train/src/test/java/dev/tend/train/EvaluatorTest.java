@@ -166,6 +166,37 @@ class EvaluatorTest {
     }
   }
 
+  /* Many batches of 8,192 rows, on the flagship split of January flights with few rounds. */
+  @Test
+  void januaryFlightsHoldoutByTimeGivesTheTrainersHoldoutMetrics() {
+    TrainOptions options =
+        FlagshipTrainingTest.flagshipOptions()
+            .withHyperParameters(HyperParameters.defaults().withRounds(20).withThreads(1));
+    try (Dataset flights =
+        engine.open(DataSources.parse(FlightsData.find().toString(), Optional.empty()))) {
+      TrainingResult result = Trainer.train(flights, options, where("date < '2001-02-01'"));
+      try (Model model = result.model()) {
+        Evaluation evaluation =
+            Evaluator.evaluate(
+                model,
+                flights,
+                options.label(),
+                where("date >= '2001-01-25' AND date < '2001-02-01'"),
+                Optional.of("origin"));
+        assertThat(evaluation.rows()).isEqualTo(result.testRows()).isGreaterThan(10 * 8192);
+        assertSameMetrics(
+            evaluation.metrics(), Evaluation.definedMetrics(result.binary().orElseThrow()));
+        assertThat(evaluation.segments()).hasSize(Evaluator.MAX_SEGMENTS + 1);
+        assertThat(
+                evaluation.segments().values().stream().mapToLong(Evaluation.Segment::rows).sum())
+            .isEqualTo(evaluation.rows());
+        System.out.printf(
+            "flights holdout: %d rows, %s, %s%n",
+            evaluation.rows(), evaluation.timings(), evaluation.metrics());
+      }
+    }
+  }
+
   @Test
   void aSavedAndLoadedModelEvaluatesIdentically() {
     TrainingResult result = train(Task.BINARY);
@@ -390,6 +421,13 @@ class EvaluatorTest {
           .isInstanceOf(TrainException.class)
           .hasMessageContaining("'greater than' label fits a binary model")
           .hasMessageContaining("multiclass");
+      assertThatThrownBy(
+              () ->
+                  Evaluator.evaluate(
+                      binary, penguins, mass, where("Colour = 'red'"), Optional.empty()))
+          .isInstanceOf(TrainException.class)
+          .hasMessageContaining("the where filter does not fit the dataset")
+          .hasMessageContaining("Colour");
       assertThatThrownBy(
               () ->
                   Evaluator.evaluate(
