@@ -69,7 +69,7 @@ public final class Trainer {
       throw new TrainException(e.getMessage(), e);
     }
     Column label = column(schema, options.label().column(), "label");
-    checkLabel(options, label);
+    checkLabel(options.task(), options.label(), label);
     List<String> scanned = new ArrayList<>(options.features());
     scanned.add(label.name());
     int splitIndex = -1;
@@ -99,7 +99,8 @@ public final class Trainer {
     return boostAndEvaluate(options, preprocessing, rows, read, preprocess);
   }
 
-  private static Column column(Schema schema, String name, String role) {
+  /** The named column; a TrainException naming its role and the dataset's columns if absent. */
+  static Column column(Schema schema, String name, String role) {
     return schema
         .column(name)
         .orElseThrow(
@@ -113,12 +114,13 @@ public final class Trainer {
                         + schema.names()));
   }
 
-  private static void checkLabel(TrainOptions options, Column label) {
+  /** Refuses a label column whose type does not fit {@code task}. */
+  static void checkLabel(Task task, Label rule, Column label) {
     DataType type = label.type();
     boolean fits =
-        switch (options.task()) {
+        switch (task) {
           case BINARY ->
-              options.label().greaterThan().isPresent()
+              rule.greaterThan().isPresent()
                   ? type.isNumeric()
                   : type == DataType.BOOLEAN || type == DataType.INTEGER;
           case MULTICLASS ->
@@ -132,7 +134,7 @@ public final class Trainer {
               + "' is "
               + type.label()
               + ", which does not fit a "
-              + options.task().name().toLowerCase(java.util.Locale.ROOT)
+              + task.name().toLowerCase(java.util.Locale.ROOT)
               + " task: binary needs a boolean or 0/1 integer (or a number with a 'greater than'"
               + " rule), multiclass a string or integer, regression a number");
     }
@@ -483,28 +485,7 @@ public final class Trainer {
 
     private float label(Object value, long index) {
       return switch (options.task()) {
-        case BINARY -> {
-          if (options.label().greaterThan().isPresent()) {
-            yield ((Number) value).doubleValue() > options.label().greaterThan().getAsDouble()
-                ? 1
-                : 0;
-          }
-          if (value instanceof Boolean b) {
-            yield b ? 1 : 0;
-          }
-          long l = (Long) value;
-          if (l != 0 && l != 1) {
-            throw new TrainException(
-                "row "
-                    + (index + 1)
-                    + ": the binary label '"
-                    + options.label().column()
-                    + "' is "
-                    + l
-                    + "; integers must be 0 or 1 (or give a 'greater than' rule)");
-          }
-          yield l;
-        }
+        case BINARY -> positive(options.label(), value, index) ? 1 : 0;
         case MULTICLASS -> {
           String key = value.toString();
           Integer id = labelIds.get(key);
@@ -617,6 +598,33 @@ public final class Trainer {
       }
       return derived.withCategories(categories);
     }
+  }
+
+  /**
+   * Whether a binary label value (checked by {@link #checkLabel}) is the positive class.
+   *
+   * @param index the value's 0-based row in the scan, for the message
+   * @throws TrainException if an integer label is neither 0 nor 1
+   */
+  static boolean positive(Label label, Object value, long index) {
+    if (label.greaterThan().isPresent()) {
+      return ((Number) value).doubleValue() > label.greaterThan().getAsDouble();
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    long l = (Long) value;
+    if (l != 0 && l != 1) {
+      throw new TrainException(
+          "row "
+              + (index + 1)
+              + ": the binary label '"
+              + label.column()
+              + "' is "
+              + l
+              + "; integers must be 0 or 1 (or give a 'greater than' rule)");
+    }
+    return l == 1;
   }
 
   /** A uniform number in [0, 1) from SplitMix64 of the seed and the row index. */
