@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local pipeline file made ready to send: its text, parsed here first so mistakes point at the
  * line before anything is sent; the files it names (a validate step's suite, a command step's
- * arguments and inputs that are files next to it, and any given with {@code --file}), by their
- * path relative to the pipeline's folder; and the code version, the git commit of the folder with
- * {@code (dirty)} when the work tree has changes.
+ * arguments and inputs that are files next to it, and any given with {@code --file}), by their path
+ * relative to the pipeline's folder; and the code version, the git commit of the folder with {@code
+ * (dirty)} when the work tree has changes.
  */
 record PipelineFiles(
     Path file, Pipeline pipeline, String yaml, Map<String, String> files, Optional<String> code) {
@@ -65,7 +65,11 @@ record PipelineFiles(
       Path path = dir.resolve(name).normalize();
       if (!path.startsWith(dir)) {
         throw new Main.UsageException(
-            "'" + name + "' is outside the pipeline's folder " + dir + "; only files in it go along");
+            "'"
+                + name
+                + "' is outside the pipeline's folder "
+                + dir
+                + "; only files in it go along");
       }
       if (!Files.isRegularFile(path)) {
         throw new Main.UsageException(
@@ -97,7 +101,8 @@ record PipelineFiles(
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new Main.UsageException(file + " is not UTF-8 text; only text files go with a pipeline");
+      throw new Main.UsageException(
+          file + " is not UTF-8 text; only text files go with a pipeline");
     } catch (IOException e) {
       throw new Main.UsageException("cannot read " + file + ": " + e.getMessage());
     }

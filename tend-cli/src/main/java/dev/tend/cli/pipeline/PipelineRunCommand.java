@@ -95,8 +95,7 @@ final class PipelineRunCommand implements Callable<Integer> {
         if (format.json()) {
           FormatOption.print(out, run);
         } else {
-          out.println(
-              "Queued run " + id + " of pipeline " + run.path("pipeline").asText() + ".");
+          out.println("Queued run " + id + " of pipeline " + run.path("pipeline").asText() + ".");
           out.println("Follow it with: tend pipeline logs " + id + " --follow");
           out.flush();
         }

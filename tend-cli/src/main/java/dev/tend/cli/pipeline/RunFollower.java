@@ -16,7 +16,10 @@ final class RunFollower {
   private RunFollower() {}
 
   static String runPath(String project, String runId) {
-    return "/projects/" + TendClient.segment(project) + "/pipeline-runs/" + TendClient.segment(runId);
+    return "/projects/"
+        + TendClient.segment(project)
+        + "/pipeline-runs/"
+        + TendClient.segment(runId);
   }
 
   /** Prints lines after {@code after} until the run has ended; returns the ended run. */

@@ -96,24 +96,16 @@ final class RunRecorder {
     metrics.put(prefix + "cpu_seconds", step.usage().cpuMillis() / 1000.0);
     metrics.put(prefix + "peak_memory_mb", step.usage().peakMemoryBytes() / (1024.0 * 1024.0));
     if (outputs != null && outputs.path("metrics").isObject()) {
-      outputs
-          .path("metrics")
-          .fields()
-          .forEachRemaining(
-              role -> {
-                if (role.getValue().isObject()) {
-                  role.getValue()
-                      .fields()
-                      .forEachRemaining(
-                          m -> {
-                            if (m.getValue().isNumber()) {
-                              metrics.put(
-                                  step.stepId() + "." + role.getKey() + "." + m.getKey(),
-                                  m.getValue().asDouble());
-                            }
-                          });
-                }
-              });
+      for (var role : outputs.path("metrics").properties()) {
+        if (role.getValue().isObject()) {
+          for (var m : role.getValue().properties()) {
+            if (m.getValue().isNumber()) {
+              metrics.put(
+                  step.stepId() + "." + role.getKey() + "." + m.getKey(), m.getValue().asDouble());
+            }
+          }
+        }
+      }
     }
     List<Metric> logged = new ArrayList<>();
     metrics.forEach(

@@ -249,7 +249,8 @@ class PipelineRunsTest {
     assertThat(child.tags()).containsEntry("mlflow.parentRunId", tracked.info().runId());
 
     JsonNode logs =
-        json(send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
+        json(
+            send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
     assertThat(logs.get("finished").asBoolean()).isTrue();
     assertThat(logs.get("lines").findValuesAsText("text"))
         .anyMatch(t -> t.startsWith("trained "))
@@ -360,7 +361,8 @@ class PipelineRunsTest {
     assertThat(run.get("reason").asText()).contains("wrote no 'model'");
     assertThat(store.registry().model(projectId(), "lazy")).isEmpty();
     JsonNode logs =
-        json(send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
+        json(
+            send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
     assertThat(logs.get("lines").findValuesAsText("text")).contains("fitting", "oops");
     assertThat(logs.get("lines").findValuesAsText("stream")).contains("stdout", "stderr");
   }
@@ -381,7 +383,8 @@ class PipelineRunsTest {
             needs: [wait]
             argv: [/bin/true]
         """;
-    String id = json(send("POST", PROJECT + "/pipeline-runs", runBody(slow)), 202).get("id").asText();
+    String id =
+        json(send("POST", PROJECT + "/pipeline-runs", runBody(slow)), 202).get("id").asText();
     awaitLog(id, "started");
 
     json(send("POST", PROJECT + "/pipeline-runs/" + id + "/cancel", "{}"), 202);
@@ -408,7 +411,8 @@ class PipelineRunsTest {
             needs: [first]
             argv: [/bin/sh, -c, "echo second ran"]
         """;
-    String id = json(send("POST", PROJECT + "/pipeline-runs", runBody(two)), 202).get("id").asText();
+    String id =
+        json(send("POST", PROJECT + "/pipeline-runs", runBody(two)), 202).get("id").asText();
     // A process that claims the run, starts its first step and dies without a word.
     Claim claim =
         store
@@ -487,7 +491,8 @@ class PipelineRunsTest {
   void storedPipelinesRunOnDatasetMovesAndSchedulesOncePerEvent() throws Exception {
     String triggered =
         SPECIES.replace(
-            "params:", "triggers:\n  - dataset_version: penguins\n  - schedule: \"0 3 * * *\"\nparams:");
+            "params:",
+            "triggers:\n  - dataset_version: penguins\n  - schedule: \"0 3 * * *\"\nparams:");
     JsonNode applied =
         json(
             send(
@@ -505,13 +510,18 @@ class PipelineRunsTest {
     PipelineTriggers triggers = pipelines.triggers();
     Instant monday = Instant.parse("2026-11-30T02:30:00Z");
 
-    assertThat(triggers.check(monday)).as("the first look only records where triggers are").isEmpty();
+    assertThat(triggers.check(monday))
+        .as("the first look only records where triggers are")
+        .isEmpty();
     assertThat(triggers.check(monday)).isEmpty();
     pushPenguinsAgain();
     List<PipelineRun> onPush = triggers.check(monday);
-    assertThat(onPush).singleElement().satisfies(r -> {
-      assertThat(r.trigger().detail()).isEqualTo("penguins@latest moved to version 2");
-    });
+    assertThat(onPush)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.trigger().detail()).isEqualTo("penguins@latest moved to version 2");
+            });
     assertThat(triggers.check(monday)).isEmpty();
     List<PipelineRun> scheduled = triggers.check(Instant.parse("2026-12-02T03:10:00Z"));
     assertThat(scheduled)
@@ -521,7 +531,11 @@ class PipelineRunsTest {
                 assertThat(r.trigger().detail())
                     .isEqualTo("schedule '0 3 * * *' at 2026-12-02T03:00:00Z"));
     assertThat(triggers.check(Instant.parse("2026-12-02T03:20:00Z"))).isEmpty();
-    assertThat(store.pipelines().runs(projectId(), Optional.of("species"), Optional.empty(), 100, Optional.empty()).items())
+    assertThat(
+            store
+                .pipelines()
+                .runs(projectId(), Optional.of("species"), Optional.empty(), 100, Optional.empty())
+                .items())
         .hasSize(2)
         .allSatisfy(r -> assertThat(r.status()).isEqualTo(PipelineRunStatus.QUEUED));
     assertThat(triggers.alertFired(projectId(), "accuracy-drop", "incident-1")).isEmpty();
@@ -606,7 +620,9 @@ class PipelineRunsTest {
         .put("path", name)
         .put("size", content.length)
         .put("sha256", sha);
-    json(send("POST", PROJECT + "/datasets/penguins/versions", JSON.writeValueAsString(version)), 201);
+    json(
+        send("POST", PROJECT + "/datasets/penguins/versions", JSON.writeValueAsString(version)),
+        201);
   }
 
   private HttpRequest.Builder request(String path) {
