@@ -79,7 +79,8 @@ public final class CommandRunner {
       return notStarted(problem.get());
     }
     List<String> command = new ArrayList<>();
-    if (Files.isExecutable(SETSID)) {
+    boolean setsid = Files.isExecutable(SETSID);
+    if (setsid) {
       command.addAll(List.of(SETSID.toString(), "--wait", "--"));
     }
     command.addAll(spec.argv());
@@ -102,7 +103,7 @@ public final class CommandRunner {
         List.of(
             output.reader(LogStream.STDOUT, process.getInputStream(), process.pid()),
             output.reader(LogStream.STDERR, process.getErrorStream(), process.pid()));
-    ProcessTree tree = new ProcessTree(process.pid());
+    ProcessTree tree = new ProcessTree(process.pid(), setsid);
     boolean interrupted = false;
     Termination termination = Termination.EXITED;
     long deadline = start + spec.timeout().toNanos();

@@ -375,7 +375,7 @@ public final class CommandWorkspace {
         case METRICS_OUTPUT -> metrics.putAll(readMetrics(real, where));
         default -> {
           if (Files.isDirectory(real)) {
-            checkLinksInside(root, real, where);
+            checkLinksInside(root, real, "'" + name + "' at " + where);
           }
         }
       }
@@ -428,11 +428,11 @@ public final class CommandWorkspace {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + real, e);
     }
-    checkLinksInside(root, real, where);
+    checkLinksInside(root, real, "'model' at " + where);
   }
 
   /** Rejects symbolic links under {@code folder} that lead outside {@code root} or nowhere. */
-  private static void checkLinksInside(Path root, Path folder, String where) {
+  private static void checkLinksInside(Path root, Path folder, String what) {
     try {
       Files.walkFileTree(
           folder,
@@ -440,7 +440,7 @@ public final class CommandWorkspace {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               if (attrs.isSymbolicLink()) {
-                realInside(root, file, where + "/" + folder.relativize(file));
+                realInside(root, file, what + "/" + folder.relativize(file));
               }
               return FileVisitResult.CONTINUE;
             }
@@ -472,14 +472,19 @@ public final class CommandWorkspace {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + real, e);
     }
-    if (root == null || !root.isObject()) {
+    if (root == null || root.isMissingNode()) {
       throw new CommandContractException(
           "'metrics' at "
               + where
-              + " holds "
-              + (root == null
-                  ? "nothing"
-                  : "a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT))
+              + " holds nothing; write a JSON object of metric name to number such as"
+              + " {\"auc\": 0.71}");
+    }
+    if (!root.isObject()) {
+      throw new CommandContractException(
+          "'metrics' at "
+              + where
+              + " holds a JSON "
+              + root.getNodeType().name().toLowerCase(Locale.ROOT)
               + "; write a JSON object of metric name to number such as {\"auc\": 0.71}");
     }
     Map<String, Double> metrics = new LinkedHashMap<>();

@@ -84,9 +84,17 @@ final class ProcessTree {
   private long cpuTicks;
   private long peakBytes;
 
-  ProcessTree(long mainPid) {
+  /**
+   * @param leadsGroup the main process was started under {@code setsid}, so its pid is also the id
+   *     of its process group; known from the start, the group is found even if the main process
+   *     exits before the first sample
+   */
+  ProcessTree(long mainPid, boolean leadsGroup) {
     this.mainPid = mainPid;
     this.ownGroup = read(ProcessHandle.current().pid()).map(Stat::pgrp).orElse(-1L);
+    if (leadsGroup && mainPid != ownGroup) {
+      groups.add(mainPid);
+    }
   }
 
   static boolean supported() {
