@@ -188,6 +188,19 @@ class CommandRunnerTest {
   }
 
   @Test
+  void theCommandLeadsItsOwnSessionAndProcessGroup() throws IOException {
+    // Under setsid the program's pid is its process group's and session's id, so the group can
+    // be found and stopped as a whole.
+    CommandOutcome outcome = sh("echo $$; cat /proc/$$/stat", MINUTE);
+
+    assertThat(outcome.succeeded()).isTrue();
+    String pid = lines.get(0).substring("stdout: ".length());
+    String[] stat = lines.get(1).substring(lines.get(1).lastIndexOf(')') + 2).split(" ");
+    assertThat(stat[2]).as("process group").isEqualTo(pid);
+    assertThat(stat[3]).as("session").isEqualTo(pid);
+  }
+
+  @Test
   void aTimeoutKillsTheWholeProcessTree() throws IOException {
     CommandOutcome outcome =
         sh(
