@@ -9,10 +9,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * How a command ended and what it used. {@code exitCode} is absent only when it never started. CPU
- * time covers the process and its descendants; peak memory is the largest sum of the resident
- * high-water marks of the processes alive at one sample (see {@link CommandRunner}). {@code
- * stderrTail} holds the last lines of standard error, oldest first.
+ * How a command ended and what it used. {@code exitCode} is absent only when it never started (it
+ * could not, or it was cancelled first). CPU time covers the process and its descendants; peak
+ * memory is the largest sum of the resident high-water marks of the processes alive at one sample
+ * (see {@link CommandRunner}). {@code stderrTail} holds the last lines of standard error, oldest
+ * first.
  */
 public record CommandOutcome(
     Termination termination,

@@ -68,7 +68,8 @@ public final class CommandRunner {
   /**
    * Runs {@code spec} until it exits, times out, or {@code cancelled} turns true (polled every
    * sampling interval; interrupting the calling thread cancels too, and the interrupt is kept).
-   * Never throws for anything the command does: a program that cannot start is an outcome.
+   * Never throws for anything the command does: a program that cannot start is an outcome. A
+   * command already cancelled is not started (its outcome has no exit code).
    */
   public CommandOutcome run(CommandSpec spec, LineSink sink, BooleanSupplier cancelled) {
     requireNonNull(spec, "spec is null");
@@ -77,6 +78,16 @@ public final class CommandRunner {
     Optional<String> problem = startProblem(spec);
     if (problem.isPresent()) {
       return notStarted(problem.get());
+    }
+    if (cancelled.getAsBoolean()) {
+      return new CommandOutcome(
+          Termination.CANCELLED,
+          OptionalInt.empty(),
+          Duration.ZERO,
+          Duration.ZERO,
+          0,
+          List.of(),
+          Optional.empty());
     }
     List<String> command = new ArrayList<>();
     boolean setsid = Files.isExecutable(SETSID);

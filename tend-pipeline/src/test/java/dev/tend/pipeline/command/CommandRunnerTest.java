@@ -271,6 +271,19 @@ class CommandRunnerTest {
   }
 
   @Test
+  void aCommandCancelledBeforeItStartsNeverRuns() {
+    CommandOutcome outcome =
+        runner.run(
+            new CommandSpec(List.of("/usr/bin/touch", "ran"), dir, ENV, MINUTE),
+            LineSink.discard(),
+            () -> true);
+
+    assertThat(outcome.termination()).isEqualTo(Termination.CANCELLED);
+    assertThat(outcome.exitCode()).isEmpty();
+    assertThat(dir.resolve("ran")).doesNotExist();
+  }
+
+  @Test
   void interruptingTheCallerCancelsAndKeepsTheInterrupt() throws Exception {
     Files.writeString(dir.resolve("step.sh"), "echo $$ > main.pid; echo started; exec sleep 1000");
     AtomicReference<CommandOutcome> outcome = new AtomicReference<>();
