@@ -118,11 +118,14 @@ public final class CommandRunner {
     boolean interrupted = false;
     Termination termination = Termination.EXITED;
     long deadline = start + spec.timeout().toNanos();
+    // Samples come quickly at first (10, 20, 40 ms...) so a short command is measured too.
+    long wait = Math.min(10, sampleInterval.toMillis());
     while (true) {
       try {
-        if (process.waitFor(sampleInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (process.waitFor(wait, TimeUnit.MILLISECONDS)) {
           break;
         }
+        wait = Math.min(2 * wait, sampleInterval.toMillis());
       } catch (InterruptedException e) {
         interrupted = true;
         termination = Termination.CANCELLED;

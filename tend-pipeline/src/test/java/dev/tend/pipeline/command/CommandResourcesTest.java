@@ -73,6 +73,16 @@ class CommandResourcesTest {
   }
 
   @Test
+  void aCommandThatEndsRightAfterItsPeakIsStillMeasured() throws IOException {
+    // No sleep: it ends as soon as the bytes are filled, so only early samples can see them.
+    Files.writeString(dir.resolve("big.py"), "b = b'x' * (200 << 20)\n");
+
+    CommandOutcome outcome = run("/usr/bin/python3", "big.py");
+
+    assertThat(outcome.peakMemoryBytes()).isGreaterThanOrEqualTo(100L << 20);
+  }
+
+  @Test
   void aSmallProgramStaysSmall() throws IOException {
     Files.writeString(dir.resolve("small.py"), "import time\ntime.sleep(0.5)\n");
 
