@@ -120,26 +120,33 @@ public final class CommandRunner {
     long deadline = start + spec.timeout().toNanos();
     // Samples come quickly at first (10, 20, 40 ms...) so a short command is measured too.
     long wait = Math.min(10, sampleInterval.toMillis());
-    while (true) {
-      try {
-        if (process.waitFor(wait, TimeUnit.MILLISECONDS)) {
+    try {
+      while (true) {
+        try {
+          if (process.waitFor(wait, TimeUnit.MILLISECONDS)) {
+            break;
+          }
+          wait = Math.min(2 * wait, sampleInterval.toMillis());
+        } catch (InterruptedException e) {
+          interrupted = true;
+          termination = Termination.CANCELLED;
           break;
         }
-        wait = Math.min(2 * wait, sampleInterval.toMillis());
-      } catch (InterruptedException e) {
-        interrupted = true;
-        termination = Termination.CANCELLED;
-        break;
+        tree.sample(process.isAlive());
+        if (cancelled.getAsBoolean()) {
+          termination = Termination.CANCELLED;
+          break;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          termination = Termination.TIMED_OUT;
+          break;
+        }
       }
-      tree.sample(process.isAlive());
-      if (cancelled.getAsBoolean()) {
-        termination = Termination.CANCELLED;
-        break;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        termination = Termination.TIMED_OUT;
-        break;
-      }
+    } catch (RuntimeException | Error e) {
+      // The caller's cancellation check failed: the command must not outlive this call.
+      stop(process, tree);
+      output.finish(readers, killGrace.plusSeconds(1));
+      throw e;
     }
     if (termination != Termination.EXITED) {
       LOG.info(

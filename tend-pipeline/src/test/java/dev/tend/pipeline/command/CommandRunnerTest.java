@@ -2,6 +2,7 @@ package dev.tend.pipeline.command;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tend.pipeline.command.CommandOutcome.Termination;
 import java.io.IOException;
@@ -306,6 +307,25 @@ class CommandRunnerTest {
 
     assertThat(outcome.get().termination()).isEqualTo(Termination.CANCELLED);
     assertThat(stillInterrupted).isTrue();
+    assertDead(pid("main.pid"));
+  }
+
+  @Test
+  void aFailingCancellationCheckStopsTheCommandBeforeThrowing() throws IOException {
+    Files.writeString(dir.resolve("step.sh"), "echo $$ > main.pid; exec sleep 1000");
+
+    assertThatThrownBy(
+            () ->
+                runner.run(
+                    new CommandSpec(List.of("/bin/sh", "step.sh"), dir, ENV, MINUTE),
+                    LineSink.discard(),
+                    () -> {
+                      if (Files.exists(dir.resolve("main.pid"))) {
+                        throw new IllegalStateException("lease lost");
+                      }
+                      return false;
+                    }))
+        .hasMessage("lease lost");
     assertDead(pid("main.pid"));
   }
 
