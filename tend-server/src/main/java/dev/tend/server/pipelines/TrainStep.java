@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code train}: trains the named dataset version with the built-in XGBoost trainer and records a
@@ -42,10 +40,6 @@ final class TrainStep implements StepAction {
   /** Days of validation rows before a time split's holdout date. */
   static final int DEFAULT_VALIDATION_DAYS = 3;
 
-  private static final Pattern GREATER_THAN =
-      Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*>\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*");
-  private static final Pattern PART =
-      Pattern.compile("\\s*([a-z_]+)\\s*\\(\\s*([^()]+?)\\s*\\)\\s*");
   private static final Map<String, DatePart> PARTS =
       Map.of(
           "hour", DatePart.HOUR,
@@ -142,22 +136,28 @@ final class TrainStep implements StepAction {
     Set<DatePart> parts = new LinkedHashSet<>();
     for (String written : train.features()) {
       String feature = bindings.text(written);
-      Matcher part = PART.matcher(feature);
-      if (part.matches()) {
-        DatePart datePart = PARTS.get(part.group(1));
-        if (datePart == null) {
-          throw StepFailure.of(
-              "feature '"
-                  + feature
-                  + "': '"
-                  + part.group(1)
-                  + "' is not a date part; use one of "
-                  + String.join(", ", PARTS.keySet().stream().sorted().toList()));
+      switch (expression(feature, "feature")) {
+        case Expr.ColumnRef column -> columns.add(column.name());
+        case Expr.Call call
+            when call.args().size() == 1 && call.args().getFirst() instanceof Expr.ColumnRef c -> {
+          DatePart datePart = PARTS.get(call.function().toLowerCase(java.util.Locale.ROOT));
+          if (datePart == null) {
+            throw StepFailure.of(
+                "feature '"
+                    + feature
+                    + "': '"
+                    + call.function()
+                    + "' is not a date part; use one of "
+                    + String.join(", ", PARTS.keySet().stream().sorted().toList()));
+          }
+          columns.add(c.name());
+          parts.add(datePart);
         }
-        columns.add(part.group(2));
-        parts.add(datePart);
-      } else {
-        columns.add(feature.trim());
+        default ->
+            throw StepFailure.of(
+                "feature '"
+                    + feature
+                    + "' must be a column or a date part of one, such as hour(date)");
       }
     }
     try {
@@ -176,12 +176,28 @@ final class TrainStep implements StepAction {
     }
   }
 
-  private static Label label(String text) {
-    Matcher m = GREATER_THAN.matcher(text);
-    if (m.matches()) {
-      return Label.greaterThan(m.group(1), Double.parseDouble(m.group(2)));
+  private static Label label(String text) throws StepFailure {
+    Expr expr = expression(text, "label");
+    if (expr instanceof Expr.ColumnRef column) {
+      return Label.column(column.name());
     }
-    return Label.column(text.trim());
+    if (expr instanceof Expr.Binary binary
+        && binary.op() == Expr.BinaryOp.GT
+        && binary.left() instanceof Expr.ColumnRef column
+        && binary.right() instanceof Expr.Literal literal
+        && literal.value() instanceof Number number) {
+      return Label.greaterThan(column.name(), number.doubleValue());
+    }
+    throw StepFailure.of(
+        "label '" + text + "' must be a column or column > number, such as delay > 15");
+  }
+
+  private static Expr expression(String text, String what) throws StepFailure {
+    try {
+      return Expressions.parse(text);
+    } catch (ExpressionException e) {
+      throw StepFailure.of(what + " '" + text + "' is not an expression: " + e.getMessage(), e);
+    }
   }
 
   private static Split split(Step.Split split, Bindings bindings) throws StepFailure {

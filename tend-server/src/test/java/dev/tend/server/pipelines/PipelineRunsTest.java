@@ -73,7 +73,7 @@ class PipelineRunsTest {
           needs: [validate]
           dataset: penguins@latest
           label: Species
-          features: [Island, "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)"]
+          features: [Island, "`Beak Length (mm)`", "`Beak Depth (mm)`", "`Flipper Length (mm)`"]
           task: multiclass
           split: {method: random, fraction: 0.2}
           hyperparameters: {rounds: 30, max_depth: "${params.depth}"}
@@ -302,7 +302,7 @@ class PipelineRunsTest {
   @Test
   void aMissingColumnFailsTheTrainStepWithItsReasonAndNoRetry() throws Exception {
     pipelines.start(Optional.empty());
-    String wrong = SPECIES.replace("\"Beak Depth (mm)\"", "Wingspan");
+    String wrong = SPECIES.replace("\"`Beak Depth (mm)`\"", "Wingspan");
 
     JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(wrong)), 202));
 
