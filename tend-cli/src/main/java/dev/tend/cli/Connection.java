@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * Where the commands that talk to a Tend server find it and as whom: each option falls back to its
  * environment variable, then to a default.
  */
-final class Connection {
+public final class Connection {
   static final String URL = "TEND_URL";
   static final String TOKEN = "TEND_TOKEN";
   static final String DEFAULT_URL = "http://127.0.0.1:8070";
@@ -32,7 +32,7 @@ final class Connection {
           "API token (default: $TEND_TOKEN; prefer the variable, options show in process lists).")
   String token;
 
-  static Map<String, String> environment(CommandSpec spec) {
+  public static Map<String, String> environment(CommandSpec spec) {
     return ((Main) spec.root().userObject()).environment();
   }
 
@@ -50,7 +50,7 @@ final class Connection {
   }
 
   /** A client of the server, with the token when one is set. */
-  TendClient open() {
+  public TendClient open() {
     String server = setting(url, URL, DEFAULT_URL);
     try {
       return TendClient.connect(server, Optional.ofNullable(setting(token, TOKEN, null)));

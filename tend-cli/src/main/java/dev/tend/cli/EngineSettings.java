@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options of the embedded engine shared by data commands. */
-final class EngineSettings {
+public final class EngineSettings {
   @Option(
       names = "--threads",
       paramLabel = "N",
@@ -26,7 +26,7 @@ final class EngineSettings {
       description = "Where the engine spills when memory runs out.")
   Path spillDir;
 
-  Engine engine() {
+  public Engine engine() {
     EngineOptions options = EngineOptions.defaults();
     try {
       if (threads != null) {

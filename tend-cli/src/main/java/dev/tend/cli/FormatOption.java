@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * {@code --format table|json} of the commands that list or show: a table for people (not a stable
  * format), or JSON for programs (stable: members are only ever added).
  */
-final class FormatOption {
+public final class FormatOption {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Option(
@@ -23,7 +23,7 @@ final class FormatOption {
       description = "table (default) or json.")
   String format;
 
-  boolean json() {
+  public boolean json() {
     return switch (format.toLowerCase(Locale.ROOT)) {
       case "table" -> false;
       case "json" -> true;
@@ -32,11 +32,11 @@ final class FormatOption {
     };
   }
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return JSON.createObjectNode();
   }
 
-  static void print(PrintWriter out, JsonNode json) {
+  public static void print(PrintWriter out, JsonNode json) {
     try {
       out.println(JSON.writeValueAsString(json));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

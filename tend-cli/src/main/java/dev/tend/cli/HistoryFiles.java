@@ -14,16 +14,16 @@ import java.util.UUID;
  * Where the CLI keeps metric history ({@code .tend/history.db} by default), read before a run and
  * written only after the run succeeded, so bad input leaves nothing behind.
  */
-final class HistoryFiles {
+public final class HistoryFiles {
   private HistoryFiles() {}
 
-  static Path file(Path dir) {
+  public static Path file(Path dir) {
     Path folder =
         dir != null ? dir : Path.of(System.getenv().getOrDefault("TEND_HISTORY_DIR", ".tend"));
     return folder.resolve("history.db");
   }
 
-  static String datasetKey(DataSource source) {
+  public static String datasetKey(DataSource source) {
     return switch (source) {
       case DataSource.Files files ->
           files
@@ -34,27 +34,27 @@ final class HistoryFiles {
     };
   }
 
-  static Reader reader(Path file, String dataset) {
+  public static Reader reader(Path file, String dataset) {
     if (file == null || !Files.exists(file)) {
       return new Reader(null, dataset);
     }
     return new Reader(SqliteMetricHistory.open(file), dataset);
   }
 
-  static void record(Path file, String dataset, Map<String, Double> metrics, Instant at) {
+  public static void record(Path file, String dataset, Map<String, Double> metrics, Instant at) {
     try (MetricHistory history = SqliteMetricHistory.open(file)) {
       history.record(dataset, runId(), at, metrics);
     }
   }
 
   /** A time-ordered run id: milliseconds then randomness, so ids sort by creation. */
-  static String runId() {
+  public static String runId() {
     return String.format(
         "%013x-%s", System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
   }
 
   /** Read access to one dataset's history, or none. */
-  static final class Reader implements AutoCloseable {
+  public static final class Reader implements AutoCloseable {
     private static final int LOOKBACK = 100;
     private final MetricHistory history;
     private final String dataset;
@@ -64,7 +64,7 @@ final class HistoryFiles {
       this.dataset = dataset;
     }
 
-    List<Double> recent(String metric) {
+    public List<Double> recent(String metric) {
       return history == null ? List.of() : history.recent(dataset, metric, LOOKBACK);
     }
 

@@ -23,7 +23,7 @@ import java.util.Optional;
  * A started Tend server with everything it owns: the store, the engine that checks pushes, and the
  * HTTP server. What {@code tend server} runs, and what the CLI's end-to-end tests start in-process.
  */
-final class LocalServer implements AutoCloseable {
+public final class LocalServer implements AutoCloseable {
   /** Copies of DuckDB's native library older than this are left by killed processes. */
   private static final Duration STALE_NATIVE_COPY_AGE = Duration.ofMinutes(10);
 
@@ -47,7 +47,7 @@ final class LocalServer implements AutoCloseable {
    *
    * @throws dev.tend.server.config.ConfigException when another server holds the data dir
    */
-  static LocalServer start(TendConfig settings, Optional<String> adminToken) {
+  public static LocalServer start(TendConfig settings, Optional<String> adminToken) {
     StoreServices store = StoreServices.open(settings);
     Engine engine;
     try {
@@ -95,7 +95,7 @@ final class LocalServer implements AutoCloseable {
   }
 
   /** The token of the admin created at this start; empty when the database had one already. */
-  Optional<IssuedToken> bootstrap() {
+  public Optional<IssuedToken> bootstrap() {
     return bootstrap;
   }
 
@@ -103,7 +103,7 @@ final class LocalServer implements AutoCloseable {
     return store;
   }
 
-  URI uri() {
+  public URI uri() {
     return server.uri();
   }
 

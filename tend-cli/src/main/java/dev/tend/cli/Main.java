@@ -1,7 +1,19 @@
 package dev.tend.cli;
 
 import dev.tend.checks.SourceLocation;
+import dev.tend.cli.data.DataCommand;
+import dev.tend.cli.demo.DemoCommand;
+import dev.tend.cli.quality.CheckCommand;
+import dev.tend.cli.quality.ProfileCommand;
+import dev.tend.cli.quality.SuggestCommand;
 import dev.tend.cli.remote.RemoteException;
+import dev.tend.cli.server.ProjectCommand;
+import dev.tend.cli.server.ServerCommand;
+import dev.tend.cli.server.TokenCommand;
+import dev.tend.cli.tracking.ExperimentsCommand;
+import dev.tend.cli.tracking.LineageCommand;
+import dev.tend.cli.tracking.ModelsCommand;
+import dev.tend.cli.tracking.RunsCommand;
 import dev.tend.expr.ExpressionException;
 import dev.tend.history.HistoryException;
 import dev.tend.server.config.ConfigException;
@@ -130,14 +142,14 @@ public final class Main {
   }
 
   /** Wrong use of the command that picocli cannot see: conflicting or missing options. */
-  static final class UsageException extends RuntimeException {
+  public static final class UsageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    UsageException(String message) {
+    public UsageException(String message) {
       super(message);
     }
 
-    UsageException(SourceLocation at, String message) {
+    public UsageException(SourceLocation at, String message) {
       super(at + ": " + message);
     }
   }

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Writes command output to standard output or atomically to a file. */
-final class Output {
+public final class Output {
   private Output() {}
 
-  static void write(PrintWriter out, Path file, String text) {
+  public static void write(PrintWriter out, Path file, String text) {
     if (file == null) {
       out.print(text);
       out.flush();

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * A one-line progress indicator on standard error while a long run works, shown only when standard
  * error is a terminal ({@code ./tend} sets {@code TEND_STDERR_TTY}); never when output is piped.
  */
-final class Progress implements AutoCloseable {
+public final class Progress implements AutoCloseable {
   private static final String[] FRAMES = {"|", "/", "-", "\\"};
 
   private final PrintWriter err;
@@ -29,7 +29,7 @@ final class Progress implements AutoCloseable {
     }
   }
 
-  static Progress start(PrintWriter err, String label) {
+  public static Progress start(PrintWriter err, String label) {
     return new Progress(err, label, "1".equals(System.getenv("TEND_STDERR_TTY")));
   }
 
@@ -60,12 +60,12 @@ final class Progress implements AutoCloseable {
   }
 
   /** Shows the progress the engine reports for the statement it is running. */
-  void track(Dataset dataset) {
+  public void track(Dataset dataset) {
     source = dataset::progress;
   }
 
   /** Shows what is being done now, with how far it has got in percent when known. */
-  void show(String label, Supplier<OptionalDouble> percent) {
+  public void show(String label, Supplier<OptionalDouble> percent) {
     this.label = label;
     this.source = percent;
   }
@@ -80,7 +80,7 @@ final class Progress implements AutoCloseable {
   }
 
   /** Stops and clears the line. */
-  void done() {
+  public void done() {
     if (thread == null || !running) {
       running = false;
       return;

@@ -1,13 +1,13 @@
 package dev.tend.cli;
 
+import dev.tend.projects.ProjectRepository;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The project a dataset command works in: {@code --project}, else $TEND_PROJECT, else default. */
-final class ProjectOption {
+public final class ProjectOption {
   static final String VARIABLE = "TEND_PROJECT";
-  static final String DEFAULT = "default";
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -15,10 +15,12 @@ final class ProjectOption {
   @Option(
       names = "--project",
       paramLabel = "NAME",
-      description = "Project (default: $TEND_PROJECT, else " + DEFAULT + ").")
+      description =
+          "Project (default: $TEND_PROJECT, else " + ProjectRepository.DEFAULT_PROJECT + ").")
   String project;
 
-  String name() {
-    return Connection.setting(Connection.environment(mixee), project, VARIABLE, DEFAULT);
+  public String name() {
+    return Connection.setting(
+        Connection.environment(mixee), project, VARIABLE, ProjectRepository.DEFAULT_PROJECT);
   }
 }

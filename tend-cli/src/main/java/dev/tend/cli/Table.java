@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A plain-text table for people: a header line, then rows, columns padded to line up. */
-final class Table {
+public final class Table {
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
 
@@ -14,11 +14,11 @@ final class Table {
     this.headers = headers;
   }
 
-  static Table of(String... headers) {
+  public static Table of(String... headers) {
     return new Table(List.of(headers));
   }
 
-  Table row(Object... cells) {
+  public Table row(Object... cells) {
     if (cells.length != headers.size()) {
       throw new IllegalArgumentException(
           "a row of " + cells.length + " cells in a table of " + headers.size() + " columns");
@@ -27,12 +27,12 @@ final class Table {
     return this;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return rows.isEmpty();
   }
 
   /** The table, each line ending in a newline, without trailing blanks. */
-  String render() {
+  public String render() {
     int[] widths = new int[headers.size()];
     for (int i = 0; i < widths.length; i++) {
       widths[i] = headers.get(i).length();
@@ -58,7 +58,7 @@ final class Table {
   }
 
   /** A byte count for people: {@code 512 B}, {@code 65.5 KiB}, {@code 12.9 MiB}. */
-  static String bytes(long bytes) {
+  public static String bytes(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }
@@ -73,7 +73,7 @@ final class Table {
   }
 
   /** A count with thousands separators: {@code 3,000,000}. */
-  static String count(long count) {
+  public static String count(long count) {
     return String.format(Locale.ROOT, "%,d", count);
   }
 }

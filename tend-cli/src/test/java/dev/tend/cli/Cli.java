@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** Runs the tend command in-process and finds the shared real datasets; shared by CLI tests. */
-final class Cli {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class Cli {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private Cli() {}
 
   /** What one run of the command printed and returned. */
-  record Result(int exitCode, String out, String err) {
-    JsonNode json() {
+  public record Result(int exitCode, String out, String err) {
+    public JsonNode json() {
       try {
         return JSON.readTree(out);
       } catch (IOException e) {
@@ -33,7 +33,7 @@ final class Cli {
     }
 
     /** The one check named {@code name} in a JSON report. */
-    JsonNode check(String name) {
+    public JsonNode check(String name) {
       List<JsonNode> found = new ArrayList<>();
       json().get("checks").forEach(c -> found.add(c));
       return found.stream()
@@ -54,7 +54,7 @@ final class Cli {
     }
   }
 
-  static Result run(Object... args) {
+  public static Result run(Object... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] strings = Stream.of(args).map(String::valueOf).toArray(String[]::new);
@@ -63,7 +63,7 @@ final class Cli {
   }
 
   /** Runs the command with {@code environment} as its only environment variables. */
-  static Result runWith(Map<String, String> environment, Object... args) {
+  public static Result runWith(Map<String, String> environment, Object... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] strings = Stream.of(args).map(String::valueOf).toArray(String[]::new);
@@ -72,14 +72,14 @@ final class Cli {
   }
 
   /** Row numbers ({@code _row}) of a check's sample of failing rows. */
-  static List<Long> sampleRows(JsonNode check) {
+  public static List<Long> sampleRows(JsonNode check) {
     List<Long> rows = new ArrayList<>();
     check.get("sample").forEach(row -> rows.add(row.get("_row").asLong()));
     return rows;
   }
 
   /** The shared real data folder, found by walking up from the working directory. */
-  static Path sharedData(String file) {
+  public static Path sharedData(String file) {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve("shared").resolve("data");
       if (Files.isDirectory(candidate)) {
@@ -93,7 +93,7 @@ final class Cli {
   }
 
   /** Every file under {@code dir}, relative to it, to prove a failed command wrote nothing. */
-  static List<String> files(Path dir) {
+  public static List<String> files(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(p -> !p.equals(dir))
           .map(p -> dir.relativize(p).toString())
@@ -104,7 +104,7 @@ final class Cli {
     }
   }
 
-  static void assertCleanUsageError(Result result) {
+  public static void assertCleanUsageError(Result result) {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(Main.USAGE);
     assertThat(result.out()).as(result.toString()).isEmpty();
     assertThat(result.err())

@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Starts a real Tend server in-process on a free port for the CLI's end-to-end tests. */
-final class TestServers {
+public final class TestServers {
   private TestServers() {}
 
   /** A server with SQLite metadata and local artifacts under {@code dir}, and a new admin. */
-  static LocalServer start(Path dir) {
+  public static LocalServer start(Path dir) {
     TendConfig defaults = TendConfig.forDataDir(dir);
     TendConfig config =
         new TendConfig(

@@ -1,5 +1,6 @@
 package dev.tend.server;
 
+import static dev.tend.projects.ProjectRepository.DEFAULT_PROJECT;
 import static java.util.Objects.requireNonNull;
 
 import dev.tend.access.AccessRepository;
@@ -47,9 +48,6 @@ public final class StoreServices implements AutoCloseable {
    * outside the data dir, where other servers may be uploading to it; inside, all are removed.
    */
   public static final Duration SHARED_UPLOAD_RETENTION = Duration.ofHours(24);
-
-  /** The project created at the first start; the CLI's {@code --project} defaults to it. */
-  public static final String DEFAULT_PROJECT = "default";
 
   private static final String BOOTSTRAP_ACTOR = "admin";
   private static final Logger LOG = LoggerFactory.getLogger(StoreServices.class);
@@ -115,9 +113,8 @@ public final class StoreServices implements AutoCloseable {
    * The data dir lock makes this process the only user of the data dir, so every push folder in it
    * belongs to a dead push. Its pending version can go at once even when the metadata database is
    * shared by several servers (PostgreSQL): the folder names it, and a live server's pushes have
-   * their folders in its own data dir. A version pending without a recorded folder (its process
-   * died between reserving and renaming its folder, or it belongs to another server) waits out the
-   * retention.
+   * their folders in its own data dir, named before they reserve. A version pending without a
+   * folder here belongs to another server and waits out the retention.
    * The artifact store is shared only when it lies outside the data dir.
    */
   private void cleanUpAfterDeadProcesses(TendConfig config) {
@@ -165,8 +162,8 @@ public final class StoreServices implements AutoCloseable {
   /**
    * Prepares a new server for use, as {@code tend server} does at every start: makes sure a global
    * admin exists (see {@link AccessRepository#ensureBootstrapAdmin}) and, while the server has no
-   * project at all, creates the project {@value #DEFAULT_PROJECT} as that admin, so a single team
-   * needs no project setup. Safe to repeat and to run on several replicas at once.
+   * project at all, creates the project {@value ProjectRepository#DEFAULT_PROJECT} as that admin,
+   * so a single team needs no project setup. Safe to repeat and to run on several replicas at once.
    *
    * @param adminToken the first admin's token when given at the first start ({@code
    *     TEND_ADMIN_TOKEN})

@@ -6,6 +6,12 @@ import java.util.Optional;
 
 /** Creates and finds projects. Thread-safe; every change is audited in its own transaction. */
 public interface ProjectRepository {
+  /**
+   * The name of the project that work naming no project goes to: a server creates it at its first
+   * start, MLflow clients that give no project use it, and it is the CLI's default {@code
+   * --project}.
+   */
+  String DEFAULT_PROJECT = "default";
 
   /** The projects of {@code database}. */
   static ProjectRepository of(Database database) {

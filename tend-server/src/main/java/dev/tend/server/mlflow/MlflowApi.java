@@ -1,5 +1,6 @@
 package dev.tend.server.mlflow;
 
+import static dev.tend.projects.ProjectRepository.DEFAULT_PROJECT;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,10 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * MLflow's tracking REST API on Tend's tracking store. Every route is served under {@link
  * #PREFIXES}. Experiments belong to a Tend project: the one named by the {@code tend.project} tag
- * given when the experiment is created, else {@value #DEFAULT_PROJECT} (created on first start,
- * with MLflow's Default experiment, id 0). Reads need a role that may read in the project (or
- * anonymous reads), logging and run changes need write, and deleting, restoring or renaming an
- * experiment needs maintain. Thread-safe.
+ * given when the experiment is created, else {@value ProjectRepository#DEFAULT_PROJECT} (created on
+ * first start, with MLflow's Default experiment, id 0). Reads need a role that may read in the
+ * project (or anonymous reads), logging and run changes need write, and deleting, restoring or
+ * renaming an experiment needs maintain. Thread-safe.
  */
 public final class MlflowApi extends MlflowModule {
 
@@ -48,17 +49,14 @@ public final class MlflowApi extends MlflowModule {
   /** The experiment tag that chooses an experiment's project when it is created. */
   public static final String PROJECT_TAG = "tend.project";
 
-  /** The project of experiments created without {@link #PROJECT_TAG}. */
-  public static final String DEFAULT_PROJECT = "default";
-
   private static final int DEFAULT_HISTORY_RESULTS = 25_000;
 
   private final TrackingRepository tracking;
   private final Map<Long, String> projectOfExperiment = new ConcurrentHashMap<>();
 
   /**
-   * Creates the API and makes sure the {@value #DEFAULT_PROJECT} project and MLflow's Default
-   * experiment exist.
+   * Creates the API and makes sure the {@value ProjectRepository#DEFAULT_PROJECT} project and
+   * MLflow's Default experiment exist.
    */
   public MlflowApi(ProjectRepository projects, TrackingRepository tracking) {
     super(projects);

@@ -25,8 +25,8 @@ import java.util.Optional;
  * MLflow's model registry REST API on Tend's registry: registered models, model versions, stages,
  * aliases and tags, under {@code /api/2.0/mlflow/} and the {@code /ajax-api/} alias. Models belong
  * to a Tend project, chosen when a model is created by the tag {@value MlflowApi#PROJECT_TAG} or by
- * naming it {@code project/name}, else {@value MlflowApi#DEFAULT_PROJECT}. Names are unique per
- * project; a bare name addresses the one model of that name and {@code project/name} any. Reads
+ * naming it {@code project/name}, else {@value ProjectRepository#DEFAULT_PROJECT}. Names are unique
+ * per project; a bare name addresses the one model of that name and {@code project/name} any. Reads
  * need read in the model's project, changes write, and renames, deletes, stage transitions and
  * aliases maintain. Thread-safe.
  */
@@ -167,7 +167,8 @@ public final class MlflowRegistryApi extends MlflowModule {
     requireToken(caller);
     String name = request.requiredString("name");
     Map<String, String> tags = tagMap(request.objects("tags"));
-    String projectName = tags.getOrDefault(MlflowApi.PROJECT_TAG, MlflowApi.DEFAULT_PROJECT);
+    String projectName =
+        tags.getOrDefault(MlflowApi.PROJECT_TAG, ProjectRepository.DEFAULT_PROJECT);
     int slash = name.indexOf('/');
     if (slash >= 0) {
       projectName = name.substring(0, slash);
