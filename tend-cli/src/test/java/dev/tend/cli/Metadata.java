@@ -16,14 +16,6 @@ record Metadata(String jdbcUrl) {
     return number("SELECT count(*) FROM dataset_versions WHERE status = 'pending'", null);
   }
 
-  /** How many pending versions have the number {@code number} (of any dataset). */
-  long pendingWithNumber(long number) throws SQLException {
-    return number(
-        "SELECT count(*) FROM dataset_versions WHERE status = 'pending' AND version_number = "
-            + number,
-        null);
-  }
-
   /** The last version number handed out for {@code dataset}, committed or not. */
   long lastVersion(String dataset) throws SQLException {
     return number("SELECT last_version FROM datasets WHERE name = ?", dataset);

@@ -116,9 +116,8 @@ public final class StoreServices implements AutoCloseable {
    * The data dir lock makes this process the only user of the data dir, so every push folder in it
    * belongs to a dead push. Its pending version can go at once even when the metadata database is
    * shared by several servers (PostgreSQL): the folder names it, and a live server's pushes have
-   * their folders in its own data dir. A version pending without a recorded folder (its process
-   * died between reserving and renaming its folder, or it belongs to another server) waits out the
-   * retention.
+   * their folders in its own data dir, named before they reserve. A version pending without a
+   * folder here belongs to another server and waits out the retention.
    * The artifact store is shared only when it lies outside the data dir.
    */
   private void cleanUpAfterDeadProcesses(TendConfig config) {

@@ -13,7 +13,9 @@ import dev.tend.server.config.ConfigException;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.internal.PushFolder;
 import dev.tend.store.Engine;
+import dev.tend.store.Ids;
 import dev.tend.store.TestDatabase;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,8 +85,9 @@ class StartupCleanupTest {
   }
 
   /*
-   * The dead store leaves a push at each step: killed while checking its files (no number yet),
-   * right after reserving (recorded in its folder's name), before its commit, and after it.
+   * The dead store leaves a push at each step: killed while checking its files (no id yet), with
+   * its folder named after its version's id but nothing reserved, right after reserving, before
+   * its commit, and after it.
    */
   @Test
   void theFoldersOfDeadPushesGoAndTheirRecordedPendingVersionsAreAbandonedAtOnce()
@@ -101,16 +104,18 @@ class StartupCleanupTest {
       DatasetVersion kept = commit(dead, datasetId);
       PushFolder checking = PushFolder.create(workDir);
       Files.writeString(checking.path().resolve("a.csv"), "a\n1\n");
+      PushFolder named = PushFolder.create(workDir);
+      named.recordVersionId(Ids.next());
       PushFolder reserved = PushFolder.create(workDir);
-      reserved.recordPending(dead.datasets().reserveVersion(datasetId, "push", "root"));
+      reserve(dead, reserved, datasetId);
       PushFolder beforeCommit = PushFolder.create(workDir);
       Files.writeString(beforeCommit.path().resolve("a.csv"), "a\n1\n");
-      beforeCommit.recordPending(dead.datasets().reserveVersion(datasetId, "push", "root"));
+      reserve(dead, beforeCommit, datasetId);
       PushFolder committed = PushFolder.create(workDir);
-      PendingVersion last = dead.datasets().reserveVersion(datasetId, "push", "root");
-      committed.recordPending(last);
+      PendingVersion last = reserve(dead, committed, datasetId);
       dead.datasets().commitVersion(last.id(), VersionStatus.ACCEPTED, content(), "root");
       assertThat(checking.path().getFileName().toString()).startsWith("push-new-");
+      assertThat(named.path().getFileName().toString()).matches("push-[0-9A-Z]{26}");
       assertThat(reserved.path().getParent()).isEqualTo(workDir);
       assertThat(committed.path().getFileName().toString()).isEqualTo("push-" + last.id());
       Files.createDirectories(workDir.resolve("push-12345")); // named by an older server
@@ -138,11 +143,11 @@ class StartupCleanupTest {
   }
 
   /*
-   * A process that died between reserving and renaming its folder left no record of the number:
-   * its folder goes, its version waits out the retention like another server's push would.
+   * Another server's push (on a shared PostgreSQL) has no folder in this data dir: its pending
+   * version waits out the retention, and this server's unnamed folder just goes.
    */
   @Test
-  void aPendingVersionWithoutARecordedFolderWaitsOutTheRetention() throws Exception {
+  void aPendingVersionWithoutAFolderHereWaitsOutTheRetention() throws Exception {
     TendConfig config = config(dataDir.resolve("artifacts"));
     String datasetId;
     Path unrecorded;
@@ -151,11 +156,10 @@ class StartupCleanupTest {
       datasetId = dead.datasets().create(project, "trips", "root").id();
       dead.datasets().reserveVersion(datasetId, "another server's push", "root");
       unrecorded = PushFolder.create(dead.workDir()).path();
-      dead.datasets().reserveVersion(datasetId, "a push killed before renaming", "root");
     }
     try (StoreServices restarted = StoreServices.open(config)) {
       assertThat(unrecorded).doesNotExist();
-      assertThat(pendingCount()).isEqualTo(2);
+      assertThat(pendingCount()).isEqualTo(1);
       assertThat(abandonedAtStart()).isEmpty();
       assertThat(restarted.datasets().versions(datasetId, Optional.empty(), 10).items()).isEmpty();
     }
@@ -171,7 +175,7 @@ class StartupCleanupTest {
       try (folder) {
         Files.createDirectories(folder.path().resolve("part"));
         Files.writeString(folder.path().resolve("part/a.csv"), "a\n1\n");
-        folder.recordPending(store.datasets().reserveVersion(datasetId, "push", "root"));
+        reserve(store, folder, datasetId);
       }
       assertThat(folder.path()).doesNotExist();
       try (var left = Files.list(store.workDir())) {
@@ -219,6 +223,14 @@ class StartupCleanupTest {
   private static DatasetVersion commit(StoreServices store, String datasetId) {
     PendingVersion pending = store.datasets().reserveVersion(datasetId, "push", "root");
     return store.datasets().commitVersion(pending.id(), VersionStatus.ACCEPTED, content(), "root");
+  }
+
+  /* Reserves a version the way a push does: names the folder after the version's id first. */
+  private static PendingVersion reserve(StoreServices store, PushFolder folder, String datasetId)
+      throws IOException {
+    String versionId = Ids.next();
+    folder.recordVersionId(versionId);
+    return store.datasets().reserveVersion(versionId, datasetId, "push", "root");
   }
 
   /* The versions abandoned by the start-up cleanup, by the audit log. */

@@ -1,6 +1,7 @@
 package dev.tend.datasets;
 
 import dev.tend.store.Database;
+import dev.tend.store.Ids;
 import dev.tend.store.Page;
 import java.time.Duration;
 import java.util.List;
@@ -41,8 +42,21 @@ public interface DatasetRepository {
   /** Attaches the check suite {@code yaml} to a dataset, or detaches it when empty. */
   Dataset attachSuite(String datasetId, Optional<String> yaml, String actor);
 
-  /** Reserves the next version number of a dataset for a push described by {@code source}. */
-  PendingVersion reserveVersion(String datasetId, String source, String actor);
+  /** Reserves the next version number of a dataset, under a new id, for a push. */
+  default PendingVersion reserveVersion(String datasetId, String source, String actor) {
+    return reserveVersion(Ids.next(), datasetId, source, actor);
+  }
+
+  /**
+   * Reserves the next version number of a dataset for a push described by {@code source}, under the
+   * id {@code versionId} the caller made with {@link Ids#next()}, so that the caller can record the
+   * id (for its crash recovery) before the reservation exists.
+   *
+   * @throws IllegalArgumentException when {@code versionId} is not an id
+   * @throws dev.tend.store.ConflictException when a version already has that id
+   * @throws dev.tend.store.NotFoundException when there is no such dataset
+   */
+  PendingVersion reserveVersion(String versionId, String datasetId, String source, String actor);
 
   /**
    * Records a pending version's content with its outcome ({@link VersionStatus#ACCEPTED} or {@link

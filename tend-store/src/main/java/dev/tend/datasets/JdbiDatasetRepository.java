@@ -212,13 +212,25 @@ final class JdbiDatasetRepository implements DatasetRepository {
   }
 
   @Override
-  public PendingVersion reserveVersion(String datasetId, String source, String actor) {
+  public PendingVersion reserveVersion(
+      String versionId, String datasetId, String source, String actor) {
+    requireNonNull(versionId, "versionId is null");
     requireNonNull(datasetId, "datasetId is null");
     requireNonNull(source, "source is null");
     requireNonNull(actor, "actor is null");
-    String id = Ids.next();
+    if (!Ids.isWellFormed(versionId)) {
+      throw new IllegalArgumentException("not a version id: " + versionId);
+    }
     return database.write(
         handle -> {
+          if (handle
+              .createQuery("SELECT 1 FROM dataset_versions WHERE id = :id")
+              .bind("id", versionId)
+              .mapTo(Integer.class)
+              .findOne()
+              .isPresent()) {
+            throw new ConflictException("a dataset version already has the id " + versionId);
+          }
           int updated =
               handle
                   .createUpdate(
@@ -239,14 +251,14 @@ final class JdbiDatasetRepository implements DatasetRepository {
                   "INSERT INTO dataset_versions"
                       + " (id, dataset_id, version_number, status, source, created_by, created_at)"
                       + " VALUES (:id, :dataset, :number, 'pending', :source, :by, :at)")
-              .bind("id", id)
+              .bind("id", versionId)
               .bind("dataset", datasetId)
               .bind("number", number)
               .bind("source", source)
               .bind("by", actor)
               .bind("at", database.now().toEpochMilli())
               .execute();
-          return new PendingVersion(id, datasetId, number);
+          return new PendingVersion(versionId, datasetId, number);
         });
   }
 

@@ -7,6 +7,7 @@ import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.store.ConflictException;
 import dev.tend.store.Engine;
+import dev.tend.store.Ids;
 import dev.tend.store.NotFoundException;
 import dev.tend.store.Page;
 import dev.tend.store.TestDatabase;
@@ -164,6 +165,27 @@ class DatasetRepositoryTest {
     DatasetVersion committed =
         datasets.commitVersion(fresh.id(), VersionStatus.ACCEPTED, content(), "alice");
     assertThat(committed.number()).as("numbers of dropped pushes are not reused").isEqualTo(3);
+  }
+
+  /* A push records its version's id for crash recovery before it reserves under that id. */
+  @Test
+  void aVersionIsReservedUnderTheIdItsPushChoseAndOnlyOnce() {
+    String id = Ids.next();
+    PendingVersion pending = datasets.reserveVersion(id, dataset.id(), "upload", "alice");
+    assertThat(pending).isEqualTo(new PendingVersion(id, dataset.id(), 1));
+
+    assertThatThrownBy(() -> datasets.reserveVersion(id, dataset.id(), "again", "alice"))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining(id);
+    assertThatThrownBy(() -> datasets.reserveVersion("push-1", dataset.id(), "upload", "alice"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("push-1");
+    assertThatThrownBy(() -> datasets.reserveVersion(Ids.next(), Ids.next(), "upload", "alice"))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(db.count("dataset_versions")).isEqualTo(1);
+    assertThat(datasets.reserveVersion(dataset.id(), "upload", "alice").number())
+        .as("refused reservations use up no number")
+        .isEqualTo(2);
   }
 
   @Test

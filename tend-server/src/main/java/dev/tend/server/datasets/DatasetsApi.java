@@ -46,6 +46,7 @@ import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.source.DataException;
 import dev.tend.source.DataSource;
 import dev.tend.source.Format;
+import dev.tend.store.Ids;
 import dev.tend.suite.RunOptions;
 import dev.tend.suite.SuiteException;
 import dev.tend.suite.SuiteParser;
@@ -359,8 +360,9 @@ public final class DatasetsApi implements ApiModule {
   /*
    * The number is reserved only once the data has been read, profiled and checked, so a push
    * refused for its data stores nothing and skips no number; the profile and report then take
-   * the version's name. The folder's new name records the reservation at once, so a restart after
-   * a crash abandons it. A failure past the reservation abandons the number.
+   * the version's name. The folder is renamed after the version's id before the reservation, so
+   * a restart after a crash at any point finds and abandons it. A failure past the reservation
+   * abandons the number.
    */
   private DatasetVersion commit(
       Dataset dataset,
@@ -373,10 +375,12 @@ public final class DatasetsApi implements ApiModule {
       DatasetProfile profile,
       Optional<SuiteReport> report)
       throws IOException {
-    PendingVersion pending = datasets.reserveVersion(dataset.id(), source, actor);
+    String versionId = Ids.next();
+    folder.recordVersionId(versionId);
+    PausePoints.reach(PausePoints.PUSH_NAMED);
+    PendingVersion pending = datasets.reserveVersion(versionId, dataset.id(), source, actor);
     boolean committed = false;
     try {
-      folder.recordPending(pending);
       PausePoints.reach(PausePoints.PUSH_RESERVED);
       String versionLabel = label + "@v" + pending.number();
       DatasetProfile named =

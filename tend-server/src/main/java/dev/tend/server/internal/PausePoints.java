@@ -32,9 +32,12 @@ public final class PausePoints {
   public static final String PUSH_MATERIALIZED = "push.materialized";
 
   /**
-   * A push has read, profiled and checked its files, reserved its version number and recorded it in
-   * its work folder's name.
+   * A push has read, profiled and checked its files and named its work folder after its version's
+   * id; the version is not reserved yet.
    */
+  public static final String PUSH_NAMED = "push.named";
+
+  /** A push has reserved its version number under the id its work folder's name records. */
   public static final String PUSH_RESERVED = "push.reserved";
 
   /** A push has named its profile and report after the version and is about to commit it. */
