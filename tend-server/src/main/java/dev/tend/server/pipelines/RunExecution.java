@@ -227,6 +227,18 @@ final class RunExecution {
             () -> control.stop(limitReason),
             Math.max(1, Math.min(limit.toMillis(), untilDeadline.toMillis())),
             TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> flusher =
+        timers.scheduleWithFixedDelay(
+            () -> {
+              try {
+                log.flush();
+              } catch (RuntimeException e) {
+                LOG.debug("cannot flush the log of step {}", step.id(), e);
+              }
+            },
+            1,
+            1,
+            TimeUnit.SECONDS);
     Path work = workRoot.resolve("pipeline-" + run.id() + "-" + step.id());
     ResourceMeter meter = ResourceMeter.start();
     StepAction.Outcome outcome = null;
@@ -268,6 +280,7 @@ final class RunExecution {
               .orElse(StepFailure.retryable("an internal error: " + message(e), e));
     } finally {
       timer.cancel(false);
+      flusher.cancel(false);
       current = null;
       Thread.interrupted();
       try {
@@ -351,11 +364,15 @@ final class RunExecution {
     finish(PipelineRunStatus.FAILED, reason);
   }
 
+  /* The tracked run is ended first, so once the run shows as ended its record is complete. */
   private void finish(PipelineRunStatus status, String reason) {
-    PipelineRun finished =
-        repository.finishRun(
-            claim.run().id(), owner, status, Optional.ofNullable(reason), Instant.now());
-    recorder.finish(finished);
+    Instant now = Instant.now();
+    repository
+        .run(claim.run().id())
+        .flatMap(PipelineRun::trackingRunId)
+        .ifPresent(
+            id -> recorder.finish(id, claim.run().id(), status, Optional.ofNullable(reason), now));
+    repository.finishRun(claim.run().id(), owner, status, Optional.ofNullable(reason), now);
   }
 
   /* The run's parameter values typed, with the pipeline's defaults for those not given. */

@@ -5,6 +5,7 @@ import dev.tend.pipeline.Pipeline;
 import dev.tend.pipelines.LogLine;
 import dev.tend.pipelines.PipelineRepository;
 import dev.tend.pipelines.PipelineRun;
+import dev.tend.pipelines.PipelineRunStatus;
 import dev.tend.pipelines.StepRun;
 import dev.tend.projects.Project;
 import dev.tend.store.ConflictException;
@@ -127,15 +128,16 @@ final class RunRecorder {
   }
 
   /** Ends the tracked run with the run's status and keeps each step's log as an artifact. */
-  void finish(PipelineRun run) {
-    if (run.trackingRunId().isEmpty()) {
-      return;
-    }
-    String id = run.trackingRunId().get();
+  void finish(
+      String id,
+      String runId,
+      PipelineRunStatus status,
+      Optional<String> reason,
+      Instant finishedAt) {
     Map<String, StringBuilder> logs = new LinkedHashMap<>();
     long after = 0;
     while (true) {
-      List<LogLine> page = repository.logs(run.id(), Optional.empty(), after, LOG_PAGE);
+      List<LogLine> page = repository.logs(runId, Optional.empty(), after, LOG_PAGE);
       for (LogLine line : page) {
         logs.computeIfAbsent(line.stepId(), s -> new StringBuilder())
             .append(line.at())
@@ -157,20 +159,21 @@ final class RunRecorder {
                 "logs/" + step + ".log",
                 new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8))));
     List<KeyValue> tags = new ArrayList<>();
-    tags.add(new KeyValue("tend.pipeline.status", run.status().name()));
-    run.reason().ifPresent(r -> tags.add(new KeyValue("tend.pipeline.reason", r)));
+    tags.add(new KeyValue("tend.pipeline.status", status.name()));
+    reason.ifPresent(r -> tags.add(new KeyValue("tend.pipeline.reason", truncate(r))));
     tracking.logBatch(id, List.of(), List.of(), tags);
-    RunStatus status =
-        switch (run.status()) {
+    RunStatus tracked =
+        switch (status) {
           case SUCCEEDED -> RunStatus.FINISHED;
           case CANCELLED -> RunStatus.KILLED;
           default -> RunStatus.FAILED;
         };
     tracking.updateRun(
-        id,
-        Optional.of(status),
-        Optional.of(run.finishedAt().orElse(Instant.now()).toEpochMilli()),
-        Optional.empty());
+        id, Optional.of(tracked), Optional.of(finishedAt.toEpochMilli()), Optional.empty());
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= 5000 ? text : text.substring(0, 4997) + "...";
   }
 
   /* pipelines/<project>/<pipeline>, created at the first run; a race with another process is fine. */

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A step's log: lines are buffered and written to the run's log in the metadata database every
- * {@value #FLUSH_LINES} lines and at {@link #flush()}, so a reader following the log sees them
- * while the step runs. Thread-safe (a command's stdout and stderr readers write at once).
+ * {@value #FLUSH_LINES} lines and at each {@link #flush()} (the runner flushes every second), so a
+ * reader following the log sees them while the step runs. Thread-safe (a command's stdout and
+ * stderr readers write at once).
  */
 final class StepLog {
   static final int FLUSH_LINES = 200;
@@ -19,6 +20,7 @@ final class StepLog {
   private final List<String> stdout = new ArrayList<>();
   private final List<String> stderr = new ArrayList<>();
   private final List<String> tend = new ArrayList<>();
+  private final Object flushLock = new Object();
 
   StepLog(PipelineRepository repository, String runId, String stepId) {
     this.repository = repository;
@@ -44,8 +46,14 @@ final class StepLog {
     }
   }
 
-  /** Writes the buffered lines. */
+  /** Writes the buffered lines; flushes from several threads keep the lines in order. */
   void flush() {
+    synchronized (flushLock) {
+      write();
+    }
+  }
+
+  private void write() {
     List<String> out;
     List<String> err;
     List<String> own;
