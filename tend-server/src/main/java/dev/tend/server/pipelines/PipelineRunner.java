@@ -6,6 +6,7 @@ import dev.tend.pipeline.StepKind;
 import dev.tend.pipelines.Claim;
 import dev.tend.pipelines.PipelineRepository;
 import dev.tend.pipelines.PipelineRun;
+import dev.tend.pipelines.PipelineRunStatus;
 import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
 import java.net.InetAddress;
@@ -159,8 +160,23 @@ public final class PipelineRunner implements AutoCloseable {
         sleep(settings.poll());
         continue;
       }
-      PipelineRun run = claim.get().run();
+      execute(claim.get());
+    }
+  }
+
+  private void execute(Claim claim) {
+    PipelineRun run = claim.run();
+    try {
       Optional<Project> project = projects.get(run.projectId());
+      if (project.isEmpty()) {
+        repository.finishRun(
+            run.id(),
+            settings.owner(),
+            PipelineRunStatus.FAILED,
+            Optional.of("the run's project no longer exists"),
+            Instant.now());
+        return;
+      }
       RunExecution execution =
           new RunExecution(
               repository,
@@ -169,19 +185,27 @@ public final class PipelineRunner implements AutoCloseable {
               timers,
               settings.owner(),
               workRoot,
-              claim.get(),
-              project.orElseThrow());
+              claim,
+              project.get());
       inHand.put(run.id(), execution);
+      LOG.info("executing pipeline run {} ({})", run.id(), run.pipelineName());
+      execution.execute();
+    } catch (RuntimeException e) {
+      LOG.error("pipeline run {} stopped on an unexpected error", run.id(), e);
       try {
-        LOG.info("executing pipeline run {} ({})", run.id(), run.pipelineName());
-        execution.execute();
-      } catch (RuntimeException e) {
-        // The run stays in hand until its lease expires, then it is taken up again.
-        LOG.error("pipeline run {} stopped on an unexpected error", run.id(), e);
-      } finally {
-        inHand.remove(run.id());
-        Thread.interrupted();
+        repository.finishRun(
+            run.id(),
+            settings.owner(),
+            PipelineRunStatus.FAILED,
+            Optional.of("an internal error stopped the run: " + e),
+            Instant.now());
+      } catch (RuntimeException again) {
+        // The lease runs out and another worker takes the run up again.
+        LOG.warn("cannot fail pipeline run {}", run.id(), again);
       }
+    } finally {
+      inHand.remove(run.id());
+      Thread.interrupted();
     }
   }
 

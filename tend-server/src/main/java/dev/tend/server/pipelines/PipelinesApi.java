@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.access.Action;
 import dev.tend.access.Principal;
 import dev.tend.pipelines.LogLine;
 import dev.tend.pipelines.PipelineDefinition;
@@ -209,6 +210,7 @@ public final class PipelinesApi implements ApiModule {
     }
     Map<String, String> files = request.files().orElse(Map.of());
     var pipeline = rejected(() -> service.check(request.yaml(), files, name + ".yaml"));
+    requireMaintainerForCommands(call, project, pipeline);
     if (!pipeline.name().equals(name)) {
       throw invalid(
           "/yaml",
@@ -240,6 +242,12 @@ public final class PipelinesApi implements ApiModule {
     if (request.yaml().isPresent() || request.files().isPresent()) {
       throw invalid("/yaml", "a stored pipeline runs as stored; send yaml only to /pipeline-runs");
     }
+    requireMaintainerForCommands(
+        call,
+        project,
+        rejected(
+            () ->
+                service.check(definition.yaml(), definition.files(), definition.name() + ".yaml")));
     PipelineRun run =
         rejected(
             () ->
@@ -259,6 +267,13 @@ public final class PipelinesApi implements ApiModule {
     if (request.yaml().isEmpty()) {
       throw invalid("/yaml", "the pipeline's text is required");
     }
+    requireMaintainerForCommands(
+        call,
+        project,
+        rejected(
+            () ->
+                service.check(
+                    request.yaml().get(), request.files().orElse(Map.of()), "pipeline.yaml")));
     PipelineRun run =
         rejected(
             () ->
@@ -323,6 +338,23 @@ public final class PipelinesApi implements ApiModule {
                 .toList(),
             last,
             finished));
+  }
+
+  /*
+   * A command step runs a program on the server with the server's rights, so queueing or storing
+   * a pipeline with one takes the maintainer role, not just the editor's.
+   */
+  private static void requireMaintainerForCommands(
+      ApiCall call, Project project, dev.tend.pipeline.Pipeline pipeline) {
+    boolean commands =
+        pipeline.steps().stream().anyMatch(s -> s.kind() == dev.tend.pipeline.StepKind.COMMAND);
+    if (commands && !call.may(project.name(), Action.MAINTAIN)) {
+      throw new ApiException.Forbidden(
+          "a pipeline with command steps runs programs on the server; it needs the maintainer"
+              + " role in project '"
+              + project.name()
+              + "'");
+    }
   }
 
   private static long longQuery(ApiCall call, String name, long fallback) {

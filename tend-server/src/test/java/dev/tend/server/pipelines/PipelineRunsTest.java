@@ -488,6 +488,40 @@ class PipelineRunsTest {
   }
 
   @Test
+  void onlyMaintainersMayQueueOrStorePipelinesWithCommandSteps() throws Exception {
+    var access = store.access();
+    var editor = access.createPrincipal("eddie", false, "admin");
+    access.grant(projectId(), editor.id(), dev.tend.access.Role.EDITOR, "admin");
+    String token = access.createToken(editor.id(), "test", "admin").plainText();
+    String command =
+        """
+        version: 1
+        name: shell
+        steps:
+          - id: run
+            kind: command
+            argv: [/bin/true]
+        """;
+
+    JsonNode refused = json(send("POST", PROJECT + "/pipeline-runs", runBody(command), token), 403);
+    assertThat(refused.get("detail").asText()).contains("maintainer role");
+    json(
+        send(
+            "PUT",
+            PROJECT + "/pipelines/shell",
+            JSON.createObjectNode().put("yaml", command).toString(),
+            token),
+        403);
+    json(send("POST", PROJECT + "/pipeline-runs", runBody(SPECIES), token), 202);
+    assertThat(
+            store
+                .pipelines()
+                .runs(projectId(), Optional.of("shell"), Optional.empty(), 10, Optional.empty())
+                .items())
+        .isEmpty();
+  }
+
+  @Test
   void storedPipelinesRunOnDatasetMovesAndSchedulesOncePerEvent() throws Exception {
     String triggered =
         SPECIES.replace(
@@ -539,6 +573,29 @@ class PipelineRunsTest {
         .hasSize(2)
         .allSatisfy(r -> assertThat(r.status()).isEqualTo(PipelineRunStatus.QUEUED));
     assertThat(triggers.alertFired(projectId(), "accuracy-drop", "incident-1")).isEmpty();
+
+    String onAlert =
+        SPECIES
+            .replace("name: species", "name: retrain")
+            .replace("params:", "triggers:\n  - alert: accuracy-drop\nparams:");
+    json(
+        send(
+            "PUT",
+            PROJECT + "/pipelines/retrain",
+            JSON.createObjectNode().put("yaml", onAlert).toString()),
+        201);
+    List<PipelineRun> fired = triggers.alertFired(projectId(), "accuracy-drop", "incident-7");
+    assertThat(fired)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.pipelineName()).isEqualTo("retrain");
+              assertThat(r.trigger().detail()).contains("incident-7");
+            });
+    assertThat(triggers.alertFired(projectId(), "accuracy-drop", "incident-7"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.id()).isEqualTo(fired.getFirst().id()));
+    assertThat(triggers.alertFired(projectId(), "latency", "incident-8")).isEmpty();
   }
 
   private String projectId() {
@@ -626,14 +683,23 @@ class PipelineRunsTest {
   }
 
   private HttpRequest.Builder request(String path) {
+    return request(path, admin);
+  }
+
+  private HttpRequest.Builder request(String path, String token) {
     return HttpRequest.newBuilder(URI.create(server.uri() + path))
         .timeout(Duration.ofSeconds(120))
-        .header("Authorization", "Bearer " + admin);
+        .header("Authorization", "Bearer " + token);
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return send(method, path, body, admin);
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String token)
+      throws Exception {
     HttpRequest.Builder request =
-        request(path)
+        request(path, token)
             .method(
                 method,
                 body == null
