@@ -10,6 +10,8 @@ import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
+import dev.tend.server.pipelines.PipelineRunner;
+import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
@@ -30,13 +32,19 @@ public final class LocalServer implements AutoCloseable {
   private final StoreServices store;
   private final Engine engine;
   private final TendServer server;
+  private final Pipelines pipelines;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
-      StoreServices store, Engine engine, TendServer server, Optional<IssuedToken> bootstrap) {
+      StoreServices store,
+      Engine engine,
+      TendServer server,
+      Pipelines pipelines,
+      Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
     this.server = server;
+    this.pipelines = pipelines;
     this.bootstrap = bootstrap;
   }
 
@@ -58,8 +66,34 @@ public final class LocalServer implements AutoCloseable {
       store.close();
       throw e;
     }
+    Pipelines pipelines = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
+      TrainingService training =
+          new TrainingService(
+              store.datasets(),
+              store.tracking(),
+              store.runArtifacts(),
+              store.registry(),
+              store.artifacts(),
+              engine,
+              store.workDir());
+      pipelines =
+          new Pipelines(
+              new Pipelines.Store(
+                  store.projects(),
+                  store.datasets(),
+                  store.tracking(),
+                  store.runArtifacts(),
+                  store.registry(),
+                  store.artifacts(),
+                  store.pipelines(),
+                  engine,
+                  store.workDir()),
+              training,
+              PipelineRunner.Settings.defaults()
+                  .withWorkers(Math.max(1, settings.pipelineWorkers()))
+                  .withLease(settings.pipelineLease()));
       TendServer server =
           TendServer.start(
               settings,
@@ -75,19 +109,16 @@ public final class LocalServer implements AutoCloseable {
                   new MlflowApi(store.projects(), store.tracking()),
                   new MlflowRegistryApi(store.projects(), store.registry()),
                   new MlflowArtifactsApi(store.projects(), store.tracking(), store.runArtifacts()),
-                  new TrainingApi(
-                      store.projects(),
-                      store.datasets(),
-                      new TrainingService(
-                          store.datasets(),
-                          store.tracking(),
-                          store.runArtifacts(),
-                          store.registry(),
-                          store.artifacts(),
-                          engine,
-                          store.workDir()))));
-      return new LocalServer(store, engine, server, bootstrap);
+                  new TrainingApi(store.projects(), store.datasets(), training),
+                  pipelines.api()));
+      if (settings.pipelineWorkers() > 0) {
+        pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
+      }
+      return new LocalServer(store, engine, server, pipelines, bootstrap);
     } catch (RuntimeException e) {
+      if (pipelines != null) {
+        pipelines.close();
+      }
       engine.close();
       store.close();
       throw e;
@@ -113,6 +144,7 @@ public final class LocalServer implements AutoCloseable {
       server.close();
     } finally {
       try {
+        pipelines.close();
         engine.close();
       } finally {
         store.close();

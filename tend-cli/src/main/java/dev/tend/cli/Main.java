@@ -3,6 +3,7 @@ package dev.tend.cli;
 import dev.tend.checks.SourceLocation;
 import dev.tend.cli.data.DataCommand;
 import dev.tend.cli.demo.DemoCommand;
+import dev.tend.cli.pipeline.PipelineCommand;
 import dev.tend.cli.quality.CheckCommand;
 import dev.tend.cli.quality.ProfileCommand;
 import dev.tend.cli.quality.SuggestCommand;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Command;
       RunsCommand.class,
       ModelsCommand.class,
       LineageCommand.class,
+      PipelineCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

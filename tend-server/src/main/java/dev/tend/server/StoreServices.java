@@ -9,6 +9,7 @@ import dev.tend.access.IssuedToken;
 import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.idempotency.IdempotencyRepository;
+import dev.tend.pipelines.PipelineRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.RegistryRepository;
 import dev.tend.server.auth.Authorizer;
@@ -62,6 +63,7 @@ public final class StoreServices implements AutoCloseable {
   private final TrackingRepository tracking;
   private final RunArtifacts runArtifacts;
   private final RegistryRepository registry;
+  private final PipelineRepository pipelines;
   private final ServerServices services;
 
   private StoreServices(
@@ -76,6 +78,7 @@ public final class StoreServices implements AutoCloseable {
     this.tracking = TrackingRepository.of(database);
     this.runArtifacts = RunArtifacts.of(database, artifacts);
     this.registry = RegistryRepository.of(database, artifacts);
+    this.pipelines = PipelineRepository.of(database);
     cleanUpAfterDeadProcesses(config);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
@@ -218,6 +221,10 @@ public final class StoreServices implements AutoCloseable {
 
   public RegistryRepository registry() {
     return registry;
+  }
+
+  public PipelineRepository pipelines() {
+    return pipelines;
   }
 
   /** Closes the metadata database's connections and releases the data dir. */

@@ -334,6 +334,9 @@ public final class Trainer {
     int bestIteration = 0;
     int boosted = 0;
     for (int round = 0; round < hyperParameters.rounds(); round++) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new TrainException("training was interrupted after " + round + " rounds");
+      }
       booster.update(train, round);
       String info = booster.evalSet(watched, names, round, score);
       boosted = round + 1;

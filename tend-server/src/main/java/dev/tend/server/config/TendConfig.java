@@ -30,13 +30,17 @@ public record TendConfig(
     Path dataDir,
     String metadataUrl,
     Path artifactsDir,
-    boolean anonymousReads) {
+    boolean anonymousReads,
+    int pipelineWorkers,
+    Duration pipelineLease) {
 
   public static final int DEFAULT_PORT = 8070;
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final long DEFAULT_MAX_REQUEST_BODY = 64L * 1024 * 1024;
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
   public static final Path DEFAULT_DATA_DIR = Path.of(".tend", "server");
+  public static final int DEFAULT_PIPELINE_WORKERS = 1;
+  public static final Duration DEFAULT_PIPELINE_LEASE = Duration.ofSeconds(30);
 
   public TendConfig {
     requireNonNull(bind, "bind is null");
@@ -50,9 +54,39 @@ public record TendConfig(
     if (maxRequestBodyBytes < 1) {
       throw new IllegalArgumentException("maxRequestBodyBytes must be positive");
     }
+    requireNonNull(pipelineLease, "pipelineLease is null");
+    if (pipelineWorkers < 0 || pipelineWorkers > 64) {
+      throw new IllegalArgumentException("pipelineWorkers must be from 0 to 64");
+    }
+    if (pipelineLease.toMillis() < 1000) {
+      throw new IllegalArgumentException("pipelineLease must be at least 1s");
+    }
     if (shutdownTimeout.isNegative()) {
       throw new IllegalArgumentException("shutdownTimeout must not be negative");
     }
+  }
+
+  /** A configuration with the default pipeline settings. */
+  public TendConfig(
+      int port,
+      String bind,
+      long maxRequestBodyBytes,
+      Duration shutdownTimeout,
+      Path dataDir,
+      String metadataUrl,
+      Path artifactsDir,
+      boolean anonymousReads) {
+    this(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        DEFAULT_PIPELINE_WORKERS,
+        DEFAULT_PIPELINE_LEASE);
   }
 
   /** Every default, with the metadata database and artifacts under the default data dir. */

@@ -50,6 +50,8 @@ public final class TendConfigLoader {
   public static final String METADATA_URL = "metadata.url";
   public static final String ARTIFACTS_DIR = "artifacts.dir";
   public static final String AUTH_ANONYMOUS_READS = "auth.anonymous-reads";
+  public static final String PIPELINES_WORKERS = "pipelines.workers";
+  public static final String PIPELINES_LEASE = "pipelines.lease";
 
   /** Every key the loader knows, in the order they are documented. */
   public static final List<String> KEYS =
@@ -61,7 +63,9 @@ public final class TendConfigLoader {
           DATA_DIR,
           METADATA_URL,
           ARTIFACTS_DIR,
-          AUTH_ANONYMOUS_READS);
+          AUTH_ANONYMOUS_READS,
+          PIPELINES_WORKERS,
+          PIPELINES_LEASE);
 
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(b|kib|mib|gib|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
@@ -138,8 +142,29 @@ public final class TendConfigLoader {
             .orElse(TendConfig.defaultArtifactsDir(dataDir));
     boolean anonymousReads =
         value(values, AUTH_ANONYMOUS_READS).map(v -> bool(v, AUTH_ANONYMOUS_READS)).orElse(false);
+    int workers =
+        value(values, PIPELINES_WORKERS)
+            .map(v -> (int) integer(v, PIPELINES_WORKERS, 0, 64))
+            .orElse(TendConfig.DEFAULT_PIPELINE_WORKERS);
+    Duration lease =
+        value(values, PIPELINES_LEASE)
+            .map(v -> duration(v, PIPELINES_LEASE))
+            .orElse(TendConfig.DEFAULT_PIPELINE_LEASE);
+    if (lease.toMillis() < 1000) {
+      throw new ConfigException(
+          PIPELINES_LEASE + " must be at least 1s, found " + values.get(PIPELINES_LEASE).text());
+    }
     return new TendConfig(
-        port, bind, maxBody, shutdown, dataDir, metadataUrl, artifactsDir, anonymousReads);
+        port,
+        bind,
+        maxBody,
+        shutdown,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        workers,
+        lease);
   }
 
   private static Optional<Value> value(Map<String, Value> values, String key) {

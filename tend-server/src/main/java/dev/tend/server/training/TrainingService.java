@@ -5,17 +5,15 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.tend.artifacts.ArtifactStore;
-import dev.tend.artifacts.Manifest;
-import dev.tend.artifacts.ManifestEntry;
-import dev.tend.artifacts.Manifests;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.datasets.DatasetVersion;
-import dev.tend.datasets.ManifestFile;
 import dev.tend.engine.Engine;
 import dev.tend.evaluation.BinaryMetrics;
 import dev.tend.evaluation.MetricValue;
 import dev.tend.evaluation.MulticlassMetrics;
 import dev.tend.evaluation.RegressionMetrics;
+import dev.tend.expr.Expr;
+import dev.tend.expr.Expressions;
 import dev.tend.projects.Project;
 import dev.tend.registry.ModelVersion;
 import dev.tend.registry.NewModelVersion;
@@ -23,8 +21,8 @@ import dev.tend.registry.RegisteredModel;
 import dev.tend.registry.RegistryRepository;
 import dev.tend.schema.DataType;
 import dev.tend.server.internal.PushFolder;
+import dev.tend.server.internal.VersionFiles;
 import dev.tend.source.DataSource;
-import dev.tend.source.Format;
 import dev.tend.tracking.KeyValue;
 import dev.tend.tracking.Metric;
 import dev.tend.tracking.NewRun;
@@ -52,7 +50,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -102,12 +99,16 @@ public final class TrainingService {
     this.workDir = requireNonNull(workDir, "workDir is null");
   }
 
-  /** One training: the data (its reference as given and the version it resolved to) and options. */
+  /**
+   * One training: the data (its reference as given, the version it resolved to and an optional row
+   * filter) and options.
+   */
   public record Job(
       Project project,
       String modelName,
       String datasetRef,
       DatasetVersion version,
+      Optional<Expr> where,
       TrainOptions options,
       String actor) {
     public Job {
@@ -115,10 +116,36 @@ public final class TrainingService {
       requireNonNull(modelName, "modelName is null");
       requireNonNull(datasetRef, "datasetRef is null");
       requireNonNull(version, "version is null");
+      requireNonNull(where, "where is null");
       requireNonNull(options, "options is null");
       requireNonNull(actor, "actor is null");
     }
+
+    /** A training on every row of the version. */
+    public Job(
+        Project project,
+        String modelName,
+        String datasetRef,
+        DatasetVersion version,
+        TrainOptions options,
+        String actor) {
+      this(project, modelName, datasetRef, version, Optional.empty(), options, actor);
+    }
   }
+
+  /**
+   * Where a training's run goes: its experiment, name and extra tags (a pipeline's run sets {@code
+   * mlflow.parentRunId}).
+   */
+  public record Placement(long experimentId, String runName, List<KeyValue> tags) {
+    public Placement {
+      requireNonNull(runName, "runName is null");
+      tags = List.copyOf(tags);
+    }
+  }
+
+  /** A model trained and recorded as a finished run's artifacts under {@link #MODEL_PATH}. */
+  public record Recorded(RunInfo run, TrainingResult result, SortedMap<String, Double> metrics) {}
 
   /** What a training recorded. */
   public record Trained(
@@ -129,72 +156,111 @@ public final class TrainingService {
 
   /** Trains {@code job} and records it; see the class comment for what a failure leaves. */
   public Trained train(Job job) {
-    try (PushFolder folder = PushFolder.create(workDir)) {
-      TrainingResult result = trainIn(folder.path().resolve("data"), job);
-      Path modelDir = folder.path().resolve(MODEL_PATH);
-      result.model().save(modelDir);
-      return record(job, result, modelDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private TrainingResult trainIn(Path dataDir, Job job) throws IOException {
-    List<ManifestFile> files = datasets.manifest(job.version().id());
-    List<ManifestEntry> entries =
-        files.stream().map(f -> new ManifestEntry(f.path(), f.sizeBytes(), f.sha256())).toList();
-    Files.createDirectories(dataDir);
-    Manifests.materialize(artifacts, new Manifest(entries), dataDir);
-    Format format = format(files);
-    DataSource.Files source =
-        files.size() == 1
-            ? DataSource.Files.of(dataDir.resolve(files.getFirst().path()), format)
-            : DataSource.Files.of(dataDir, format);
-    try (dev.tend.engine.Dataset data = engine.open(source)) {
-      return Trainer.train(data, job.options());
-    }
-  }
-
-  private static Format format(List<ManifestFile> files) {
-    TreeSet<Format> formats = new TreeSet<>();
-    for (ManifestFile file : files) {
-      formats.add(
-          Format.fromFileName(file.path())
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "cannot tell the format of the dataset file " + file.path())));
-    }
-    if (formats.size() != 1) {
-      throw new IllegalArgumentException("the dataset version mixes formats " + formats);
-    }
-    return formats.first();
-  }
-
-  private Trained record(Job job, TrainingResult result, Path modelDir) throws IOException {
     Optional<RegisteredModel> existing = registry.model(job.project().id(), job.modelName());
     RegisteredModel model =
         existing.orElseGet(
             () ->
                 registry.createModel(
                     job.project().id(), job.modelName(), Optional.empty(), List.of(), job.actor()));
-    long experiment = tracking.ensureDefaultExperiment(job.project().id()).id();
-    RunInfo run;
+    Recorded recorded;
     try {
-      run =
-          tracking.createRun(
-              new NewRun(
-                  experiment,
-                  Optional.of(job.modelName() + "-train"),
-                  Optional.of(job.actor()),
-                  Optional.empty(),
-                  tags(job, result)));
+      long experiment = tracking.ensureDefaultExperiment(job.project().id()).id();
+      recorded = trainRun(job, new Placement(experiment, job.modelName() + "-train", List.of()));
     } catch (RuntimeException e) {
       if (existing.isEmpty()) {
         registry.deleteModel(model.id(), job.actor());
       }
       throw e;
     }
+    try {
+      ModelVersion version =
+          register(
+              job.project(),
+              job.modelName(),
+              recorded.run().runId(),
+              "trained on " + job.datasetRef(),
+              List.of(),
+              job.actor());
+      return new Trained(recorded.run(), version, recorded.result(), recorded.metrics());
+    } catch (RuntimeException e) {
+      markFailed(recorded.run().runId());
+      throw e;
+    }
+  }
+
+  /**
+   * Trains {@code job} and records it as a finished run in {@code placement} with the model under
+   * {@link #MODEL_PATH}, without registering it. Nothing is written when training fails; a failure
+   * after the run exists marks it FAILED.
+   */
+  public Recorded trainRun(Job job, Placement placement) {
+    try (PushFolder folder = PushFolder.create(workDir)) {
+      TrainingResult result = trainIn(folder.path().resolve("data"), job);
+      Path modelDir = folder.path().resolve(MODEL_PATH);
+      result.model().save(modelDir);
+      return record(job, placement, result, modelDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Registers the model a run recorded under {@link #MODEL_PATH} as the next version of {@code
+   * modelName}, creating the registered model when it does not exist.
+   */
+  public ModelVersion register(
+      Project project,
+      String modelName,
+      String runId,
+      String description,
+      List<KeyValue> tags,
+      String actor) {
+    RegisteredModel model =
+        registry
+            .model(project.id(), modelName)
+            .orElseGet(
+                () ->
+                    registry.createModel(
+                        project.id(), modelName, Optional.empty(), List.of(), actor));
+    return registry.createVersion(
+        model.id(),
+        new NewModelVersion(
+            "runs:/" + runId + "/" + MODEL_PATH,
+            Optional.of(runId),
+            Optional.empty(),
+            Optional.of(description),
+            Optional.of(actor),
+            tags),
+        actor);
+  }
+
+  private void markFailed(String runId) {
+    tracking.updateRun(
+        runId,
+        Optional.of(RunStatus.FAILED),
+        Optional.of(Instant.now().toEpochMilli()),
+        Optional.empty());
+  }
+
+  private TrainingResult trainIn(Path dataDir, Job job) throws IOException {
+    DataSource.Files source = VersionFiles.materialize(datasets, artifacts, job.version(), dataDir);
+    try (dev.tend.engine.Dataset data = engine.open(source)) {
+      return Trainer.train(data, job.options(), job.where());
+    }
+  }
+
+  private Recorded record(Job job, Placement placement, TrainingResult result, Path modelDir)
+      throws IOException {
+    List<KeyValue> tags = tags(job, result);
+    tags.addAll(placement.tags());
+    RunInfo run =
+        tracking.createRun(
+            new NewRun(
+                placement.experimentId(),
+                Optional.of(placement.runName()),
+                Optional.of(job.actor()),
+                Optional.empty(),
+                tags));
     try {
       SortedMap<String, Double> metrics = metrics(result);
       long now = Instant.now().toEpochMilli();
@@ -205,24 +271,9 @@ public final class TrainingService {
       RunInfo finished =
           tracking.updateRun(
               run.runId(), Optional.of(RunStatus.FINISHED), Optional.of(now), Optional.empty());
-      ModelVersion version =
-          registry.createVersion(
-              model.id(),
-              new NewModelVersion(
-                  "runs:/" + run.runId() + "/" + MODEL_PATH,
-                  Optional.of(run.runId()),
-                  Optional.empty(),
-                  Optional.of("trained on " + job.datasetRef()),
-                  Optional.of(job.actor()),
-                  List.of()),
-              job.actor());
-      return new Trained(finished, version, result, metrics);
+      return new Recorded(finished, result, metrics);
     } catch (RuntimeException | IOException e) {
-      tracking.updateRun(
-          run.runId(),
-          Optional.of(RunStatus.FAILED),
-          Optional.of(Instant.now().toEpochMilli()),
-          Optional.empty());
+      markFailed(run.runId());
       throw e;
     }
   }
@@ -254,10 +305,16 @@ public final class TrainingService {
     params.put("features", String.join(",", o.features()));
     params.put("seed", Long.toString(o.seed()));
     params.put("threshold", Double.toString(o.threshold()));
+    job.where().ifPresent(w -> params.put("where", Expressions.format(w)));
     if (o.split() instanceof Split.Random random) {
       params.put("split", "random");
       params.put("split.validation", Double.toString(random.validationFraction()));
       params.put("split.test", Double.toString(random.testFraction()));
+    } else if (o.split() instanceof Split.ByTime byTime) {
+      params.put("split", "time");
+      params.put("split.column", byTime.column());
+      params.put("split.validation_from", byTime.validationFrom().toString());
+      params.put("split.test_from", byTime.testFrom().toString());
     } else {
       params.put("split", o.split().toString());
     }

@@ -26,6 +26,8 @@ class TendConfigLoaderTest {
     assertThat(config.metadataUrl()).isEqualTo("jdbc:sqlite:" + Path.of(".tend/server/tend.db"));
     assertThat(config.artifactsDir()).isEqualTo(Path.of(".tend/server/artifacts"));
     assertThat(config.anonymousReads()).isFalse();
+    assertThat(config.pipelineWorkers()).isEqualTo(1);
+    assertThat(config.pipelineLease()).isEqualTo(Duration.ofSeconds(30));
     assertThat(load(Map.of(), Map.of())).isEqualTo(config);
   }
 
@@ -48,15 +50,17 @@ class TendConfigLoaderTest {
   }
 
   private static final Map<String, String> ALL =
-      Map.of(
-          "server.port", "9001",
-          "server.bind", "0.0.0.0",
-          "server.max-request-body", "1MiB",
-          "server.shutdown-timeout", "3s",
-          "data.dir", "/srv/tend",
-          "metadata.url", "jdbc:postgresql://db/tend",
-          "artifacts.dir", "/srv/artifacts",
-          "auth.anonymous-reads", "true");
+      Map.ofEntries(
+          Map.entry("server.port", "9001"),
+          Map.entry("server.bind", "0.0.0.0"),
+          Map.entry("server.max-request-body", "1MiB"),
+          Map.entry("server.shutdown-timeout", "3s"),
+          Map.entry("data.dir", "/srv/tend"),
+          Map.entry("metadata.url", "jdbc:postgresql://db/tend"),
+          Map.entry("artifacts.dir", "/srv/artifacts"),
+          Map.entry("auth.anonymous-reads", "true"),
+          Map.entry("pipelines.workers", "3"),
+          Map.entry("pipelines.lease", "5s"));
 
   private static final TendConfig EXPECTED =
       new TendConfig(
@@ -67,7 +71,9 @@ class TendConfigLoaderTest {
           Path.of("/srv/tend"),
           "jdbc:postgresql://db/tend",
           Path.of("/srv/artifacts"),
-          true);
+          true,
+          3,
+          Duration.ofSeconds(5));
 
   @Test
   void everyKeyFromEnvironment() {
@@ -99,6 +105,9 @@ class TendConfigLoaderTest {
               dir: /srv/artifacts
             auth:
               anonymous-reads: true
+            pipelines:
+              workers: 3
+              lease: 5s
             """);
     assertThat(TendConfigLoader.load(Optional.of(file), Map.of(), Map.of())).isEqualTo(EXPECTED);
   }

@@ -8,6 +8,7 @@ import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.pipelines.PipelineRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.RegistryRepository;
 import dev.tend.server.ApiModule;
@@ -22,6 +23,8 @@ import dev.tend.server.http.ProblemCode;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
+import dev.tend.server.pipelines.PipelineService;
+import dev.tend.server.pipelines.PipelinesApi;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
@@ -79,6 +82,16 @@ class OpenApiCompletenessTest {
                   engine,
                   dataDir.resolve("work"))));
     }
+  }
+
+  @Test
+  void thePipelineRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    assertComplete(
+        List.of(
+            new PipelinesApi(
+                ProjectRepository.of(db),
+                new PipelineService(PipelineRepository.of(db), DatasetRepository.of(db)))));
   }
 
   @Test

@@ -1,0 +1,718 @@
+package dev.tend.server.pipelines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tend.artifacts.ManifestEntry;
+import dev.tend.engine.Engine;
+import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.pipelines.Claim;
+import dev.tend.pipelines.PipelineRun;
+import dev.tend.pipelines.PipelineRunStatus;
+import dev.tend.registry.ModelVersion;
+import dev.tend.registry.RegisteredModel;
+import dev.tend.server.StoreServices;
+import dev.tend.server.TendServer;
+import dev.tend.server.config.TendConfig;
+import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.projects.ProjectsApi;
+import dev.tend.server.training.TrainingService;
+import dev.tend.store.TestDatabase;
+import dev.tend.tracking.Run;
+import dev.tend.tracking.RunStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Pipelines end to end through real HTTP on a server with the real store (SQLite and PostgreSQL),
+ * DuckDB, XGBoost and the runner, on the Palmer penguins data: queueing, every in-process step,
+ * champion/challenger gates, failures that register nothing, time limits, cancellation, recovery of
+ * a run whose process died, and triggers.
+ */
+@ParameterizedClass
+@EnumSource(dev.tend.store.Engine.class)
+class PipelineRunsTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Path PENGUINS = Path.of("../../shared/data/penguins.json");
+  static final String PROJECT = "/api/v1/projects/zoo";
+
+  static final String SPECIES =
+      """
+      version: 1
+      name: species
+      params:
+        depth: {type: integer, default: 3}
+        floor: {type: number, default: 0.8}
+      steps:
+        - id: validate
+          kind: validate
+          dataset: penguins@latest
+        - id: train
+          kind: train
+          needs: [validate]
+          dataset: penguins@latest
+          label: Species
+          features: [Island, "`Beak Length (mm)`", "`Beak Depth (mm)`", "`Flipper Length (mm)`"]
+          task: multiclass
+          split: {method: random, fraction: 0.2}
+          hyperparameters: {rounds: 30, max_depth: "${params.depth}"}
+          seed: 7
+        - id: evaluate
+          kind: evaluate
+          needs: [train]
+          model: ${steps.train.outputs.model}
+          dataset: penguins@latest
+          champion: species@production
+          metrics: [accuracy, macro_f1]
+          segment: Island
+        - id: gate
+          kind: gate
+          needs: [evaluate]
+          evaluation: ${steps.evaluate.outputs.metrics}
+          conditions:
+            - accuracy >= 0.8
+            - accuracy >= champion.accuracy - 0.05
+        - id: register
+          kind: register
+          needs: [gate]
+          model: species
+          from: ${steps.train.outputs.model}
+        - id: deploy
+          kind: deploy
+          needs: [register]
+          model: ${steps.register.outputs.version}
+          alias: production
+      """;
+
+  @Parameter dev.tend.store.Engine database;
+  @TempDir Path dataDir;
+  TestDatabase db;
+  StoreServices store;
+  Engine engine;
+  Pipelines pipelines;
+  TendServer server;
+  HttpClient client;
+  String admin;
+
+  @BeforeEach
+  void start() throws Exception {
+    db = TestDatabase.create(database);
+    TendConfig config =
+        new TendConfig(
+            0,
+            TendConfig.DEFAULT_BIND,
+            TendConfig.DEFAULT_MAX_REQUEST_BODY,
+            Duration.ofSeconds(1),
+            dataDir,
+            db.url(),
+            dataDir.resolve("artifacts"),
+            false);
+    store = StoreServices.open(config);
+    engine = DuckDbEngines.create();
+    pipelines =
+        new Pipelines(
+            new Pipelines.Store(
+                store.projects(),
+                store.datasets(),
+                store.tracking(),
+                store.runArtifacts(),
+                store.registry(),
+                store.artifacts(),
+                store.pipelines(),
+                engine,
+                store.workDir()),
+            new TrainingService(
+                store.datasets(),
+                store.tracking(),
+                store.runArtifacts(),
+                store.registry(),
+                store.artifacts(),
+                engine,
+                store.workDir()),
+            PipelineRunner.Settings.defaults()
+                .withLease(Duration.ofSeconds(2))
+                .withPoll(Duration.ofMillis(50)));
+    server =
+        TendServer.start(
+            config,
+            store.services(),
+            List.of(
+                new ProjectsApi(store.projects()),
+                new DatasetsApi(
+                    store.projects(), store.datasets(), store.artifacts(), engine, store.workDir()),
+                pipelines.api()));
+    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    admin = store.bootstrap(Optional.empty()).orElseThrow().plainText();
+    json(send("POST", "/api/v1/projects", "{\"name\": \"zoo\"}"), 201);
+    json(send("PUT", PROJECT + "/datasets/penguins", null), 201);
+    pushPenguins();
+  }
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (pipelines != null) {
+      pipelines.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Test
+  void aRunTrainsEvaluatesGatesRegistersAndDeploysAndIsATrackedRun() throws Exception {
+    pipelines.start(Optional.empty());
+    JsonNode queued = json(send("POST", PROJECT + "/pipeline-runs", runBody(SPECIES)), 202);
+    assertThat(queued.get("status").asText()).isEqualTo("queued");
+    assertThat(queued.get("steps").findValuesAsText("id"))
+        .containsExactly("validate", "train", "evaluate", "gate", "register", "deploy");
+
+    JsonNode run = await(queued.get("id").asText());
+
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.get("code_version").asText()).isEqualTo("abc123");
+    for (JsonNode step : run.get("steps")) {
+      assertThat(step.get("status").asText()).isEqualTo("succeeded");
+      assertThat(step.get("attempts").asInt()).isEqualTo(1);
+      assertThat(step.get("wall_seconds").asDouble()).isGreaterThanOrEqualTo(0);
+    }
+    JsonNode train = step(run, "train");
+    assertThat(train.get("cpu_seconds").asDouble()).isPositive();
+    assertThat(train.get("peak_memory_bytes").asLong()).isPositive();
+    JsonNode evaluate = step(run, "evaluate").get("outputs");
+    assertThat(evaluate.at("/metrics/candidate/accuracy").asDouble()).isBetween(0.8, 1.0);
+    assertThat(evaluate.at("/metrics/champion").isMissingNode()).isTrue();
+    assertThat(evaluate.at("/report/segments").size()).isEqualTo(3);
+    JsonNode decision = step(run, "gate").at("/outputs/decision");
+    assertThat(decision.get("passed").asBoolean()).isTrue();
+    assertThat(decision.at("/conditions/1/note").asText()).contains("no champion");
+
+    RegisteredModel model = store.registry().model(projectId(), "species").orElseThrow();
+    ModelVersion version = store.registry().versionByAlias(model.id(), "production").orElseThrow();
+    assertThat(version.version()).isEqualTo(1);
+    assertThat(version.tags())
+        .containsEntry("tend.pipeline", "species")
+        .containsEntry("tend.pipeline.run", run.get("id").asText())
+        .containsEntry("mlflow.source.git.commit", "abc123");
+    assertThat(version.runId()).contains(train.at("/outputs/run_id").asText());
+    assertThat(version.datasetVersionId()).isPresent();
+
+    Run tracked = store.tracking().run(run.get("tracking_run_id").asText()).orElseThrow();
+    assertThat(tracked.info().status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(tracked.params()).containsEntry("depth", "3");
+    assertThat(tracked.tags())
+        .containsEntry("tend.pipeline", "species")
+        .containsEntry("mlflow.source.git.commit", "abc123")
+        .containsKey("tend.gate.gate");
+    assertThat(tracked.latestMetrics().stream().map(m -> m.key()))
+        .contains(
+            "step.train.wall_seconds",
+            "step.train.cpu_seconds",
+            "step.train.peak_memory_mb",
+            "evaluate.candidate.accuracy",
+            "gate.gate.passed");
+    assertThat(store.runArtifacts().files(tracked.info().runId()).stream().map(ManifestEntry::path))
+        .contains("logs/train.log", "logs/deploy.log");
+    Run child = store.tracking().run(train.at("/outputs/run_id").asText()).orElseThrow();
+    assertThat(child.tags()).containsEntry("mlflow.parentRunId", tracked.info().runId());
+
+    JsonNode logs =
+        json(
+            send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
+    assertThat(logs.get("finished").asBoolean()).isTrue();
+    assertThat(logs.get("lines").findValuesAsText("text"))
+        .anyMatch(t -> t.startsWith("trained "))
+        .anyMatch(t -> t.contains("species@production now points at version 1"));
+  }
+
+  @Test
+  void aSecondRunMeetsTheChampionOnTheSameRowsAndRetrainsIdentically() throws Exception {
+    pipelines.start(Optional.empty());
+    JsonNode first = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(SPECIES)), 202));
+    JsonNode second = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(SPECIES)), 202));
+
+    assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("succeeded");
+    JsonNode metrics = step(second, "evaluate").at("/outputs/metrics");
+    assertThat(metrics.get("champion_version").asText()).isEqualTo("species/1");
+    // The same inputs and seed give the same model: the champion scores exactly like the candidate.
+    assertThat(metrics.get("champion")).isEqualTo(metrics.get("candidate"));
+    JsonNode condition = step(second, "gate").at("/outputs/decision/conditions/1");
+    assertThat(condition.get("champion").asDouble())
+        .isEqualTo(metrics.at("/champion/accuracy").asDouble());
+    assertThat(condition.get("passed").asBoolean()).isTrue();
+    assertThat(sha(step(first, "train")))
+        .isEqualTo(sha(step(second, "train")))
+        .as("model.ubj of both runs");
+    RegisteredModel model = store.registry().model(projectId(), "species").orElseThrow();
+    assertThat(store.registry().versionByAlias(model.id(), "production").orElseThrow().version())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aGateThatDoesNotPassStopsTheRunAndRegistersNothing() throws Exception {
+    pipelines.start(Optional.empty());
+    String strict = SPECIES.replace("accuracy >= 0.8", "accuracy >= 0.9999");
+
+    JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(strict)), 202));
+
+    assertThat(run.get("status").asText()).isEqualTo("failed");
+    assertThat(run.get("reason").asText())
+        .startsWith("step 'gate' failed: gate not passed: accuracy >= 0.9999 (candidate");
+    assertThat(step(run, "gate").get("attempts").asInt()).isEqualTo(1);
+    assertThat(step(run, "register").get("status").asText()).isEqualTo("skipped");
+    assertThat(step(run, "deploy").get("status").asText()).isEqualTo("skipped");
+    assertThat(store.registry().model(projectId(), "species")).isEmpty();
+    Run tracked = store.tracking().run(run.get("tracking_run_id").asText()).orElseThrow();
+    assertThat(tracked.info().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(tracked.tags().get("tend.gate.gate")).contains("\"passed\":false");
+  }
+
+  @Test
+  void aMissingColumnFailsTheTrainStepWithItsReasonAndNoRetry() throws Exception {
+    pipelines.start(Optional.empty());
+    String wrong = SPECIES.replace("\"`Beak Depth (mm)`\"", "Wingspan");
+
+    JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(wrong)), 202));
+
+    assertThat(run.get("status").asText()).isEqualTo("failed");
+    assertThat(run.get("reason").asText())
+        .startsWith("step 'train' failed: ")
+        .contains("'Wingspan' is not in the dataset");
+    assertThat(step(run, "train").get("attempts").asInt()).isEqualTo(1);
+    assertThat(store.registry().model(projectId(), "species")).isEmpty();
+  }
+
+  @Test
+  void aStepOverItsTimeLimitIsStoppedAndTheRunFails() throws Exception {
+    pipelines.start(Optional.empty());
+    String slow =
+        """
+        version: 1
+        name: slow
+        steps:
+          - id: wait
+            kind: command
+            argv: [/bin/sh, -c, "sleep 30"]
+            timeout: 1s
+        """;
+    long start = System.nanoTime();
+
+    JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(slow)), 202));
+
+    assertThat(run.get("status").asText()).isEqualTo("failed");
+    assertThat(run.get("reason").asText()).contains("exceeded its time limit of 1s");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aCommandThatWritesNoModelFailsWithTheContractInItsReason() throws Exception {
+    pipelines.start(Optional.empty());
+    String lazy =
+        """
+        version: 1
+        name: lazy
+        steps:
+          - id: fit
+            kind: command
+            argv: [/bin/sh, -c, "echo fitting; echo oops >&2"]
+            outputs: {model: model}
+          - id: register
+            kind: register
+            needs: [fit]
+            model: lazy
+            from: ${steps.fit.outputs.model}
+        """;
+
+    JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(lazy)), 202));
+
+    assertThat(run.get("status").asText()).isEqualTo("failed");
+    assertThat(run.get("reason").asText()).contains("wrote no 'model'");
+    assertThat(store.registry().model(projectId(), "lazy")).isEmpty();
+    JsonNode logs =
+        json(
+            send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
+    assertThat(logs.get("lines").findValuesAsText("text")).contains("fitting", "oops");
+    assertThat(logs.get("lines").findValuesAsText("stream")).contains("stdout", "stderr");
+  }
+
+  @Test
+  void cancellingStopsARunningCommand() throws Exception {
+    pipelines.start(Optional.empty());
+    String slow =
+        """
+        version: 1
+        name: slow
+        steps:
+          - id: wait
+            kind: command
+            argv: [/bin/sh, -c, "echo started; sleep 60"]
+          - id: after
+            kind: command
+            needs: [wait]
+            argv: [/bin/true]
+        """;
+    String id =
+        json(send("POST", PROJECT + "/pipeline-runs", runBody(slow)), 202).get("id").asText();
+    awaitLog(id, "started");
+
+    json(send("POST", PROJECT + "/pipeline-runs/" + id + "/cancel", "{}"), 202);
+    JsonNode run = await(id);
+
+    assertThat(run.get("status").asText()).isEqualTo("cancelled");
+    assertThat(step(run, "wait").get("status").asText()).isEqualTo("cancelled");
+    assertThat(step(run, "after").get("status").asText()).isEqualTo("skipped");
+  }
+
+  @Test
+  void aRunWhoseProcessDiedIsTakenOverAndItsInterruptedStepRetried() throws Exception {
+    String two =
+        """
+        version: 1
+        name: two
+        retry_backoff: 1s
+        steps:
+          - id: first
+            kind: command
+            argv: [/bin/true]
+          - id: second
+            kind: command
+            needs: [first]
+            argv: [/bin/sh, -c, "echo second ran"]
+        """;
+    String id =
+        json(send("POST", PROJECT + "/pipeline-runs", runBody(two)), 202).get("id").asText();
+    // A process that claims the run, starts its first step and dies without a word.
+    Claim claim =
+        store
+            .pipelines()
+            .claimNext("dead-process", Instant.now(), Duration.ofMillis(500))
+            .orElseThrow();
+    assertThat(claim.run().id()).isEqualTo(id);
+    store.pipelines().startStep(id, "dead-process", "first", Instant.now());
+
+    pipelines.start(Optional.empty());
+    JsonNode run = await(id);
+
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(step(run, "first").get("attempts").asInt()).isEqualTo(2);
+    assertThat(step(run, "second").get("attempts").asInt()).isEqualTo(1);
+    JsonNode logs = json(send("GET", PROJECT + "/pipeline-runs/" + id + "/logs", null), 200);
+    assertThat(logs.get("lines").findValuesAsText("text"))
+        .anyMatch(t -> t.startsWith("interrupted: the server running it stopped"))
+        .contains("second ran");
+  }
+
+  @Test
+  void badPipelinesAndParamsAre422sThatQueueNothing() throws Exception {
+    JsonNode invalid =
+        json(
+            send(
+                "POST",
+                PROJECT + "/pipeline-runs",
+                runBody(SPECIES.replace("kind: gate", "kind: gait"))),
+            422);
+    assertThat(invalid.toString()).contains("pipeline.yaml:").contains("gait");
+    JsonNode param =
+        json(
+            send(
+                "POST",
+                PROJECT + "/pipeline-runs",
+                JSON.createObjectNode()
+                    .put("yaml", SPECIES)
+                    .set("params", JSON.createObjectNode().put("depth", "deep"))
+                    .toString()),
+            422);
+    assertThat(param.toString()).contains("param 'depth' must be integer, not 'deep'");
+    json(
+        send(
+            "POST",
+            PROJECT + "/pipeline-runs",
+            JSON.createObjectNode()
+                .put("yaml", SPECIES)
+                .set("params", JSON.createObjectNode().put("width", "3"))
+                .toString()),
+        422);
+    JsonNode missing =
+        json(
+            send(
+                "POST",
+                PROJECT + "/pipeline-runs",
+                runBody(SPECIES.replace("penguins@latest", "puffins@latest"))),
+            422);
+    assertThat(missing.toString()).contains("dataset 'puffins'");
+    JsonNode suite =
+        json(
+            send(
+                "POST",
+                PROJECT + "/pipeline-runs",
+                runBody(
+                    SPECIES.replace(
+                        "dataset: penguins@latest\n  - id: train",
+                        "dataset: penguins@latest\n    suite: suite.yaml\n  - id: train"))),
+            422);
+    assertThat(suite.toString()).contains("suite.yaml");
+    json(send("GET", PROJECT + "/pipeline-runs/" + "0".repeat(26), null), 404);
+    assertThat(json(send("GET", PROJECT + "/pipeline-runs", null), 200).get("items")).isEmpty();
+  }
+
+  @Test
+  void onlyMaintainersMayQueueOrStorePipelinesWithCommandSteps() throws Exception {
+    var access = store.access();
+    var editor = access.createPrincipal("eddie", false, "admin");
+    access.grant(projectId(), editor.id(), dev.tend.access.Role.EDITOR, "admin");
+    String token = access.createToken(editor.id(), "test", "admin").plainText();
+    String command =
+        """
+        version: 1
+        name: shell
+        steps:
+          - id: run
+            kind: command
+            argv: [/bin/true]
+        """;
+
+    JsonNode refused = json(send("POST", PROJECT + "/pipeline-runs", runBody(command), token), 403);
+    assertThat(refused.get("detail").asText()).contains("maintainer role");
+    json(
+        send(
+            "PUT",
+            PROJECT + "/pipelines/shell",
+            JSON.createObjectNode().put("yaml", command).toString(),
+            token),
+        403);
+    json(send("POST", PROJECT + "/pipeline-runs", runBody(SPECIES), token), 202);
+    assertThat(
+            store
+                .pipelines()
+                .runs(projectId(), Optional.of("shell"), Optional.empty(), 10, Optional.empty())
+                .items())
+        .isEmpty();
+  }
+
+  @Test
+  void storedPipelinesRunOnDatasetMovesAndSchedulesOncePerEvent() throws Exception {
+    String triggered =
+        SPECIES.replace(
+            "params:",
+            "triggers:\n  - dataset_version: penguins\n  - schedule: \"0 3 * * *\"\nparams:");
+    JsonNode applied =
+        json(
+            send(
+                "PUT",
+                PROJECT + "/pipelines/species",
+                JSON.createObjectNode().put("yaml", triggered).toString()),
+            201);
+    assertThat(applied.get("version").asInt()).isEqualTo(1);
+    json(
+        send(
+            "PUT",
+            PROJECT + "/pipelines/species",
+            JSON.createObjectNode().put("yaml", triggered).toString()),
+        200);
+    PipelineTriggers triggers = pipelines.triggers();
+    Instant monday = Instant.parse("2026-11-30T02:30:00Z");
+
+    assertThat(triggers.check(monday))
+        .as("the first look only records where triggers are")
+        .isEmpty();
+    assertThat(triggers.check(monday)).isEmpty();
+    pushPenguinsAgain();
+    List<PipelineRun> onPush = triggers.check(monday);
+    assertThat(onPush)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.trigger().detail()).isEqualTo("penguins@latest moved to version 2");
+            });
+    assertThat(triggers.check(monday)).isEmpty();
+    List<PipelineRun> scheduled = triggers.check(Instant.parse("2026-12-02T03:10:00Z"));
+    assertThat(scheduled)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.trigger().detail())
+                    .isEqualTo("schedule '0 3 * * *' at 2026-12-02T03:00:00Z"));
+    assertThat(triggers.check(Instant.parse("2026-12-02T03:20:00Z"))).isEmpty();
+    assertThat(
+            store
+                .pipelines()
+                .runs(projectId(), Optional.of("species"), Optional.empty(), 100, Optional.empty())
+                .items())
+        .hasSize(2)
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(PipelineRunStatus.QUEUED));
+    assertThat(triggers.alertFired(projectId(), "accuracy-drop", "incident-1")).isEmpty();
+
+    String onAlert =
+        SPECIES
+            .replace("name: species", "name: retrain")
+            .replace("params:", "triggers:\n  - alert: accuracy-drop\nparams:");
+    json(
+        send(
+            "PUT",
+            PROJECT + "/pipelines/retrain",
+            JSON.createObjectNode().put("yaml", onAlert).toString()),
+        201);
+    List<PipelineRun> fired = triggers.alertFired(projectId(), "accuracy-drop", "incident-7");
+    assertThat(fired)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.pipelineName()).isEqualTo("retrain");
+              assertThat(r.trigger().detail()).contains("incident-7");
+            });
+    assertThat(triggers.alertFired(projectId(), "accuracy-drop", "incident-7"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.id()).isEqualTo(fired.getFirst().id()));
+    assertThat(triggers.alertFired(projectId(), "latency", "incident-8")).isEmpty();
+  }
+
+  private String projectId() {
+    return store.projects().findByName("zoo").orElseThrow().id();
+  }
+
+  private static String runBody(String yaml) {
+    return JSON.createObjectNode().put("yaml", yaml).put("code_version", "abc123").toString();
+  }
+
+  private JsonNode await(JsonNode queued) throws Exception {
+    return await(queued.get("id").asText());
+  }
+
+  private JsonNode await(String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode run = json(send("GET", PROJECT + "/pipeline-runs/" + id, null), 200);
+      String status = run.get("status").asText();
+      if (!status.equals("queued") && !status.equals("running")) {
+        return run;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("pipeline run " + id + " did not finish in 120 s");
+  }
+
+  private void awaitLog(String id, String text) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode logs = json(send("GET", PROJECT + "/pipeline-runs/" + id + "/logs", null), 200);
+      if (logs.get("lines").findValuesAsText("text").contains(text)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no log line '" + text + "' in 60 s");
+  }
+
+  private static JsonNode step(JsonNode run, String id) {
+    for (JsonNode step : run.get("steps")) {
+      if (step.get("id").asText().equals(id)) {
+        return step;
+      }
+    }
+    throw new AssertionError("no step " + id + " in " + run);
+  }
+
+  private String sha(JsonNode trainStep) {
+    String runId = trainStep.at("/outputs/run_id").asText();
+    return store.runArtifacts().file(runId, "model/model.ubj").orElseThrow().sha256();
+  }
+
+  private void pushPenguins() throws Exception {
+    push(Files.readAllBytes(PENGUINS), "penguins.json");
+  }
+
+  /* The same rows again, reordered, as a new version. */
+  private void pushPenguinsAgain() throws Exception {
+    List<Map<String, Object>> rows =
+        JSON.readValue(PENGUINS.toFile(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    java.util.Collections.reverse(rows);
+    push(JSON.writeValueAsBytes(rows), "penguins.json");
+  }
+
+  private void push(byte[] content, String name) throws Exception {
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    HttpResponse<String> blob =
+        client.send(
+            request("/api/v1/blobs/" + sha)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build(),
+            BodyHandlers.ofString());
+    assertThat(blob.statusCode()).isIn(200, 201);
+    ObjectNode version = JSON.createObjectNode();
+    version
+        .putArray("files")
+        .addObject()
+        .put("path", name)
+        .put("size", content.length)
+        .put("sha256", sha);
+    json(
+        send("POST", PROJECT + "/datasets/penguins/versions", JSON.writeValueAsString(version)),
+        201);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return request(path, admin);
+  }
+
+  private HttpRequest.Builder request(String path, String token) {
+    return HttpRequest.newBuilder(URI.create(server.uri() + path))
+        .timeout(Duration.ofSeconds(120))
+        .header("Authorization", "Bearer " + token);
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return send(method, path, body, admin);
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        request(path, token)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return client.send(request.build(), BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    return JSON.readTree(response.body());
+  }
+}
