@@ -266,8 +266,13 @@ class PipelineIT {
     awaitOutput(waiting, "[wait] started");
     String id = runId(waiting.outSoFar());
 
+    long asked = System.nanoTime();
     Cli.Result cancel = succeeds(tend.run("pipeline", "cancel", id));
+    long answered = System.nanoTime();
     Cli.Result ended = waiting.await();
+    System.out.printf(
+        "cancel: ./tend pipeline cancel took %d ms, the waiting ./tend ended %d ms after it%n",
+        (answered - asked) / 1_000_000, (System.nanoTime() - answered) / 1_000_000);
 
     assertThat(cancel.out()).contains(id);
     assertThat(ended.exitCode()).as(ended.toString()).isEqualTo(1);
