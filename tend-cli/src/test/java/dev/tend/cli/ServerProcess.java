@@ -47,9 +47,22 @@ final class ServerProcess implements AutoCloseable {
    *     #pauseMarker} and blocks that request
    * @param scratch where the server's output goes (one file per start) and its JVM's temporary
    *     files: DuckDB unpacks its 70 MB native library there and only deletes it at a normal exit
+   * @param environment more {@code TEND_*} settings, such as {@code TEND_PIPELINES_LEASE}
    */
   record Options(
-      Path dataDir, Optional<String> metadataUrl, Optional<String> pauseAt, Path scratch) {}
+      Path dataDir,
+      Optional<String> metadataUrl,
+      Optional<String> pauseAt,
+      Path scratch,
+      Map<String, String> environment) {
+    Options {
+      environment = Map.copyOf(environment);
+    }
+
+    Options(Path dataDir, Optional<String> metadataUrl, Optional<String> pauseAt, Path scratch) {
+      this(dataDir, metadataUrl, pauseAt, scratch, Map.of());
+    }
+  }
 
   /** Starts a server on a free port and returns once it listens. */
   static ServerProcess start(Options options) throws IOException, InterruptedException {
@@ -97,6 +110,7 @@ final class ServerProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("TEND_"));
     options.metadataUrl().ifPresent(url -> env.put("TEND_METADATA_URL", url));
+    env.putAll(options.environment());
     Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
     while (System.nanoTime() < deadline) {
@@ -151,6 +165,11 @@ final class ServerProcess implements AutoCloseable {
 
   URI uri() {
     return uri;
+  }
+
+  /** The server JVM's process id. */
+  long pid() {
+    return process.pid();
   }
 
   /** The admin token printed at the first start on an empty database. */
