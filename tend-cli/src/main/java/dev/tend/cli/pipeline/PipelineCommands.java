@@ -349,6 +349,12 @@ final class PipelineCommands {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (TendClient client = connection.open()) {
+        JsonNode before = client.get(RunFollower.runPath(project.name(), run)).body();
+        if (RunFollower.isEnded(before)) {
+          out.println("Run " + run + " had already ended: " + before.path("status").asText() + ".");
+          out.flush();
+          return Main.OK;
+        }
         JsonNode after =
             client
                 .send(
@@ -361,7 +367,7 @@ final class PipelineCommands {
             after.path("status").asText().equals("cancelled")
                 ? "Cancelled run " + run + "."
                 : RunFollower.isEnded(after)
-                    ? "Run " + run + " had already ended: " + after.path("status").asText() + "."
+                    ? "Run " + run + " ended first: " + after.path("status").asText() + "."
                     : "Asked run " + run + " to stop; it stops at its next check.");
         out.flush();
       }

@@ -118,12 +118,18 @@ final class CommandStep implements StepAction {
               (stream, line) -> context.log().add(stream.label(), line),
               () -> context.control().stopReason().isPresent());
       context.log().flush();
-      context.control().check();
       ResourceUse usage =
           new ResourceUse(
               outcome.wall().toMillis(), outcome.cpu().toMillis(), outcome.peakMemoryBytes());
+      Optional<String> stopped = context.control().stopReason();
+      if (stopped.isPresent()) {
+        throw StepFailure.of(stopped.get()).withUsage(usage);
+      }
       if (!outcome.succeeded()) {
-        throw StepFailure.of(outcome.failureReason().orElse("the command failed"));
+        // A program that exits non-zero may be flaky: the pipeline's retries apply.
+        throw StepFailure.of(outcome.failureReason().orElse("the command failed"))
+            .retryable(outcome.termination() == CommandOutcome.Termination.EXITED)
+            .withUsage(usage);
       }
       CommandOutputs outputs = workspace.verifyOutputs();
       String runId = record(context, outputs);

@@ -9,8 +9,11 @@ import dev.tend.pipelines.PipelineRun;
 import dev.tend.pipelines.PipelineRunStatus;
 import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,8 +129,12 @@ public final class PipelineRunner implements AutoCloseable {
             1, Thread.ofPlatform().daemon().name("tend-pipeline-timer").factory());
   }
 
-  /** Starts the workers and the heartbeat. */
+  /**
+   * Starts the workers and the heartbeat, after removing the step work folders a process that died
+   * on this data dir left behind (the data dir lock makes them all dead).
+   */
   PipelineRunner start() {
+    removeLeftoverWorkFolders();
     long beat = Math.max(100, settings.lease().toMillis() / 3);
     timers.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     for (int i = 0; i < settings.workers(); i++) {
@@ -141,6 +148,20 @@ public final class PipelineRunner implements AutoCloseable {
         settings.workers(),
         settings.lease());
     return this;
+  }
+
+  private void removeLeftoverWorkFolders() {
+    if (!Files.isDirectory(workRoot)) {
+      return;
+    }
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(workRoot, "pipeline-*")) {
+      for (Path folder : folders) {
+        RunExecution.deleteTree(folder);
+        LOG.info("removed the step work folder {} left by a process that died", folder);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove leftover step work folders in {}", workRoot, e);
+    }
   }
 
   public Settings settings() {

@@ -266,7 +266,15 @@ final class RunExecution {
                       recorder.experimentOf(trackingRunId)));
       control.check();
     } catch (StepFailure e) {
-      failure = control.stopReason().map(StepFailure::of).orElse(e);
+      failure =
+          control
+              .stopReason()
+              .map(
+                  reason ->
+                      e.usage()
+                          .map(StepFailure.of(reason)::withUsage)
+                          .orElse(StepFailure.of(reason)))
+              .orElse(e);
     } catch (LeaseLostException e) {
       throw e;
     } catch (IOException | UncheckedIOException e) {
@@ -290,12 +298,12 @@ final class RunExecution {
       }
     }
     ResourceUse measured = meter.stop();
+    Optional<ResourceUse> own =
+        outcome != null ? outcome.usage() : failure != null ? failure.usage() : Optional.empty();
     ResourceUse usage =
-        outcome != null && outcome.usage().isPresent()
+        own.isPresent()
             ? new ResourceUse(
-                measured.wallMillis(),
-                outcome.usage().get().cpuMillis(),
-                outcome.usage().get().peakMemoryBytes())
+                measured.wallMillis(), own.get().cpuMillis(), own.get().peakMemoryBytes())
             : measured;
     StepResult result;
     if (failure == null) {

@@ -33,8 +33,8 @@ import java.util.Set;
  *
  * <p>A label is a column or {@code column > number}; a feature is a column or a date part of one
  * ({@code hour(date)}, {@code day_of_week(date)}, {@code month(date)}, {@code day_of_month(date)}).
- * A time split's {@code date} starts the holdout; the three days before it validate (early
- * stopping), unless the split names {@code validation_date}.
+ * A time split's {@code date} starts the holdout; the {@value #DEFAULT_VALIDATION_DAYS} days before
+ * it validate (early stopping).
  */
 final class TrainStep implements StepAction {
   /** Days of validation rows before a time split's holdout date. */

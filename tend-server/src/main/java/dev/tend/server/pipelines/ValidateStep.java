@@ -15,7 +15,9 @@ import dev.tend.suite.SuiteException;
 import dev.tend.suite.SuiteParser;
 import dev.tend.suite.SuiteRunner;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code validate}: runs a check suite (a file sent with the pipeline) on a dataset version and
@@ -104,20 +106,39 @@ final class ValidateStep implements StepAction {
                   + r.expected());
     }
     if (!result.passed()) {
-      throw StepFailure.of(
-          path
-              + " failed on "
-              + label
-              + ": "
-              + result.failedErrors()
-              + " error-level checks failed ("
-              + String.join(
-                  ", ",
-                  failing.stream()
-                      .filter(CheckResult::failsRun)
-                      .map(r -> r.check().header().name())
-                      .toList())
-              + ")");
+      List<String> problems = new ArrayList<>();
+      List<String> errors =
+          failing.stream()
+              .filter(CheckResult::failsRun)
+              .map(r -> r.check().header().name())
+              .toList();
+      if (!errors.isEmpty()) {
+        problems.add(
+            errors.size() + " error-level checks failed (" + String.join(", ", errors) + ")");
+      }
+      for (var threshold : result.thresholds()) {
+        if (!threshold.passed()) {
+          String dimension =
+              threshold
+                  .threshold()
+                  .dimension()
+                  .map(d -> d.name().toLowerCase(Locale.ROOT) + " ")
+                  .orElse("overall ");
+          String score =
+              threshold.score().isPresent()
+                  ? String.format(Locale.ROOT, "%.1f%%", threshold.score().getAsDouble())
+                  : "(none)";
+          problems.add(
+              "the "
+                  + dimension
+                  + "quality score "
+                  + score
+                  + " is below "
+                  + threshold.threshold().minPercent()
+                  + "%");
+        }
+      }
+      throw StepFailure.of(path + " failed on " + label + ": " + String.join("; ", problems));
     }
     context.log().info(label + " passed " + path + " (" + result.results().size() + " checks)");
     return Outcome.of(outputs);

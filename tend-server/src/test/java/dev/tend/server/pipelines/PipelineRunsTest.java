@@ -368,6 +368,48 @@ class PipelineRunsTest {
   }
 
   @Test
+  void aCommandThatExitsNonZeroIsRetriedAndItsOwnUseRecorded() throws Exception {
+    pipelines.start(Optional.empty());
+    Path marker = dataDir.resolve("first-attempt-done");
+    String flaky =
+        """
+        version: 1
+        name: flaky
+        retries: 1
+        retry_backoff: 1s
+        steps:
+          - id: fit
+            kind: command
+            argv: [/bin/sh, -c, "if [ -f MARKER ]; then echo second; else touch MARKER; echo boom >&2; sleep 0.3; exit 3; fi"]
+        """
+            .replace("MARKER", marker.toString());
+
+    JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(flaky)), 202));
+
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(step(run, "fit").get("attempts").asInt()).isEqualTo(2);
+    JsonNode logs =
+        json(
+            send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
+    assertThat(logs.get("lines").findValuesAsText("text"))
+        .contains("boom", "second")
+        .anyMatch(t -> t.startsWith("retrying step 'fit' in 1s (attempt 2 of 2)"));
+
+    String failing =
+        flaky.replace("retries: 1", "retries: 0").replace("name: flaky", "name: broken");
+    Files.delete(marker);
+    JsonNode failed = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(failing)), 202));
+    assertThat(failed.get("reason").asText())
+        .contains("exited with status 3")
+        .contains("boom")
+        .endsWith("(after 1 attempts)");
+    // The figures are the program's, not the server's: a shell uses far less than the JVM.
+    assertThat(step(failed, "fit").get("peak_memory_bytes").asLong())
+        .isPositive()
+        .isLessThan(50L * 1024 * 1024);
+  }
+
+  @Test
   void cancellingStopsARunningCommand() throws Exception {
     pipelines.start(Optional.empty());
     String slow =
