@@ -150,7 +150,7 @@ final class ColumnBuilder {
             ErrorCode.NON_FINITE,
             row,
             where,
-            "the number " + node.asText() + " is beyond the range of a double");
+            "the number is beyond the range of a double (about ±1.8e308)");
       }
       return value;
     }
