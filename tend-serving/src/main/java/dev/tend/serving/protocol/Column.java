@@ -25,6 +25,20 @@ public final class Column {
     this.missing = (BitSet) missing.clone();
   }
 
+  /** The same values under another field of the same type, as when a decoder relaxed a check. */
+  Column withField(Field other) {
+    if (other.type() != field.type()) {
+      throw new IllegalArgumentException(
+          "field '"
+              + other.name()
+              + "' is "
+              + other.type().label()
+              + ", not "
+              + field.type().label());
+    }
+    return new Column(other, size, values, missing);
+  }
+
   public Field field() {
     return field;
   }

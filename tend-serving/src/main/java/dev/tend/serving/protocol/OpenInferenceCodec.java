@@ -506,8 +506,13 @@ public final class OpenInferenceCodec implements RequestDecoder {
             .map(f -> f.type() == ValueType.DOUBLE ? f.allowingNonFinite() : f)
             .toList();
     JsonNode outputs = response.get("outputs");
-    Batch batch =
+    Batch relaxed =
         columns(tensors(outputs == null ? Json.object() : outputs, "outputs"), fields, "output");
+    List<Column> columns = new ArrayList<>();
+    for (int i = 0; i < outputFields.size(); i++) {
+      columns.add(relaxed.column(i).withField(outputFields.get(i)));
+    }
+    Batch batch = Batch.of(columns);
     return new InferResponse(
         modelName.textValue(),
         optionalString(response.get("model_version"), "model_version"),

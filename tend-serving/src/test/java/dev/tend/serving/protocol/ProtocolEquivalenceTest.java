@@ -103,4 +103,23 @@ class ProtocolEquivalenceTest {
     }
     return new OpenInferenceCodec(signature, DecodeLimits.DEFAULT);
   }
+
+  @Property(tries = 200)
+  void openInferenceResponsesRoundTrip(@ForAll("cases") Case c) {
+    ServingSignature signature =
+        new ServingSignature(List.of(Field.of("x", ValueType.DOUBLE)), c.fields());
+    OpenInferenceCodec codec = new OpenInferenceCodec(signature, DecodeLimits.DEFAULT);
+    PredictRequest request =
+        codec.decodeRequest(
+            Encodings.bytes(
+                "{\"id\": \"r-9\", \"inputs\": [{\"name\": \"x\", \"shape\": [1],"
+                    + " \"datatype\": \"FP64\", \"data\": [1]}]}"));
+    Batch outputs = Batch.ofRows(c.fields(), c.rows());
+    byte[] response = codec.encodeResponse(request, "model", java.util.Optional.of("2"), outputs);
+    InferResponse decoded = codec.decodeResponse(response, c.fields());
+    assertThat(decoded.outputs()).isEqualTo(outputs);
+    assertThat(decoded.id()).contains("r-9");
+    assertThat(decoded.modelName()).isEqualTo("model");
+    assertThat(decoded.modelVersion()).contains("2");
+  }
 }
