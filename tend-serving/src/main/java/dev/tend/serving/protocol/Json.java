@@ -59,7 +59,14 @@ final class Json {
     } else if (original.startsWith("Duplicate field")) {
       problem = original.replace("Duplicate field", "duplicate key");
     } else {
-      problem = original.lines().findFirst().orElse(original);
+      // keep the parser's words but not its advice on Jackson settings
+      problem =
+          original
+              .lines()
+              .findFirst()
+              .orElse(original)
+              .replaceAll(", from `[^`]*`\\)", ")")
+              .replaceAll(": enable `[^`]*` to allow", "");
     }
     JsonLocation at = e.getLocation();
     String where =

@@ -289,6 +289,14 @@ class SignatureEnforcementTest {
     assertThat(error(mlflow, bytes("{\"inputs\": {}} {}")).code())
         .isEqualTo(ErrorCode.MALFORMED_JSON);
     assertThat(error(mlflow, bytes("")).getMessage()).isEqualTo("the body is empty");
+    assertThat(error(mlflow, bytes("{\"inputs\": {\"x\": [+1]}}")).getMessage())
+        .isEqualTo(
+            "the body is not valid JSON at line 1, column 20: Unexpected character ('+' (code 43))"
+                + " in numeric value: JSON spec does not allow numbers to have plus signs");
+    assertThat(error(mlflow, bytes("[".repeat(1500) + "]".repeat(1500))).getMessage())
+        .isEqualTo(
+            "the body is not valid JSON: Document nesting depth (1001) exceeds the maximum allowed"
+                + " (1000)");
     assertThat(error(mlflow, bytes("{\"inputs\": ")).code()).isEqualTo(ErrorCode.MALFORMED_JSON);
   }
 
