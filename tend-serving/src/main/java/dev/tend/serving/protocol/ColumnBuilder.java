@@ -47,12 +47,6 @@ final class ColumnBuilder {
     return set.get(row);
   }
 
-  /** The first row not set, or -1 when all are. */
-  int firstUnset() {
-    int row = set.nextClearBit(0);
-    return row < size ? row : -1;
-  }
-
   /**
    * Sets a row from JSON.
    *

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Strict JSON reading and writing shared by the codecs, and how values are named in messages. */
 final class Json {
@@ -95,6 +96,20 @@ final class Json {
     }
     throw new MalformedRequestException(
         ErrorCode.BAD_ENVELOPE, expected + ", got " + describe(node));
+  }
+
+  /** A {@code params} or {@code parameters} object as plain Java values; empty when absent. */
+  static Map<String, Object> parameters(JsonNode node, String what) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw new MalformedRequestException(
+          ErrorCode.BAD_ENVELOPE, what + " must be an object, got " + Json.describe(node));
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> values = Json.MAPPER.convertValue(node, Map.class);
+    return values;
   }
 
   /** The field names of an object, in order. */

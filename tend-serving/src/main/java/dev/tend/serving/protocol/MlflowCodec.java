@@ -47,7 +47,7 @@ public final class MlflowCodec implements RequestDecoder {
     }
     String format = keys.getFirst();
     JsonNode data = parsed.get(format);
-    Map<String, Object> params = parameters(parsed.get("params"), "params");
+    Map<String, Object> params = Json.parameters(parsed.get("params"), "params");
     RequestShape shape;
     Batch batch;
     switch (format) {
@@ -163,20 +163,6 @@ public final class MlflowCodec implements RequestDecoder {
     List<JsonNode> elements = new ArrayList<>(array.size());
     array.forEach(elements::add);
     return elements;
-  }
-
-  /** A {@code params} or {@code parameters} object as plain Java values; empty when absent. */
-  static Map<String, Object> parameters(JsonNode node, String what) {
-    if (node == null || node.isNull()) {
-      return Map.of();
-    }
-    if (!node.isObject()) {
-      throw new MalformedRequestException(
-          ErrorCode.BAD_ENVELOPE, what + " must be an object, got " + Json.describe(node));
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> values = Json.MAPPER.convertValue(node, Map.class);
-    return values;
   }
 
   /**

@@ -50,8 +50,7 @@ public final class OpenInferenceCodec implements RequestDecoder {
             Json.parse(body), "an inference request must be a JSON object {\"inputs\": [...]}");
     checkKeys(request, REQUEST_KEYS, "the inference request");
     Optional<String> id = optionalString(request.get("id"), "id");
-    Map<String, Object> parameters =
-        MlflowCodec.parameters(request.get("parameters"), "parameters");
+    Map<String, Object> parameters = Json.parameters(request.get("parameters"), "parameters");
     JsonNode inputsNode = request.get("inputs");
     if (inputsNode == null) {
       throw new MalformedRequestException(
@@ -517,7 +516,7 @@ public final class OpenInferenceCodec implements RequestDecoder {
         modelName.textValue(),
         optionalString(response.get("model_version"), "model_version"),
         optionalString(response.get("id"), "id"),
-        MlflowCodec.parameters(response.get("parameters"), "parameters"),
+        Json.parameters(response.get("parameters"), "parameters"),
         batch);
   }
 }

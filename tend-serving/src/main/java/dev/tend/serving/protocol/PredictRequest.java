@@ -39,15 +39,4 @@ public record PredictRequest(
           predictionIds.size() + " prediction ids for " + inputs.rowCount() + " rows");
     }
   }
-
-  /** A request with no ids, parameters or output selection. */
-  static PredictRequest of(RequestShape shape, Batch inputs) {
-    return new PredictRequest(
-        shape,
-        Optional.empty(),
-        inputs,
-        Collections.nCopies(inputs.rowCount(), Optional.empty()),
-        Map.of(),
-        List.of());
-  }
 }

@@ -278,6 +278,17 @@ class SignatureEnforcementTest {
             + " [data]");
     assertThat(error(mlflow, bytes("{\"instances\": [], \"inputs\": []}")).getMessage())
         .endsWith("got the fields [instances, inputs]");
+    assertThat(error(mlflow, bytes("{\"instances\": [1, 2]}")).getMessage())
+        .isEqualTo(
+            "a list of single values fits only a model with one input, but this one takes 6:"
+                + " [distance, passengers, shared, zone, day, pickup]; send rows as objects or"
+                + " arrays");
+    assertError(
+        error(mlflow, bytes("{\"inputs\": [{\"distance\": 1}, [1]]}")),
+        ErrorCode.RAGGED,
+        1,
+        null,
+        "row 1 of inputs is an array but row 0 is an object; all rows must have one form");
     assertThat(error(mlflow, bytes("[1, 2]")).getMessage())
         .endsWith("(and optionally \"params\"); got an array");
   }
