@@ -88,7 +88,9 @@ public final class OpenInferenceCodec implements RequestDecoder {
   private Batch matrix(Tensor tensor) {
     List<Field> fields = signature.inputs();
     int width = fields.size();
-    if (tensor.shape().length != 2 || tensor.shape()[1] != width) {
+    // a model with one input also takes a lone tensor of shape [N], whatever its name
+    boolean vector = width == 1 && tensor.shape().length == 1;
+    if (!vector && (tensor.shape().length != 2 || tensor.shape()[1] != width)) {
       throw SignatureViolationException.field(
           ErrorCode.BAD_SHAPE,
           tensor.name(),

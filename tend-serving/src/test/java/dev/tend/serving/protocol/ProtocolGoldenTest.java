@@ -194,4 +194,22 @@ class ProtocolGoldenTest {
                 + " \"data\": [1, 2, 3, 4]}, {\"name\": \"c\", \"shape\": [4, 1], \"datatype\":"
                 + " \"INT16\", \"data\": [[1], [2], [3], [4]]}]}"));
   }
+
+  @Test
+  void aOneInputModelTakesALoneTensorOfAnyName() {
+    ServingSignature one =
+        new ServingSignature(List.of(Field.of("text", ValueType.STRING)), List.of());
+    OpenInferenceCodec codec = new OpenInferenceCodec(one, DecodeLimits.DEFAULT);
+    Batch expected = Batch.ofRows(one.inputs(), List.of(List.of("a"), List.of("b")));
+    for (String shape : List.of("[2]", "[2, 1]")) {
+      PredictRequest request =
+          codec.decodeRequest(
+              bytes(
+                  "{\"inputs\": [{\"name\": \"input-0\", \"shape\": "
+                      + shape
+                      + ", \"datatype\": \"BYTES\", \"data\": [\"a\", \"b\"]}]}"));
+      assertThat(request.inputs()).as(shape).isEqualTo(expected);
+      assertThat(request.shape()).isEqualTo(RequestShape.OPEN_INFERENCE_MATRIX);
+    }
+  }
 }
