@@ -56,7 +56,8 @@ class PipelineParserTest {
 
     Step.Evaluate evaluate = (Step.Evaluate) pipeline.step("evaluate").orElseThrow().body();
     assertThat(evaluate.champion()).contains(new ModelRef("flight-delays", "production"));
-    assertThat(evaluate.where()).isEmpty();
+    assertThat(evaluate.dataset()).isEqualTo(new DatasetRef("flights", "production"));
+    assertThat(evaluate.where()).contains("date >= DATE '2001-01-25'");
     assertThat(train.where()).isEmpty();
     for (Step step : pipeline.steps()) {
       assertThat(step.timeout()).isEqualTo(Duration.ofHours(1));

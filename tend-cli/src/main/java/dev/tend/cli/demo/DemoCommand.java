@@ -42,8 +42,10 @@ import picocli.CommandLine.Spec;
  * the US flights data is profiled and checked against the example suite; then a February batch with
  * a broken feed (a burst of missing origins, distances in kilometres) is stopped by the same suite,
  * with the failing rows shown. Then Tend starts with its embedded defaults and the same months are
- * pushed as dataset versions through the {@code tend data} commands: January and February are
- * accepted, the broken feed is kept as rejected and no alias moves to it.
+ * pushed as dataset versions through the {@code tend data} commands. Once January is version 1 and
+ * production, the flagship pipeline ({@code examples/flights/pipeline.yaml}) trains, evaluates,
+ * gates, registers and deploys {@code flight-delays} on it. February is accepted, the broken feed
+ * is kept as rejected and no alias moves to it.
  */
 @Command(
     name = "demo",
@@ -75,9 +77,12 @@ public final class DemoCommand implements Callable<Integer> {
     Path flights = DemoData.locate(sampleData, home).resolve(FLIGHTS);
     Path work = workDir != null ? workDir : home.resolve(".tend/demo");
     Path suiteFile = home.resolve("examples/flights/suite.yaml");
-    if (!Files.isRegularFile(suiteFile)) {
-      throw new Main.UsageException(
-          "example suite not found at " + suiteFile + "; run the demo from the Tend repository");
+    Path pipelineFile = home.resolve("examples/flights/pipeline.yaml");
+    for (Path example : new Path[] {suiteFile, pipelineFile}) {
+      if (!Files.isRegularFile(example)) {
+        throw new Main.UsageException(
+            "example not found at " + example + "; run the demo from the Tend repository");
+      }
     }
     try {
       Files.createDirectories(work);
@@ -155,7 +160,8 @@ public final class DemoCommand implements Callable<Integer> {
           .forEach(r -> out.printf("   FAIL  %-28s %s%n", r.check().name(), r.observed()));
       out.println();
 
-      boolean versioned = versionOnServer(out, home, work, suiteFile, january, february, broken);
+      boolean versioned =
+          versionOnServer(out, home, work, suiteFile, pipelineFile, january, february, broken);
 
       boolean asExpected =
           januaryReport.passed()
@@ -165,8 +171,10 @@ public final class DemoCommand implements Callable<Integer> {
               && versioned;
       out.println(
           asExpected
-              ? "Demo complete: the clean months pass the quality gate and are versioned; the broken"
-                  + " feed is stopped and kept as a rejected version; production stays on January."
+              ? "Demo complete: the clean months pass the quality gate and are versioned; the"
+                  + " pipeline trained flight-delays on January and deployed it to production;"
+                  + " the broken feed is stopped and kept as a rejected version; production"
+                  + " stays on January."
               : "Demo finished, but not as expected: see the reports above.");
       out.println(
           "Try it yourself: ./tend check "
@@ -179,15 +187,16 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Steps 7 to 11: starts Tend with its embedded defaults and drives it through the same {@code
-   * tend data} commands a user types, over the HTTP API. Returns whether every command ended as the
-   * scenario expects.
+   * Steps 7 to 13: starts Tend with its embedded defaults and drives it through the same {@code
+   * tend data}, {@code tend pipeline} and {@code tend models} commands a user types, over the HTTP
+   * API. Returns whether every command ended as the scenario expects.
    */
   private boolean versionOnServer(
       PrintWriter out,
       Path home,
       Path work,
       Path suiteFile,
+      Path pipelineFile,
       Path january,
       Path february,
       Path broken) {
@@ -223,7 +232,7 @@ public final class DemoCommand implements Callable<Integer> {
       boolean ok =
           tend(out, err, environment, Main.OK, "data", "create", "flights", "--suite", suite);
 
-      section(out, "9. January and February pushed: profiled, checked, versioned; production = v1");
+      section(out, "9. January pushed: profiled, checked, versioned; production = v1");
       ok &= tend(out, err, environment, Main.OK, "data", "push", "flights", months[0]);
       ok &=
           tend(
@@ -238,13 +247,31 @@ public final class DemoCommand implements Callable<Integer> {
               "1",
               "--reason",
               "January is the training month of the flagship model");
+
+      section(
+          out,
+          "10. The flagship pipeline on January: validate, train, evaluate, gate, register,"
+              + " deploy to production");
+      ok &=
+          tend(
+              out,
+              err,
+              environment,
+              Main.OK,
+              "pipeline",
+              "run",
+              home.relativize(pipelineFile).toString(),
+              "--wait");
+      ok &= tend(out, err, environment, Main.OK, "models", "versions", "flight-delays");
+
+      section(out, "11. February pushed: accepted, production stays on January");
       ok &= tend(out, err, environment, Main.OK, "data", "push", "flights", months[1]);
 
-      section(out, "10. The broken feed is pushed: kept as rejected, no alias moves (exit 1)");
+      section(out, "12. The broken feed is pushed: kept as rejected, no alias moves (exit 1)");
       ok &= tend(out, err, environment, Main.CHECK_FAILED, "data", "push", "flights", brokenFeed);
       ok &= tend(out, err, environment, Main.OK, "data", "log", "flights");
 
-      section(out, "11. What changed from January to February, and what the broken feed broke");
+      section(out, "13. What changed from January to February, and what the broken feed broke");
       ok &= tend(out, err, environment, Main.OK, "data", "diff", "flights@1", "flights@2");
       ok &= tend(out, err, environment, Main.OK, "data", "diff", "flights@2", "flights@3");
       return ok;
