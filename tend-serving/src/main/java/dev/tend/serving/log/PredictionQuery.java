@@ -23,7 +23,7 @@ public record PredictionQuery(
   /** The most prediction ids one query may name. */
   public static final int MAX_IDS = 10_000;
 
-  private static final Instant END_OF_TIME = Instant.parse("10000-01-01T00:00:00Z");
+  private static final Instant END_OF_TIME = Instant.parse("+10000-01-01T00:00:00Z");
 
   public PredictionQuery {
     requireNonNull(deployment, "deployment is null");

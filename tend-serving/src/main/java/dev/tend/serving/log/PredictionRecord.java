@@ -48,7 +48,7 @@ public record PredictionRecord(
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final Pattern LABEL = Pattern.compile("[^\\p{Cntrl}]+");
   private static final Instant EARLIEST = Instant.EPOCH;
-  private static final Instant LATEST = Instant.parse("10000-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
   private static final JsonFactory JSON = new JsonFactory();
 
   public PredictionRecord {
