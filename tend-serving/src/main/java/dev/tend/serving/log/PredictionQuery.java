@@ -54,8 +54,14 @@ public record PredictionQuery(
     return new PredictionQuery(Optional.empty(), Instant.EPOCH, END_OF_TIME, Set.of(), limit);
   }
 
-  /** The predictions with these ids, of any deployment and time. */
+  /**
+   * The predictions with these ids, of any deployment and time; up to four records per id, since a
+   * client may reuse an id.
+   */
   public static PredictionQuery byIds(Set<String> predictionIds) {
+    if (predictionIds.isEmpty()) {
+      throw new IllegalArgumentException("name at least one prediction id, or query all(limit)");
+    }
     return new PredictionQuery(
         Optional.empty(),
         Instant.EPOCH,

@@ -139,11 +139,13 @@ class PredictionLogTest {
     try (PredictionLog log = PredictionLog.open(dir, options)) {
       log.append(record("q")).join();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (segments(dir) < 2 && System.nanoTime() < deadline) {
+      long compacted = 0;
+      while (compacted == 0 && System.nanoTime() < deadline) {
         Thread.sleep(20);
+        compacted = log.compact().records(); // only sealed segments are compacted
       }
-      assertThat(segments(dir)).isEqualTo(2);
-      assertThat(log.compact().records()).isEqualTo(1);
+      assertThat(compacted).isEqualTo(1);
+      assertThat(segments(dir)).isEqualTo(1);
       assertThat(ids(log.query(PredictionQuery.all(10)))).containsExactly("q");
     }
   }
