@@ -106,4 +106,27 @@ class BackPressureTest {
           .hasMessageContaining("more than the log's whole queue (1024)");
     }
   }
+
+  @Test
+  void aFailedFsyncFailsItsBatchAndEveryLaterAppendClearly() throws Exception {
+    WalWriter.Durability failingDisk =
+        channel -> {
+          throw new java.io.IOException("No space left on device");
+        };
+    try (PredictionLog log =
+        WalPredictionLog.open(
+            dir, PredictionLogOptions.defaults().withoutMaintenance(), failingDisk)) {
+      CompletableFuture<Void> first = log.append(record("p0"));
+      assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(PredictionLogException.class)
+          .cause()
+          .hasMessageContaining("cannot write to")
+          .hasMessageContaining("No space left on device")
+          .hasMessageContaining("takes no more predictions until the server restarts");
+      assertThatThrownBy(() -> log.append(record("p1")))
+          .isInstanceOf(PredictionLogException.class)
+          .hasMessageContaining("No space left on device");
+      assertThat(log.queuedBytes()).isZero();
+    }
+  }
 }
