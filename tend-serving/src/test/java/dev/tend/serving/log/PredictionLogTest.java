@@ -1,0 +1,162 @@
+package dev.tend.serving.log;
+
+import static dev.tend.serving.log.Records.T0;
+import static dev.tend.serving.log.Records.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictionLogTest {
+  static final PredictionLogOptions OPTIONS = PredictionLogOptions.defaults().withoutMaintenance();
+
+  @TempDir Path dir;
+
+  @Test
+  void whatIsAppendedIsReadBackBeforeAndAfterReopening() {
+    List<PredictionRecord> written = new ArrayList<>();
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      for (int i = 0; i < 100; i++) {
+        PredictionRecord r = record("p" + i, i % 2 == 0 ? "a" : "b", T0.plusSeconds(i));
+        log.append(r).join();
+        written.add(r);
+      }
+      assertThat(log.query(PredictionQuery.all(1000))).containsExactlyElementsOf(written);
+    }
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      assertThat(log.recovery().truncatedBytes()).isZero();
+      assertThat(log.query(PredictionQuery.all(1000))).containsExactlyElementsOf(written);
+      PredictionRecord more = record("p100", "a", T0.plusSeconds(100));
+      log.append(more).join();
+      assertThat(log.query(PredictionQuery.all(1000))).hasSize(101).contains(more);
+    }
+  }
+
+  @Test
+  void queriesSelectByDeploymentTimeRangeAndIds() {
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      for (int i = 0; i < 20; i++) {
+        log.append(record("p" + i, i < 10 ? "a" : "b", T0.plusSeconds(i))).join();
+      }
+      assertThat(ids(log.query(PredictionQuery.of("a", T0.plusSeconds(3), T0.plusSeconds(6), 100))))
+          .containsExactly("p3", "p4", "p5");
+      assertThat(ids(log.query(PredictionQuery.of("b", T0, T0.plusSeconds(100), 3))))
+          .containsExactly("p10", "p11", "p12");
+      assertThat(ids(log.query(PredictionQuery.byIds(Set.of("p1", "p15", "nope")))))
+          .containsExactly("p1", "p15");
+      assertThat(
+              ids(
+                  log.query(
+                      PredictionQuery.of("a", T0, T0.plusSeconds(100), 100)
+                          .withPredictionIds(Set.of("p1", "p15")))))
+          .containsExactly("p1");
+    }
+  }
+
+  @Test
+  void eightThreadsAppendingFiveThousandEachAreAllReadableWithUniqueIds() throws Exception {
+    int threads = 8;
+    int each = 5_000;
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS.withSegmentBytes(1 << 20));
+        ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  List<String> ids = new ArrayList<>();
+                  List<CompletableFuture<Void>> acks = new ArrayList<>();
+                  for (int i = 0; i < each; i++) {
+                    String id = PredictionIds.next();
+                    acks.add(log.append(record(id, "d", T0.plusMillis(i))));
+                    ids.add(id);
+                    if (acks.size() == 16) { // a serving thread awaits its answer; a few in flight
+                      acks.forEach(CompletableFuture::join);
+                      acks.clear();
+                    }
+                  }
+                  acks.forEach(CompletableFuture::join);
+                  return ids;
+                }));
+      }
+      Set<String> expected = new HashSet<>();
+      for (Future<List<String>> result : results) {
+        expected.addAll(result.get());
+      }
+      assertThat(expected).hasSize(threads * each);
+      List<PredictionRecord> read = log.query(PredictionQuery.all(1_000_000));
+      assertThat(read).hasSize(threads * each);
+      Set<String> readIds = new HashSet<>(ids(read));
+      assertThat(readIds).hasSize(threads * each); // no duplicates
+      assertThat(readIds.equals(expected)).as("the ids read are the ids appended").isTrue();
+      assertThat(segments(dir)).as("1 MiB segments roll").isGreaterThan(2);
+    }
+  }
+
+  @Test
+  void aClosedLogRefusesAppendsClearly() {
+    PredictionLog log = PredictionLog.open(dir, OPTIONS);
+    log.close();
+    assertThatThrownBy(() -> log.append(record("x")))
+        .isInstanceOf(PredictionLogException.class)
+        .hasMessage("the prediction log is closed");
+  }
+
+  @Test
+  void aSecondLogOnTheSameDirectoryIsRefused() {
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      assertThat(log.queuedBytes()).isZero();
+      assertThatThrownBy(() -> PredictionLog.open(dir, OPTIONS))
+          .isInstanceOf(PredictionLogException.class)
+          .hasMessageContaining("is open in another process or log");
+    }
+  }
+
+  @Test
+  void aQuietSegmentIsSealedAfterTheRollInterval() throws Exception {
+    PredictionLogOptions options =
+        new PredictionLogOptions(
+            1 << 20,
+            Duration.ofSeconds(1),
+            100,
+            1 << 20,
+            1 << 20,
+            Duration.ofMillis(200),
+            30,
+            java.util.Optional.empty());
+    try (PredictionLog log = PredictionLog.open(dir, options)) {
+      log.append(record("q")).join();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      long compacted = 0;
+      while (compacted == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        compacted = log.compact().records(); // only sealed segments are compacted
+      }
+      assertThat(compacted).isEqualTo(1);
+      assertThat(segments(dir)).isEqualTo(1);
+      assertThat(ids(log.query(PredictionQuery.all(10)))).containsExactly("q");
+    }
+  }
+
+  static List<String> ids(List<PredictionRecord> records) {
+    return records.stream().map(PredictionRecord::predictionId).toList();
+  }
+
+  static long segments(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir.resolve("wal"))) {
+      return files.count();
+    }
+  }
+}
