@@ -23,8 +23,10 @@ public interface Model extends AutoCloseable {
   List<Prediction> predict(List<? extends Map<String, ?>> rows);
 
   /**
-   * Writes the model into {@code directory} (created if needed): {@code model.json} (XGBoost's
-   * JSON), {@code preprocessing.json} and {@code manifest.json}.
+   * Writes the model into {@code directory} (created if needed) in the format it was loaded from,
+   * so that {@link ModelLoader#load} reads it back: Tend's own model as {@code model.ubj}
+   * (XGBoost's UBJSON), {@code preprocessing.json} and {@code manifest.json}; others as their
+   * files.
    */
   void save(Path directory);
 
