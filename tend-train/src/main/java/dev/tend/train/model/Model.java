@@ -30,7 +30,10 @@ public interface Model extends AutoCloseable {
    */
   void save(Path directory);
 
-  /** Loads a model saved by {@link #save}. */
+  /**
+   * Loads Tend's own model folder ({@code manifest.json}, {@code preprocessing.json}, {@code
+   * model.ubj}); {@link ModelLoader#load} recognizes the other formats too.
+   */
   static Model load(Path directory) {
     return ModelFiles.load(directory);
   }
