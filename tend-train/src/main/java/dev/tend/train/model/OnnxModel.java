@@ -182,6 +182,17 @@ public final class OnnxModel implements Model {
                 probability,
                 null);
       } else if (value != null) {
+        long[] shape = ((TensorInfo) outputs.get(value).getInfo()).getShape();
+        if (shape.length > 2 || (shape.length == 2 && shape[1] != 1 && shape[1] != -1)) {
+          throw new TrainException(
+              file
+                  + "'s output "
+                  + value
+                  + " has the shape "
+                  + Arrays.toString(shape)
+                  + "; a regressor gives one value per row ([N] or [N,1]) and a classifier a"
+                  + " label output beside its probabilities");
+        }
         model =
             new OnnxModel(
                 session,

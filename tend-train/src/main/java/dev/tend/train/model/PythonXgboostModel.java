@@ -155,7 +155,12 @@ public final class PythonXgboostModel implements Model {
     List<String> listed = List.of();
     Map<String, List<String>> categories = Map.of();
     if (Files.isRegularFile(featuresPath)) {
-      JsonNode node = JSON.readTree(featuresPath.toFile());
+      JsonNode node;
+      try {
+        node = JSON.readTree(featuresPath.toFile());
+      } catch (IOException e) {
+        throw new TrainException("cannot read " + featuresPath + ": " + e.getMessage(), e);
+      }
       listed = new ArrayList<>();
       for (JsonNode name : node.path("features")) {
         listed.add(name.asText());

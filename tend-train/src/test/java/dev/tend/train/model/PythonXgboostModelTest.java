@@ -132,6 +132,18 @@ class PythonXgboostModelTest {
   }
 
   @Test
+  void malformedFeaturesJsonIsNamed() throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("malformed"));
+    Files.copy(
+        Golden.folder("python-xgboost/binary-json").resolve("model.json"),
+        folder.resolve("model.json"));
+    Files.writeString(folder.resolve("features.json"), "{\"features\": [");
+    assertThatThrownBy(() -> PythonXgboostModel.load(folder))
+        .isInstanceOf(TrainException.class)
+        .hasMessageStartingWith("cannot read " + folder.resolve("features.json"));
+  }
+
+  @Test
   void aFileThatIsNotAModelGivesAClearError() throws Exception {
     Path folder = Files.createDirectories(temp.resolve("broken"));
     Files.writeString(folder.resolve("model.json"), "{\"not\": \"a model\"}");
