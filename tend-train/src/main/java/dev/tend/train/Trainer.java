@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
   /** Version of XGBoost4J recorded in manifests. */
-  public static final String XGBOOST_VERSION = "3.4.0";
+  public static final String XGBOOST_VERSION = XgboostModel.XGBOOST4J_VERSION;
 
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 

@@ -23,12 +23,17 @@ public interface Model extends AutoCloseable {
   List<Prediction> predict(List<? extends Map<String, ?>> rows);
 
   /**
-   * Writes the model into {@code directory} (created if needed): {@code model.json} (XGBoost's
-   * JSON), {@code preprocessing.json} and {@code manifest.json}.
+   * Writes the model into {@code directory} (created if needed) in the format it was loaded from,
+   * so that {@link ModelLoader#load} reads it back: Tend's own model as {@code model.ubj}
+   * (XGBoost's UBJSON), {@code preprocessing.json} and {@code manifest.json}; others as their
+   * files.
    */
   void save(Path directory);
 
-  /** Loads a model saved by {@link #save}. */
+  /**
+   * Loads Tend's own model folder ({@code manifest.json}, {@code preprocessing.json}, {@code
+   * model.ubj}); {@link ModelLoader#load} recognizes the other formats too.
+   */
   static Model load(Path directory) {
     return ModelFiles.load(directory);
   }

@@ -40,7 +40,7 @@ final class ModelFiles {
     }
   }
 
-  private static void write(Path target, byte[] bytes) throws IOException {
+  static void write(Path target, byte[] bytes) throws IOException {
     Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
     Files.write(temporary, bytes);
     Files.move(

@@ -23,6 +23,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * <p>Thread-safe: predictions on one booster are serialized.
  */
 public final class XgboostModel implements Model {
+  /** The XGBoost4J version the pom pins (its jar does not say). */
+  public static final String XGBOOST4J_VERSION = "3.4.0";
+
   private final Booster booster;
   private final byte[] bytes;
   private final Preprocessing preprocessing;
@@ -55,7 +58,8 @@ public final class XgboostModel implements Model {
     }
   }
 
-  private static List<Output> outputs(Manifest manifest) {
+  /* Shared with PythonXgboostModel: the outputs and predictions of XGBoost's objectives. */
+  static List<Output> outputs(Manifest manifest) {
     List<Output> outputs = new ArrayList<>();
     switch (manifest.task()) {
       case BINARY -> {
@@ -112,7 +116,7 @@ public final class XgboostModel implements Model {
     float[][] raw = raw(data, rows);
     List<Prediction> predictions = new ArrayList<>(rows);
     for (float[] p : raw) {
-      predictions.add(prediction(p));
+      predictions.add(prediction(manifest, p));
     }
     return predictions;
   }
@@ -139,7 +143,7 @@ public final class XgboostModel implements Model {
     }
   }
 
-  private Prediction prediction(float[] p) {
+  static Prediction prediction(Manifest manifest, float[] p) {
     return switch (manifest.task()) {
       case BINARY -> {
         double probability = p[0];
