@@ -719,8 +719,16 @@ public final class PipelineParser {
           e.containsKey("inputs")
               ? yaml.names(yaml.sequence(e.get("inputs"), "inputs"), "an input")
               : List.of();
+      OptionalLong seed =
+          e.containsKey("seed")
+              ? OptionalLong.of(yaml.integer(e.get("seed"), "seed"))
+              : OptionalLong.empty();
       return new Step.Command(
-          argv, inputs, stringMap(e.get("outputs"), "outputs"), stringMap(e.get("env"), "env"));
+          argv,
+          inputs,
+          stringMap(e.get("outputs"), "outputs"),
+          stringMap(e.get("env"), "env"),
+          seed);
     }
 
     private Map<String, String> stringMap(Node node, String what) {

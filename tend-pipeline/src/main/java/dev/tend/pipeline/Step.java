@@ -158,13 +158,18 @@ public record Step(
 
   /** Runs a program; outputs are named files that later steps may refer to. */
   public record Command(
-      List<String> argv, List<String> inputs, Map<String, String> outputs, Map<String, String> env)
+      List<String> argv,
+      List<String> inputs,
+      Map<String, String> outputs,
+      Map<String, String> env,
+      OptionalLong seed)
       implements Body {
     public Command {
       argv = List.copyOf(argv);
       inputs = List.copyOf(inputs);
       outputs = Map.copyOf(outputs);
       env = Map.copyOf(env);
+      requireNonNull(seed, "seed is null");
     }
 
     @Override

@@ -21,7 +21,7 @@ public enum StepKind {
   REGISTER(List.of("model", "from"), List.of("version")),
   DEPLOY(List.of("model", "alias", "environment"), List.of("deployment")),
   /** Outputs are the names declared under {@code outputs}. */
-  COMMAND(List.of("argv", "inputs", "outputs", "env"), List.of());
+  COMMAND(List.of("argv", "inputs", "outputs", "env", "seed"), List.of());
 
   /** Keys every step accepts. */
   public static final List<String> COMMON_KEYS =

@@ -111,6 +111,7 @@ class PipelineParserTest {
                 argv: [make-data, "--rows=${params.rows}"]
                 outputs: {data: out/data.csv}
                 env: {LANG: C}
+                seed: 11
               - id: train
                 kind: command
                 needs: [make]
@@ -128,6 +129,8 @@ class PipelineParserTest {
     Step.Command make = (Step.Command) pipeline.step("make").orElseThrow().body();
     assertThat(make.outputs()).isEqualTo(Map.of("data", "out/data.csv"));
     assertThat(make.env()).isEqualTo(Map.of("LANG", "C"));
+    assertThat(make.seed()).hasValue(11);
+    assertThat(((Step.Command) pipeline.step("train").orElseThrow().body()).seed()).isEmpty();
     assertThat(pipeline.step("train").orElseThrow().needs()).isEqualTo(List.of("make"));
   }
 

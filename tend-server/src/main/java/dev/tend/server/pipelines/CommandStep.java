@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -95,7 +94,7 @@ final class CommandStep implements StepAction {
                   context.run().id(),
                   context.step().id(),
                   context.attempt(),
-                  OptionalLong.empty(),
+                  command.seed(),
                   context.bindings().params()),
               inputs,
               declared);

@@ -380,7 +380,8 @@ class PipelineRunsTest {
         steps:
           - id: fit
             kind: command
-            argv: [/bin/sh, -c, "if [ -f MARKER ]; then echo second; else touch MARKER; echo boom >&2; sleep 0.3; exit 3; fi"]
+            seed: 7
+            argv: [/bin/sh, -c, "if [ -f MARKER ]; then echo second $TEND_SEED; tr -d ' \\n' < $TEND_PARAMS | grep -o '\\"seed\\":7'; else touch MARKER; echo boom >&2; sleep 0.3; exit 3; fi"]
         """
             .replace("MARKER", marker.toString());
 
@@ -392,7 +393,7 @@ class PipelineRunsTest {
         json(
             send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
     assertThat(logs.get("lines").findValuesAsText("text"))
-        .contains("boom", "second")
+        .contains("boom", "second 7", "\"seed\":7")
         .anyMatch(t -> t.startsWith("retrying step 'fit' in 1s (attempt 2 of 2)"));
 
     String failing =
