@@ -13,6 +13,7 @@ import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
+import dev.tend.server.serving.ServingApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import java.net.URI;
@@ -33,6 +34,7 @@ public final class LocalServer implements AutoCloseable {
   private final Engine engine;
   private final TendServer server;
   private final Pipelines pipelines;
+  private final ServingApi serving;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -40,11 +42,13 @@ public final class LocalServer implements AutoCloseable {
       Engine engine,
       TendServer server,
       Pipelines pipelines,
+      ServingApi serving,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
     this.server = server;
     this.pipelines = pipelines;
+    this.serving = serving;
     this.bootstrap = bootstrap;
   }
 
@@ -67,6 +71,7 @@ public final class LocalServer implements AutoCloseable {
       throw e;
     }
     Pipelines pipelines = null;
+    ServingApi serving = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -94,6 +99,13 @@ public final class LocalServer implements AutoCloseable {
               PipelineRunner.Settings.defaults()
                   .withWorkers(Math.max(1, settings.pipelineWorkers()))
                   .withLease(settings.pipelineLease()));
+      serving =
+          new ServingApi(
+              store.projects(),
+              store.registry(),
+              store.deployments(),
+              store.artifacts(),
+              settings.dataDir().resolve("models"));
       TendServer server =
           TendServer.start(
               settings,
@@ -110,12 +122,16 @@ public final class LocalServer implements AutoCloseable {
                   new MlflowRegistryApi(store.projects(), store.registry()),
                   new MlflowArtifactsApi(store.projects(), store.tracking(), store.runArtifacts()),
                   new TrainingApi(store.projects(), store.datasets(), training),
-                  pipelines.api()));
+                  pipelines.api(),
+                  serving));
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
-      return new LocalServer(store, engine, server, pipelines, bootstrap);
+      return new LocalServer(store, engine, server, pipelines, serving, bootstrap);
     } catch (RuntimeException e) {
+      if (serving != null) {
+        serving.close();
+      }
       if (pipelines != null) {
         pipelines.close();
       }
@@ -144,6 +160,7 @@ public final class LocalServer implements AutoCloseable {
       server.close();
     } finally {
       try {
+        serving.close();
         pipelines.close();
         engine.close();
       } finally {

@@ -8,6 +8,7 @@ import dev.tend.access.Authorization;
 import dev.tend.access.IssuedToken;
 import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
+import dev.tend.deployments.DeploymentRepository;
 import dev.tend.idempotency.IdempotencyRepository;
 import dev.tend.pipelines.PipelineRepository;
 import dev.tend.projects.ProjectRepository;
@@ -64,6 +65,7 @@ public final class StoreServices implements AutoCloseable {
   private final RunArtifacts runArtifacts;
   private final RegistryRepository registry;
   private final PipelineRepository pipelines;
+  private final DeploymentRepository deployments;
   private final ServerServices services;
 
   private StoreServices(
@@ -79,6 +81,7 @@ public final class StoreServices implements AutoCloseable {
     this.runArtifacts = RunArtifacts.of(database, artifacts);
     this.registry = RegistryRepository.of(database, artifacts);
     this.pipelines = PipelineRepository.of(database);
+    this.deployments = DeploymentRepository.of(database);
     cleanUpAfterDeadProcesses(config);
     IdempotencyRepository keys = IdempotencyRepository.of(database);
     keys.expire(IDEMPOTENCY_RETENTION);
@@ -225,6 +228,10 @@ public final class StoreServices implements AutoCloseable {
 
   public PipelineRepository pipelines() {
     return pipelines;
+  }
+
+  public DeploymentRepository deployments() {
+    return deployments;
   }
 
   /** Closes the metadata database's connections and releases the data dir. */

@@ -423,6 +423,19 @@ final class JdbiRegistryRepository implements RegistryRepository {
   }
 
   @Override
+  public Optional<ModelVersion> versionById(String versionId) {
+    requireNonNull(versionId, "versionId is null");
+    return database.read(
+        handle ->
+            versions(
+                    handle,
+                    "WHERE v.id = :id AND v.current_stage <> '" + DELETED + "'",
+                    Map.of("id", versionId))
+                .stream()
+                .findFirst());
+  }
+
+  @Override
   public ModelVersion updateVersion(String modelId, int version, String description, String actor) {
     requireNonNull(description, "description is null");
     requireNonNull(actor, "actor is null");

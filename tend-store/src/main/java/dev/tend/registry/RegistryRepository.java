@@ -73,6 +73,9 @@ public interface RegistryRepository {
 
   Optional<ModelVersion> version(String modelId, int version);
 
+  /** The live (not deleted) version with this id, as deployments refer to versions. */
+  Optional<ModelVersion> versionById(String versionId);
+
   ModelVersion updateVersion(String modelId, int version, String description, String actor);
 
   /**

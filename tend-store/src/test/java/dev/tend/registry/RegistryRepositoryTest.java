@@ -227,8 +227,12 @@ class RegistryRepositoryTest {
     assertThat(external(model).version()).isEqualTo(2);
     assertThat(external(second).version()).isEqualTo(1);
     registry.setAlias(model.id(), "champion", 2, "a");
+    String deletedId = registry.version(model.id(), 2).orElseThrow().id();
+    assertThat(registry.versionById(deletedId)).isEqualTo(registry.version(model.id(), 2));
 
     registry.deleteVersion(model.id(), 2, "a");
+
+    assertThat(registry.versionById(deletedId)).isEmpty();
 
     assertThat(registry.version(model.id(), 2)).isEmpty();
     assertThat(registry.versionByAlias(model.id(), "champion")).isEmpty();

@@ -32,7 +32,7 @@ class DatabaseTest {
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChange() {
-    assertThat(db.database().schemaVersion()).isEqualTo("6");
+    assertThat(db.database().schemaVersion()).isEqualTo("7");
     assertThat(db.database().dialect().name()).isEqualTo(engine.name());
     for (String table :
         List.of(
@@ -53,7 +53,9 @@ class DatabaseTest {
             "pipeline_runs",
             "pipeline_steps",
             "pipeline_logs",
-            "pipeline_trigger_cursors")) {
+            "pipeline_trigger_cursors",
+            "deployments",
+            "deployment_revisions")) {
       assertThat(db.count(table)).as(table).isZero();
     }
     db.database()
@@ -64,9 +66,9 @@ class DatabaseTest {
 
     Database reopened = db.reopen();
 
-    assertThat(reopened.schemaVersion()).isEqualTo("6");
+    assertThat(reopened.schemaVersion()).isEqualTo("7");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(6);
+    assertThat(db.count("tend_schema_history")).isEqualTo(7);
   }
 
   @Test

@@ -114,6 +114,15 @@ public final class ApiCall {
   }
 
   /**
+   * The raw body of a request sent as {@code application/json} (415 otherwise), for handlers that
+   * parse it themselves, such as the serving protocols' codecs.
+   */
+  public byte[] jsonBodyBytes() {
+    requireJsonContentType();
+    return bodyBytes();
+  }
+
+  /**
    * The body as JSON of {@code type}. It must be sent as {@code application/json} (415 otherwise);
    * malformed JSON is a 400 problem naming the line and column, and JSON that does not fit {@code
    * type} a 422 problem naming the member.

@@ -16,7 +16,20 @@ public enum ProblemCode {
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   VALIDATION_FAILED(422, "validation-failed", "Validation failed"),
   IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused"),
-  INTERNAL(500, "internal", "Internal error");
+  INTERNAL(500, "internal", "Internal error"),
+  /* Prediction inputs refused by the serving protocols; same names as their ErrorCode. */
+  MALFORMED_JSON(400, "malformed-json", "Malformed JSON"),
+  BAD_ENVELOPE(400, "bad-envelope", "Unexpected request shape"),
+  MISSING_FIELD(400, "missing-field", "Missing input field"),
+  UNKNOWN_FIELD(400, "unknown-field", "Unknown input field"),
+  WRONG_TYPE(400, "wrong-type", "Wrongly typed input"),
+  NON_FINITE(400, "non-finite", "NaN or infinity not allowed"),
+  NULL_NOT_ALLOWED(400, "null-not-allowed", "Null not allowed"),
+  RAGGED(400, "ragged", "Rows of different lengths"),
+  BAD_DATATYPE(400, "bad-datatype", "Unsuitable tensor datatype"),
+  BAD_SHAPE(400, "bad-shape", "Unsuitable tensor shape"),
+  BAD_ID(400, "bad-id", "Unusable prediction id"),
+  BATCH_SIZE(400, "batch-size", "Batch size out of range");
 
   /** Prefix of every problem type URI. */
   public static final String TYPE_PREFIX = "https://tend.dev/problems/";

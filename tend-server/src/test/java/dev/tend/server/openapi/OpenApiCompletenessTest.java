@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
+import dev.tend.deployments.DeploymentRepository;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.pipelines.PipelineRepository;
@@ -26,6 +27,7 @@ import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.pipelines.PipelineService;
 import dev.tend.server.pipelines.PipelinesApi;
 import dev.tend.server.projects.ProjectsApi;
+import dev.tend.server.serving.ServingApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.store.Database;
@@ -92,6 +94,21 @@ class OpenApiCompletenessTest {
             new PipelinesApi(
                 ProjectRepository.of(db),
                 new PipelineService(PipelineRepository.of(db), DatasetRepository.of(db)))));
+  }
+
+  @Test
+  void theServingRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
+    try (ServingApi serving =
+        new ServingApi(
+            ProjectRepository.of(db),
+            RegistryRepository.of(db, artifacts),
+            DeploymentRepository.of(db),
+            artifacts,
+            dataDir.resolve("models"))) {
+      assertComplete(List.of(serving));
+    }
   }
 
   @Test
