@@ -19,11 +19,16 @@ class LayeringTest {
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("dev.tend");
 
+  /*
+   * Checks and profiles reach DuckDB only through the engine. The prediction log is the one other
+   * user: it is storage, writing Parquet with DuckDB's appender and reading it back, which the
+   * engine (read-only, for checks) does not offer.
+   */
   @Test
-  void onlyTheEngineImplementationTalksToDuckDb() {
+  void onlyTheEngineImplementationAndThePredictionLogTalkToDuckDb() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("dev.tend.engine.duckdb..")
+        .resideOutsideOfPackages("dev.tend.engine.duckdb..", "dev.tend.serving.log..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.duckdb..")
