@@ -8,6 +8,7 @@ import dev.tend.server.config.TendConfig;
 import dev.tend.server.http.Access;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ApiSettings;
+import dev.tend.server.http.Bodies;
 import dev.tend.server.http.JettyErrors;
 import dev.tend.server.http.Json;
 import dev.tend.server.http.Problems;
@@ -96,12 +97,7 @@ public final class TendServer implements AutoCloseable {
               cfg.routes.exception(Exception.class, problems::respond);
               cfg.routes.exception(HttpResponseException.class, problems::respond);
               cfg.routes.before(
-                  ctx -> {
-                    long declared = ctx.req().getContentLengthLong();
-                    if (declared > config.maxRequestBodyBytes()) {
-                      throw new io.javalin.http.ContentTooLargeResponse();
-                    }
-                  });
+                  ctx -> Bodies.checkDeclaredLength(ctx.req(), config.maxRequestBodyBytes()));
               ApiRoutes routes = new ApiRoutes(cfg.routes, settings);
               routes.get(
                   "/health",

@@ -1,12 +1,13 @@
 package dev.tend.server.http;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads request bodies without ever holding more than the configured limit. */
-final class Bodies {
+public final class Bodies {
   private Bodies() {}
 
   static ApiException tooLarge(long limit) {
@@ -17,10 +18,40 @@ final class Bodies {
             + " (server.max-request-body)");
   }
 
-  /** Rejects a declared {@code Content-Length} over the limit before anything is read. */
-  static void checkDeclaredLength(long contentLength, long limit) {
-    if (contentLength > limit) {
+  /**
+   * Rejects a request whose declared {@code Content-Length} is over the limit before its body is
+   * parsed, draining a bounded amount of it first (see {@link #discardRest}).
+   */
+  public static void checkDeclaredLength(HttpServletRequest request, long limit) {
+    if (request.getContentLengthLong() > limit) {
+      try {
+        discardRest(request.getInputStream());
+      } catch (IOException e) {
+        // Nothing to drain; the refusal stands.
+      }
       throw tooLarge(limit);
+    }
+  }
+
+  /** At most this much of a refused body is read and discarded before the 413 goes out. */
+  static final long DRAIN_LIMIT = 8L << 20;
+
+  /**
+   * Reads and discards up to {@link #DRAIN_LIMIT} more bytes of a body that is being refused.
+   * Closing a socket with unread bytes makes the kernel reset the connection, and a client still
+   * sending then never sees the 413; draining a bounded amount lets a typical oversized request
+   * read its answer. Errors are ignored: the answer is a refusal either way.
+   */
+  public static void discardRest(InputStream in) {
+    byte[] buffer = new byte[16384];
+    long total = 0;
+    try {
+      int n;
+      while (total < DRAIN_LIMIT && (n = in.read(buffer)) != -1) {
+        total += n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // The client went away or the body was already consumed: nothing left to drain.
     }
   }
 
@@ -34,6 +65,7 @@ final class Bodies {
       while ((n = in.read(buffer)) != -1) {
         total += n;
         if (total > limit) {
+          discardRest(in);
           throw tooLarge(limit);
         }
         out.write(buffer, 0, n);
@@ -89,6 +121,7 @@ final class Bodies {
     private void count(long n) {
       total += n;
       if (total > limit) {
+        discardRest(in);
         throw tooLarge(limit);
       }
     }
