@@ -1,5 +1,6 @@
 package dev.tend.tracking;
 
+import dev.tend.store.ConflictException;
 import dev.tend.store.Database;
 import dev.tend.store.Page;
 import java.util.List;
@@ -48,6 +49,29 @@ public interface TrackingRepository {
       Optional<String> artifactLocation,
       List<KeyValue> tags,
       String actor);
+
+  /**
+   * The experiment named {@code name} in {@code projectId}, created with {@code tags} when it does
+   * not exist yet; a concurrent creation by another process is fine.
+   *
+   * @throws IllegalArgumentException when another project has an experiment of that name
+   */
+  default Experiment ensureExperiment(
+      String projectId, String name, List<KeyValue> tags, String actor) {
+    Optional<Experiment> existing = experimentByName(name);
+    if (existing.isEmpty()) {
+      try {
+        return createExperiment(projectId, name, Optional.empty(), tags, actor);
+      } catch (ConflictException e) {
+        existing = Optional.of(experimentByName(name).orElseThrow(() -> e));
+      }
+    }
+    if (!existing.get().projectId().equals(projectId)) {
+      throw new IllegalArgumentException(
+          "the experiment name '" + name + "' is taken by another project");
+    }
+    return existing.get();
+  }
 
   /** The default experiment (id 0), created in {@code projectId} when it does not exist yet. */
   Experiment ensureDefaultExperiment(String projectId);

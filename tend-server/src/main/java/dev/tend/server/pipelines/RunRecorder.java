@@ -8,8 +8,6 @@ import dev.tend.pipelines.PipelineRun;
 import dev.tend.pipelines.PipelineRunStatus;
 import dev.tend.pipelines.StepRun;
 import dev.tend.projects.Project;
-import dev.tend.store.ConflictException;
-import dev.tend.tracking.Experiment;
 import dev.tend.tracking.KeyValue;
 import dev.tend.tracking.Metric;
 import dev.tend.tracking.NewRun;
@@ -176,24 +174,14 @@ final class RunRecorder {
     return text.length() <= 5000 ? text : text.substring(0, 4997) + "...";
   }
 
-  /* pipelines/<project>/<pipeline>, created at the first run; a race with another process is fine. */
+  /* pipelines/<project>/<pipeline>, created at the first run. */
   private long experiment(Project project, String pipeline) {
-    String name = "pipelines/" + project.name() + "/" + pipeline;
-    Optional<Experiment> existing = tracking.experimentByName(name);
-    if (existing.isPresent()) {
-      return existing.get().id();
-    }
-    try {
-      return tracking
-          .createExperiment(
-              project.id(),
-              name,
-              Optional.empty(),
-              List.of(new KeyValue(PIPELINE_TAG, pipeline)),
-              "system")
-          .id();
-    } catch (ConflictException e) {
-      return tracking.experimentByName(name).orElseThrow(() -> e).id();
-    }
+    return tracking
+        .ensureExperiment(
+            project.id(),
+            "pipelines/" + project.name() + "/" + pipeline,
+            List.of(new KeyValue(PIPELINE_TAG, pipeline)),
+            "system")
+        .id();
   }
 }

@@ -54,9 +54,9 @@ import java.util.stream.Stream;
 
 /**
  * Trains a dataset version and records the outcome: an MLflow-compatible run in the project's
- * default experiment (params, holdout metrics, tags, the dataset version as its training input),
- * the model folder as the run's artifacts under {@code model/} with an {@code MLmodel} file, and a
- * model version registered from {@code runs:/<run_id>/model}.
+ * experiment {@code models/<project>/<model>} (params, holdout metrics, tags, the dataset version
+ * as its training input), the model folder as the run's artifacts under {@code model/} with an
+ * {@code MLmodel} file, and a model version registered from {@code runs:/<run_id>/model}.
  *
  * <p>Training happens before anything is written, so bad options or data leave nothing behind (a
  * {@link TrainException} or {@link IllegalArgumentException}). Once the run exists, a failure marks
@@ -164,7 +164,14 @@ public final class TrainingService {
                     job.project().id(), job.modelName(), Optional.empty(), List.of(), job.actor()));
     Recorded recorded;
     try {
-      long experiment = tracking.ensureDefaultExperiment(job.project().id()).id();
+      long experiment =
+          tracking
+              .ensureExperiment(
+                  job.project().id(),
+                  "models/" + job.project().name() + "/" + job.modelName(),
+                  List.of(),
+                  job.actor())
+              .id();
       recorded = trainRun(job, new Placement(experiment, job.modelName() + "-train", List.of()));
     } catch (RuntimeException e) {
       if (existing.isEmpty()) {

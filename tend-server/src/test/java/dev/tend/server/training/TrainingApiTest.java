@@ -278,7 +278,11 @@ class TrainingApiTest {
 
   @Test
   void aRunThatCannotBeCreatedLeavesNoModelBehind() throws Exception {
-    long experiment = store.tracking().ensureDefaultExperiment(projectId()).id();
+    long experiment =
+        store
+            .tracking()
+            .ensureExperiment(projectId(), "models/zoo/species", java.util.List.of(), "test")
+            .id();
     store.tracking().deleteExperiment(experiment, "test");
 
     HttpResponse<String> response = send("POST", TRAIN, body().toString());
