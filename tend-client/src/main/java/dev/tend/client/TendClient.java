@@ -121,6 +121,87 @@ public final class TendClient implements AutoCloseable {
         answer.path("model").asText(), answer.path("version").asText(), predictions);
   }
 
+  // ---------------------------------------------------------------- external predictions
+
+  /**
+   * Logs predictions made by models served elsewhere, under {@code project}, and returns their ids
+   * in order (generated where the application gave none). Returns once every one is durable.
+   *
+   * @throws TendApiException naming {@code /items/<i>/<member>} when an item is refused (nothing is
+   *     logged), or 409 when another project logs under the deployment name
+   */
+  public List<String> logPredictions(String project, List<ExternalPrediction> predictions) {
+    requireNonNull(project, "project is null");
+    if (predictions.isEmpty()) {
+      throw new IllegalArgumentException("predictions is empty: give at least one to log");
+    }
+    ObjectNode body = json.createObjectNode();
+    ArrayNode items = body.putArray("items");
+    for (ExternalPrediction p : predictions) {
+      ObjectNode item = items.addObject();
+      item.put("prediction_id", p.predictionId().orElseGet(ClientIds::next));
+      item.put("deployment", p.deployment());
+      p.environment().ifPresent(e -> item.put("environment", e));
+      item.put("model", p.model());
+      item.put("model_version", p.modelVersion());
+      item.set("inputs", json.valueToTree(p.inputs()));
+      item.set("outputs", json.valueToTree(p.outputs()));
+      p.timestamp().ifPresent(t -> item.put("timestamp", t.toString()));
+      p.latency().ifPresent(l -> item.put("latency_millis", l.toNanos() / 1e6));
+    }
+    JsonNode answer =
+        call("POST", API + "/projects/" + segment(project) + "/predictions", body, true);
+    List<String> ids = new ArrayList<>();
+    answer.path("prediction_ids").forEach(id -> ids.add(id.asText()));
+    if (ids.size() != predictions.size()) {
+      throw new TendClientException(
+          "the server answered " + ids.size() + " ids for " + predictions.size() + " predictions");
+    }
+    return List.copyOf(ids);
+  }
+
+  // ---------------------------------------------------------------- feedback
+
+  /**
+   * Sends feedback for earlier predictions in one all-or-nothing batch and returns what became of
+   * each item, in order.
+   *
+   * @throws TendApiException naming {@code /items/<i>/<member>} when an item is refused (nothing is
+   *     stored): an unknown prediction ({@code unknown-prediction}), a value of the wrong type, or
+   *     a different value sent before (409) that is not a correction
+   */
+  public List<Feedback.Receipt> sendFeedback(List<Feedback> feedback) {
+    if (feedback.isEmpty()) {
+      throw new IllegalArgumentException("feedback is empty: give at least one item to send");
+    }
+    ObjectNode body = json.createObjectNode();
+    ArrayNode items = body.putArray("items");
+    for (Feedback f : feedback) {
+      ObjectNode item = items.addObject();
+      item.put("prediction_id", f.predictionId());
+      item.put("name", f.name());
+      item.set("value", json.valueToTree(f.value()));
+      f.timestamp().ifPresent(t -> item.put("timestamp", t.toString()));
+      if (f.replace()) {
+        item.put("replace", true);
+      }
+    }
+    JsonNode answer = call("POST", API + "/feedback", body, true);
+    List<Feedback.Receipt> receipts = new ArrayList<>();
+    for (JsonNode r : answer.path("items")) {
+      receipts.add(
+          new Feedback.Receipt(
+              r.path("prediction_id").asText(),
+              r.path("name").asText(),
+              r.path("result").asText()));
+    }
+    if (receipts.size() != feedback.size()) {
+      throw new TendClientException(
+          "the server answered " + receipts.size() + " receipts for " + feedback.size() + " items");
+    }
+    return List.copyOf(receipts);
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   /* One logical call: the same bytes and headers on every attempt. */
