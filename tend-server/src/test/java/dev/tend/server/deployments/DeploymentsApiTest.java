@@ -364,6 +364,29 @@ class DeploymentsApiTest {
     assertThat(changed).isEmpty();
   }
 
+  @Test
+  void anEditorMayNotRollOutPromoteOrRollBackInProd() throws Exception {
+    var access = store.access();
+    var editor = access.createPrincipal("eddie", false, "admin");
+    String project = store.projects().findByName("zoo").orElseThrow().id();
+    access.grant(project, editor.id(), dev.tend.access.Role.EDITOR, "admin");
+    String token = access.createToken(editor.id(), "test", "admin").plainText();
+    String body = "{\"model\": \"species\", \"version\": 2, \"mode\": \"canary\", \"percent\": 5}";
+
+    String saved = admin;
+    admin = token;
+    try {
+      JsonNode refused = problem(send("POST", DEPLOYMENT + "/rollout", body), 403, "forbidden");
+      assertThat(refused.get("detail").asText()).contains("maintainer role");
+      problem(send("POST", DEPLOYMENT + "/rollout/promote", "{}"), 403, "forbidden");
+      problem(send("POST", DEPLOYMENT + "/rollout/rollback", "{}"), 403, "forbidden");
+      json(send("GET", DEPLOYMENT, null), 200);
+    } finally {
+      admin = saved;
+    }
+    assertThat(store.deployments().rollout("species")).isEmpty();
+  }
+
   private void assertPointer(HttpResponse<String> response, String pointer) throws Exception {
     JsonNode problem = problem(response, 422, "validation-failed");
     assertThat(problem.at("/errors/0/field").asText()).as(response.body()).isEqualTo(pointer);
