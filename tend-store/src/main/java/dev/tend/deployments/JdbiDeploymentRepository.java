@@ -311,8 +311,10 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
     requireActor(actor);
     return database.write(
         handle -> {
+          String id = find(handle, name).orElseThrow(() -> noDeployment(name)).id();
+          lock(handle, id);
+          /* Read again under the lock: the traffic may have changed since. */
           Deployment before = find(handle, name).orElseThrow(() -> noDeployment(name));
-          lock(handle, before.id());
           Rollout rollout =
               findRollout(handle, name)
                   .orElseThrow(
@@ -330,13 +332,13 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
     requireReason(reason);
     return database.write(
         handle -> {
-          Optional<Deployment> before = find(handle, seen.deploymentName());
-          if (before.isEmpty()) {
-            return Optional.empty();
-          }
           lock(handle, seen.deploymentId());
+          Optional<Deployment> before = find(handle, seen.deploymentName());
           Optional<Rollout> now = findRollout(handle, seen.deploymentName());
-          if (now.isEmpty() || !sameStep(now.get(), seen)) {
+          if (before.isEmpty()
+              || now.isEmpty()
+              || !sameStep(now.get(), seen)
+              || before.get().current().number() != seen.revision()) {
             return Optional.empty();
           }
           return Optional.of(
