@@ -7,6 +7,10 @@ import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.deployments.DeploymentsApi;
+import dev.tend.server.deployments.RolloutController;
+import dev.tend.server.deployments.RolloutMonitor;
+import dev.tend.server.deployments.RolloutQuality;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
@@ -18,6 +22,7 @@ import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +40,7 @@ public final class LocalServer implements AutoCloseable {
   private final TendServer server;
   private final Pipelines pipelines;
   private final ServingApi serving;
+  private final RolloutController rollouts;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -43,12 +49,14 @@ public final class LocalServer implements AutoCloseable {
       TendServer server,
       Pipelines pipelines,
       ServingApi serving,
+      RolloutController rollouts,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
     this.server = server;
     this.pipelines = pipelines;
     this.serving = serving;
+    this.rollouts = rollouts;
     this.bootstrap = bootstrap;
   }
 
@@ -72,6 +80,7 @@ public final class LocalServer implements AutoCloseable {
     }
     Pipelines pipelines = null;
     ServingApi serving = null;
+    RolloutController rollouts = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -106,6 +115,23 @@ public final class LocalServer implements AutoCloseable {
               store.deployments(),
               store.artifacts(),
               settings.dataDir().resolve("models"));
+      /* Figures per version for rollouts; the serving path reports its requests to it. */
+      RolloutMonitor monitor = new RolloutMonitor(Clock.systemUTC());
+      DeploymentsApi deployments =
+          new DeploymentsApi(
+              store.projects(),
+              store.registry(),
+              store.deployments(),
+              serving.servable(),
+              monitor,
+              name -> {});
+      rollouts =
+          new RolloutController(
+              store.deployments(),
+              monitor,
+              RolloutQuality.NO_LABELS,
+              deployments,
+              Clock.systemUTC());
       TendServer server =
           TendServer.start(
               settings,
@@ -123,12 +149,17 @@ public final class LocalServer implements AutoCloseable {
                   new MlflowArtifactsApi(store.projects(), store.tracking(), store.runArtifacts()),
                   new TrainingApi(store.projects(), store.datasets(), training),
                   pipelines.api(),
+                  deployments,
                   serving));
+      rollouts.start(RolloutController.PERIOD);
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
-      return new LocalServer(store, engine, server, pipelines, serving, bootstrap);
+      return new LocalServer(store, engine, server, pipelines, serving, rollouts, bootstrap);
     } catch (RuntimeException e) {
+      if (rollouts != null) {
+        rollouts.close();
+      }
       if (serving != null) {
         serving.close();
       }
@@ -160,6 +191,7 @@ public final class LocalServer implements AutoCloseable {
       server.close();
     } finally {
       try {
+        rollouts.close();
         serving.close();
         pipelines.close();
         engine.close();

@@ -10,11 +10,13 @@ import dev.tend.store.NotFoundException;
 import dev.tend.store.internal.AuditWriter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -34,6 +36,9 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
           + REVISION_COLUMNS
           + " FROM deployments d JOIN deployment_revisions r"
           + " ON r.deployment_id = d.id AND r.revision = d.last_revision";
+  private static final String ROLLOUT_QUERY =
+      "SELECT d.name, o.* FROM deployment_rollouts o JOIN deployments d ON d.id = o.deployment_id";
+  private static final RowMapper<Rollout> ROLLOUT = (rs, ctx) -> rolloutRow(rs);
   private static final RowMapper<Revision> REVISION = (rs, ctx) -> revisionRow(rs);
   private static final RowMapper<Deployment> DEPLOYMENT =
       (rs, ctx) ->
@@ -117,37 +122,56 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
           /* Id, project and environment never change, so reading them before the lock is safe. */
           Deployment before = find(handle, name).orElseThrow(() -> noDeployment(name));
           requireVersions(handle, before.projectId(), traffic);
-          handle
-              .createUpdate(
-                  "UPDATE deployments SET last_revision = last_revision + 1 WHERE id = :id")
-              .bind("id", before.id())
-              .execute();
-          int number =
+          Deployment after = appendRevision(handle, before, traffic, reason, actor);
+          int deleted =
               handle
-                  .createQuery("SELECT last_revision FROM deployments WHERE id = :id")
+                  .createUpdate("DELETE FROM deployment_rollouts WHERE deployment_id = :id")
                   .bind("id", before.id())
-                  .mapTo(Integer.class)
-                  .one();
-          Instant now = database.now();
-          Revision revision = new Revision(before.id(), number, traffic, reason, now, actor);
-          insertRevision(handle, revision);
-          AuditWriter.append(
-              handle,
-              now,
-              actor,
-              "deployment.update",
-              before.projectId(),
-              "deployment/" + name,
-              auditDetails(before.environment(), revision));
-          return new Deployment(
-              before.id(),
-              name,
-              before.projectId(),
-              before.environment(),
-              before.createdAt(),
-              before.createdBy(),
-              revision);
+                  .execute();
+          if (deleted > 0) {
+            appendEvent(
+                handle,
+                after,
+                DeploymentEvent.Kind.ROLLOUT_SUPERSEDED,
+                "the deployment was re-pointed" + (reason.isEmpty() ? "" : ": " + reason),
+                actor);
+          }
+          return after;
         });
+  }
+
+  /* Locks the deployment's row by taking the next revision number. */
+  private Deployment appendRevision(
+      Handle handle, Deployment before, Traffic traffic, String reason, String actor) {
+    handle
+        .createUpdate("UPDATE deployments SET last_revision = last_revision + 1 WHERE id = :id")
+        .bind("id", before.id())
+        .execute();
+    int number =
+        handle
+            .createQuery("SELECT last_revision FROM deployments WHERE id = :id")
+            .bind("id", before.id())
+            .mapTo(Integer.class)
+            .one();
+    Instant now = database.now();
+    Revision revision = new Revision(before.id(), number, traffic, reason, now, actor);
+    insertRevision(handle, revision);
+    AuditWriter.append(
+        handle,
+        now,
+        actor,
+        "deployment.update",
+        before.projectId(),
+        "deployment/" + before.name(),
+        auditDetails(before.environment(), revision));
+    return new Deployment(
+        before.id(),
+        before.name(),
+        before.projectId(),
+        before.environment(),
+        before.createdAt(),
+        before.createdBy(),
+        revision);
   }
 
   @Override
@@ -179,13 +203,7 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
     requireNonNull(name, "name is null");
     return database.read(
         handle -> {
-          String id =
-              handle
-                  .createQuery("SELECT id FROM deployments WHERE name = :name")
-                  .bind("name", name)
-                  .mapTo(String.class)
-                  .findOne()
-                  .orElseThrow(() -> noDeployment(name));
+          String id = deploymentId(handle, name);
           return handle
               .createQuery(
                   "SELECT "
@@ -196,6 +214,347 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
               .map(REVISION)
               .list();
         });
+  }
+
+  // ---------------------------------------------------------------- rollouts
+
+  @Override
+  public Rollout startRollout(
+      String name, Candidate candidate, RolloutPolicy policy, String reason, String actor) {
+    requireNonNull(name, "name is null");
+    requireNonNull(candidate, "candidate is null");
+    requireNonNull(policy, "policy is null");
+    requireReason(reason);
+    requireActor(actor);
+    return database.write(
+        handle -> {
+          Deployment before = find(handle, name).orElseThrow(() -> noDeployment(name));
+          Traffic traffic =
+              new Traffic(before.current().traffic().stableVersionId(), Optional.of(candidate));
+          requireVersions(handle, before.projectId(), traffic);
+          Deployment after = appendRevision(handle, before, traffic, reason, actor);
+          /* Checked after taking the row lock, so two starts cannot both pass. */
+          if (findRollout(handle, name).isPresent()) {
+            throw new ConflictException(
+                "deployment '" + name + "' has a rollout in progress; promote or roll it back");
+          }
+          Instant now = database.now();
+          handle
+              .createUpdate(
+                  "INSERT INTO deployment_rollouts (deployment_id, revision, state,"
+                      + " window_millis, min_requests, min_success_rate, max_p99_millis,"
+                      + " max_quality_drop, quality_metric, failed_windows, bake_millis, promotion,"
+                      + " started_at, started_by, bake_ends_at) VALUES (:id, :revision, :state,"
+                      + " :window, :minRequests, :minSuccess, :maxP99, :maxDrop, :metric,"
+                      + " :failedWindows, :bake, :promotion, :at, :by, :bakeEnds)")
+              .bind("id", before.id())
+              .bind("revision", after.current().number())
+              .bind("state", RolloutState.IN_PROGRESS.wireName())
+              .bind("window", policy.window().toMillis())
+              .bind("minRequests", policy.minRequests())
+              .bind("minSuccess", policy.minSuccessRate())
+              .bind("maxP99", policy.maxP99Millis())
+              .bind(
+                  "maxDrop",
+                  policy.maxQualityDrop().isPresent()
+                      ? policy.maxQualityDrop().getAsDouble()
+                      : null)
+              .bind("metric", policy.qualityMetric().orElse(null))
+              .bind("failedWindows", policy.failedWindows())
+              .bind("bake", policy.bake().toMillis())
+              .bind("promotion", policy.promotion().wireName())
+              .bind("at", now.toEpochMilli())
+              .bind("by", actor)
+              .bind("bakeEnds", now.plus(policy.bake()).toEpochMilli())
+              .execute();
+          appendEvent(
+              handle,
+              after,
+              DeploymentEvent.Kind.ROLLOUT_STARTED,
+              candidate.mode().wireName()
+                  + " of version "
+                  + candidate.versionId()
+                  + " at "
+                  + candidate.percent()
+                  + "%"
+                  + (reason.isEmpty() ? "" : ": " + reason),
+              actor);
+          return findRollout(handle, name).orElseThrow();
+        });
+  }
+
+  @Override
+  public Optional<Rollout> rollout(String name) {
+    requireNonNull(name, "name is null");
+    return database.read(handle -> findRollout(handle, name));
+  }
+
+  @Override
+  public List<Rollout> rollouts() {
+    return database.read(
+        handle -> handle.createQuery(ROLLOUT_QUERY + " ORDER BY d.name").map(ROLLOUT).list());
+  }
+
+  @Override
+  public Deployment promote(String name, String reason, String actor) {
+    return endByUser(name, Ending.PROMOTE, reason, actor);
+  }
+
+  @Override
+  public Deployment rollback(String name, String reason, String actor) {
+    return endByUser(name, Ending.ROLLBACK, reason, actor);
+  }
+
+  private Deployment endByUser(String name, Ending ending, String reason, String actor) {
+    requireNonNull(name, "name is null");
+    requireReason(reason);
+    requireActor(actor);
+    return database.write(
+        handle -> {
+          String id = find(handle, name).orElseThrow(() -> noDeployment(name)).id();
+          lock(handle, id);
+          /* Read again under the lock: the traffic may have changed since. */
+          Deployment before = find(handle, name).orElseThrow(() -> noDeployment(name));
+          Rollout rollout =
+              findRollout(handle, name)
+                  .orElseThrow(
+                      () ->
+                          new ConflictException(
+                              "deployment '" + name + "' has no rollout in progress"));
+          return end(handle, before, rollout, ending, reason, actor);
+        });
+  }
+
+  @Override
+  public Optional<Deployment> endRollout(Rollout seen, Ending ending, String reason) {
+    requireNonNull(seen, "seen is null");
+    requireNonNull(ending, "ending is null");
+    requireReason(reason);
+    return database.write(
+        handle -> {
+          lock(handle, seen.deploymentId());
+          Optional<Deployment> before = find(handle, seen.deploymentName());
+          Optional<Rollout> now = findRollout(handle, seen.deploymentName());
+          if (before.isEmpty()
+              || now.isEmpty()
+              || !sameStep(now.get(), seen)
+              || before.get().current().number() != seen.revision()) {
+            return Optional.empty();
+          }
+          return Optional.of(
+              end(handle, before.get(), now.get(), ending, reason, DeploymentEvent.CONTROLLER));
+        });
+  }
+
+  private Deployment end(
+      Handle handle,
+      Deployment before,
+      Rollout rollout,
+      Ending ending,
+      String reason,
+      String actor) {
+    Traffic traffic = before.current().traffic();
+    Candidate candidate = traffic.candidate().orElseThrow();
+    Traffic next =
+        ending == Ending.PROMOTE
+            ? Traffic.stable(candidate.versionId())
+            : Traffic.stable(traffic.stableVersionId());
+    handle
+        .createUpdate("DELETE FROM deployment_rollouts WHERE deployment_id = :id")
+        .bind("id", before.id())
+        .execute();
+    if (ending == Ending.PROMOTE
+        && rollout.state() == RolloutState.AWAITING_APPROVAL
+        && !actor.equals(DeploymentEvent.CONTROLLER)) {
+      appendEvent(handle, before, DeploymentEvent.Kind.APPROVED, reason, actor);
+    }
+    Deployment after = appendRevision(handle, before, next, reason, actor);
+    appendEvent(
+        handle,
+        after,
+        ending == Ending.PROMOTE ? DeploymentEvent.Kind.PROMOTED : DeploymentEvent.Kind.ROLLED_BACK,
+        reason,
+        actor);
+    return after;
+  }
+
+  @Override
+  public Optional<Rollout> recordWindow(
+      Rollout seen, Instant windowEnd, boolean failed, String verdict, boolean event) {
+    requireNonNull(seen, "seen is null");
+    requireNonNull(windowEnd, "windowEnd is null");
+    requireNonNull(verdict, "verdict is null");
+    return database.write(
+        handle -> {
+          Instant bakeEnds =
+              failed
+                  ? max(seen.bakeEndsAt(), windowEnd.plus(seen.policy().bake()))
+                  : seen.bakeEndsAt();
+          int updated =
+              handle
+                  .createUpdate(
+                      "UPDATE deployment_rollouts SET windows_evaluated = windows_evaluated + 1,"
+                          + " windows_failed = windows_failed + :failed,"
+                          + " failing_streak = CASE WHEN :failed = 1 THEN failing_streak + 1"
+                          + " ELSE 0 END,"
+                          + " bake_ends_at = :bakeEnds,"
+                          + " last_window_end = :windowEnd, last_verdict = :verdict"
+                          + " WHERE deployment_id = :id AND revision = :revision"
+                          + " AND windows_evaluated = :evaluated AND state = :state")
+                  .bind("failed", failed ? 1 : 0)
+                  .bind("bakeEnds", bakeEnds.toEpochMilli())
+                  .bind("windowEnd", windowEnd.toEpochMilli())
+                  .bind("verdict", verdict)
+                  .bind("id", seen.deploymentId())
+                  .bind("revision", seen.revision())
+                  .bind("evaluated", seen.windowsEvaluated())
+                  .bind("state", seen.state().wireName())
+                  .execute();
+          if (updated == 0) {
+            return Optional.empty();
+          }
+          if (event) {
+            Deployment d = find(handle, seen.deploymentName()).orElseThrow();
+            appendEvent(
+                handle,
+                d,
+                DeploymentEvent.Kind.WINDOW_EVALUATED,
+                verdict,
+                DeploymentEvent.CONTROLLER);
+          }
+          return findRollout(handle, seen.deploymentName());
+        });
+  }
+
+  @Override
+  public Optional<Rollout> awaitApproval(Rollout seen, String reason) {
+    requireNonNull(seen, "seen is null");
+    requireReason(reason);
+    return database.write(
+        handle -> {
+          int updated =
+              handle
+                  .createUpdate(
+                      "UPDATE deployment_rollouts SET state = :awaiting"
+                          + " WHERE deployment_id = :id AND revision = :revision"
+                          + " AND windows_evaluated = :evaluated AND state = :state")
+                  .bind("awaiting", RolloutState.AWAITING_APPROVAL.wireName())
+                  .bind("id", seen.deploymentId())
+                  .bind("revision", seen.revision())
+                  .bind("evaluated", seen.windowsEvaluated())
+                  .bind("state", seen.state().wireName())
+                  .execute();
+          if (updated == 0) {
+            return Optional.empty();
+          }
+          Deployment d = find(handle, seen.deploymentName()).orElseThrow();
+          appendEvent(
+              handle,
+              d,
+              DeploymentEvent.Kind.AWAITING_APPROVAL,
+              reason,
+              DeploymentEvent.CONTROLLER);
+          return findRollout(handle, seen.deploymentName());
+        });
+  }
+
+  @Override
+  public List<DeploymentEvent> events(String name, int limit) {
+    requireNonNull(name, "name is null");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    return database.read(
+        handle -> {
+          String id = deploymentId(handle, name);
+          return handle
+              .createQuery(
+                  "SELECT deployment_id, seq, kind, revision, reason, created_at, created_by"
+                      + " FROM deployment_events WHERE deployment_id = :id"
+                      + " ORDER BY seq DESC LIMIT :limit")
+              .bind("id", id)
+              .bind("limit", limit)
+              .map(
+                  (rs, ctx) ->
+                      new DeploymentEvent(
+                          rs.getString("deployment_id"),
+                          rs.getInt("seq"),
+                          DeploymentEvent.Kind.fromWireName(rs.getString("kind")),
+                          rs.getInt("revision"),
+                          rs.getString("reason"),
+                          Instant.ofEpochMilli(rs.getLong("created_at")),
+                          rs.getString("created_by")))
+              .list();
+        });
+  }
+
+  /* Same rollout and the same step of it: nobody judged a window or ended it since. */
+  private static boolean sameStep(Rollout now, Rollout seen) {
+    return now.revision() == seen.revision()
+        && now.windowsEvaluated() == seen.windowsEvaluated()
+        && now.state() == seen.state();
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  /* Takes the deployment's row lock (PostgreSQL; SQLite serializes writers already). */
+  private static void lock(Handle handle, String deploymentId) {
+    handle
+        .createUpdate("UPDATE deployments SET last_event = last_event WHERE id = :id")
+        .bind("id", deploymentId)
+        .execute();
+  }
+
+  private void appendEvent(
+      Handle handle,
+      Deployment deployment,
+      DeploymentEvent.Kind kind,
+      String reason,
+      String actor) {
+    handle
+        .createUpdate("UPDATE deployments SET last_event = last_event + 1 WHERE id = :id")
+        .bind("id", deployment.id())
+        .execute();
+    int seq =
+        handle
+            .createQuery("SELECT last_event FROM deployments WHERE id = :id")
+            .bind("id", deployment.id())
+            .mapTo(Integer.class)
+            .one();
+    String kept =
+        reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
+    handle
+        .createUpdate(
+            "INSERT INTO deployment_events (deployment_id, seq, kind, revision, reason,"
+                + " created_at, created_by) VALUES (:id, :seq, :kind, :revision, :reason, :at,"
+                + " :by)")
+        .bind("id", deployment.id())
+        .bind("seq", seq)
+        .bind("kind", kind.wireName())
+        .bind("revision", deployment.current().number())
+        .bind("reason", kept)
+        .bind("at", database.now().toEpochMilli())
+        .bind("by", actor)
+        .execute();
+  }
+
+  private static Optional<Rollout> findRollout(Handle handle, String name) {
+    return handle
+        .createQuery(ROLLOUT_QUERY + " WHERE d.name = :name")
+        .bind("name", name)
+        .map(ROLLOUT)
+        .findOne();
+  }
+
+  private static String deploymentId(Handle handle, String name) {
+    return handle
+        .createQuery("SELECT id FROM deployments WHERE name = :name")
+        .bind("name", name)
+        .mapTo(String.class)
+        .findOne()
+        .orElseThrow(() -> noDeployment(name));
   }
 
   // ---------------------------------------------------------------- rows
@@ -247,6 +606,38 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
         rs.getString("reason"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         rs.getString("created_by"));
+  }
+
+  private static Rollout rolloutRow(ResultSet rs) throws SQLException {
+    double maxDrop = rs.getDouble("max_quality_drop");
+    boolean noDrop = rs.wasNull();
+    long lastWindowEnd = rs.getLong("last_window_end");
+    boolean noWindow = rs.wasNull();
+    RolloutPolicy policy =
+        new RolloutPolicy(
+            Duration.ofMillis(rs.getLong("window_millis")),
+            rs.getInt("min_requests"),
+            rs.getDouble("min_success_rate"),
+            rs.getLong("max_p99_millis"),
+            noDrop ? OptionalDouble.empty() : OptionalDouble.of(maxDrop),
+            Optional.ofNullable(rs.getString("quality_metric")),
+            rs.getInt("failed_windows"),
+            Duration.ofMillis(rs.getLong("bake_millis")),
+            RolloutPolicy.Promotion.fromWireName(rs.getString("promotion")));
+    return new Rollout(
+        rs.getString("deployment_id"),
+        rs.getString("name"),
+        rs.getInt("revision"),
+        RolloutState.fromWireName(rs.getString("state")),
+        policy,
+        Instant.ofEpochMilli(rs.getLong("started_at")),
+        rs.getString("started_by"),
+        Instant.ofEpochMilli(rs.getLong("bake_ends_at")),
+        rs.getInt("windows_evaluated"),
+        rs.getInt("windows_failed"),
+        rs.getInt("failing_streak"),
+        noWindow ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastWindowEnd)),
+        Optional.ofNullable(rs.getString("last_verdict")));
   }
 
   private static Map<String, Object> auditDetails(Environment environment, Revision revision) {

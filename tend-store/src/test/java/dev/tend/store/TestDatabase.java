@@ -136,7 +136,7 @@ public final class TestDatabase implements AutoCloseable {
   public static final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
       this.now = start;
     }
 

@@ -19,6 +19,8 @@ import dev.tend.server.ServerServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.deployments.DeploymentsApi;
+import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
 import dev.tend.server.mlflow.MlflowApi;
@@ -38,6 +40,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,6 +111,30 @@ class OpenApiCompletenessTest {
             artifacts,
             dataDir.resolve("models"))) {
       assertComplete(List.of(serving));
+    }
+  }
+
+  @Test
+  void theDeploymentRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
+    try (ServingApi serving =
+        new ServingApi(
+            ProjectRepository.of(db),
+            RegistryRepository.of(db, artifacts),
+            DeploymentRepository.of(db),
+            artifacts,
+            dataDir.resolve("models"))) {
+      assertComplete(
+          List.of(
+              serving,
+              new DeploymentsApi(
+                  ProjectRepository.of(db),
+                  RegistryRepository.of(db, artifacts),
+                  DeploymentRepository.of(db),
+                  serving.servable(),
+                  new RolloutMonitor(Clock.systemUTC()),
+                  name -> {})));
     }
   }
 

@@ -1,0 +1,48 @@
+package dev.tend.server.deployments;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Model quality of one version of a deployment over a time range, once labels for its predictions
+ * have arrived: the rollout controller compares a candidate's with the stable version's. An
+ * implementation joins the prediction log with the feedback received. Thread-safe.
+ */
+public interface RolloutQuality {
+  /** No labels are known yet: quality never judges a rollout. */
+  RolloutQuality NO_LABELS = (deployment, versionId, metric, from, to) -> Optional.empty();
+
+  /**
+   * The {@code metric} of {@code versionId}'s predictions made in [{@code from}, {@code to}) that
+   * have a label; empty when none has.
+   */
+  Optional<Figure> figure(
+      String deployment, String versionId, String metric, Instant from, Instant to);
+
+  /** A metric's value over {@code labelled} labelled predictions. */
+  record Figure(double value, long labelled) {
+    public Figure {
+      if (labelled < 0) {
+        throw new IllegalArgumentException("labelled must be 0 or more, got " + labelled);
+      }
+    }
+  }
+
+  /** Metrics where a smaller value is better (errors and losses); all others grow with quality. */
+  Set<String> LOWER_IS_BETTER = Set.of("rmse", "mse", "mae", "mape", "log_loss", "logloss");
+
+  /**
+   * How much worse {@code candidate} is than {@code stable} on {@code metric}: positive when worse,
+   * whichever direction the metric improves in.
+   */
+  static double drop(String metric, double stable, double candidate) {
+    requireNonNull(metric, "metric is null");
+    return LOWER_IS_BETTER.contains(metric.toLowerCase(Locale.ROOT))
+        ? candidate - stable
+        : stable - candidate;
+  }
+}
