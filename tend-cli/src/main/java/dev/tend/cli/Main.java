@@ -3,6 +3,8 @@ package dev.tend.cli;
 import dev.tend.checks.SourceLocation;
 import dev.tend.cli.data.DataCommand;
 import dev.tend.cli.demo.DemoCommand;
+import dev.tend.cli.deploy.DeployCommand;
+import dev.tend.cli.deploy.Rollouts;
 import dev.tend.cli.pipeline.PipelineCommand;
 import dev.tend.cli.quality.CheckCommand;
 import dev.tend.cli.quality.ProfileCommand;
@@ -46,6 +48,8 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       LineageCommand.class,
       PipelineCommand.class,
+      DeployCommand.class,
+      Rollouts.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -45,7 +45,12 @@ public final class ProblemException extends RemoteException {
       text.append("\n  set TEND_TOKEN (or --token) to an API token of this server");
     }
     for (FieldError error : errors) {
-      if (!detail.endsWith(error.message())) {
+      if (detail.endsWith(error.message())) {
+        // The detail is this error's message: say where in the body it points.
+        if (error.in().equals("body") && error.field().startsWith("/")) {
+          text.append(" (at ").append(error.field()).append(')');
+        }
+      } else {
         String where = error.field().isEmpty() ? error.in() : error.in() + " " + error.field();
         text.append("\n  ").append(where).append(": ").append(error.message());
       }

@@ -1,0 +1,2 @@
+/** {@code tend deploy} and {@code tend rollout}: deployments, rollouts and their history. */
+package dev.tend.cli.deploy;
