@@ -14,8 +14,11 @@ import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.serving.ServingApi;
+import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +38,7 @@ public final class LocalServer implements AutoCloseable {
   private final TendServer server;
   private final Pipelines pipelines;
   private final ServingApi serving;
+  private final PredictionLog predictions;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -43,12 +47,14 @@ public final class LocalServer implements AutoCloseable {
       TendServer server,
       Pipelines pipelines,
       ServingApi serving,
+      PredictionLog predictions,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
     this.server = server;
     this.pipelines = pipelines;
     this.serving = serving;
+    this.predictions = predictions;
     this.bootstrap = bootstrap;
   }
 
@@ -72,6 +78,7 @@ public final class LocalServer implements AutoCloseable {
     }
     Pipelines pipelines = null;
     ServingApi serving = null;
+    PredictionLog predictions = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -99,13 +106,19 @@ public final class LocalServer implements AutoCloseable {
               PipelineRunner.Settings.defaults()
                   .withWorkers(Math.max(1, settings.pipelineWorkers()))
                   .withLease(settings.pipelineLease()));
+      predictions =
+          PredictionLog.open(
+              settings.dataDir().resolve("predictions"), PredictionLogOptions.defaults());
       serving =
           new ServingApi(
               store.projects(),
               store.registry(),
               store.deployments(),
               store.artifacts(),
-              settings.dataDir().resolve("models"));
+              settings.dataDir().resolve("models"),
+              predictions,
+              TrafficObserver.NONE,
+              ServingApi.DEFAULT_REFRESH);
       TendServer server =
           TendServer.start(
               settings,
@@ -127,10 +140,13 @@ public final class LocalServer implements AutoCloseable {
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
-      return new LocalServer(store, engine, server, pipelines, serving, bootstrap);
+      return new LocalServer(store, engine, server, pipelines, serving, predictions, bootstrap);
     } catch (RuntimeException e) {
       if (serving != null) {
         serving.close();
+      }
+      if (predictions != null) {
+        predictions.close();
       }
       if (pipelines != null) {
         pipelines.close();
@@ -161,6 +177,7 @@ public final class LocalServer implements AutoCloseable {
     } finally {
       try {
         serving.close();
+        predictions.close();
         pipelines.close();
         engine.close();
       } finally {
