@@ -113,7 +113,7 @@ final class WalWriter {
     if (total > options.maxQueuedBytes()) {
       throw new IllegalArgumentException(
           what
-              + " take "
+              + (records.size() == 1 ? " takes " : " take ")
               + total
               + " bytes, more than the log's whole queue ("
               + options.maxQueuedBytes()
@@ -128,8 +128,9 @@ final class WalWriter {
                 + " bytes waiting for the disk) for "
                 + options.appendTimeout().toMillis()
                 + " ms; "
-                + what
-                + " were not logged");
+                + (records.size() == 1
+                    ? "prediction " + records.getFirst().predictionId() + " was not logged"
+                    : what + " were not logged"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
