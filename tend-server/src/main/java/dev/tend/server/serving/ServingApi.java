@@ -48,9 +48,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serving over HTTP: create or re-point a project's deployment, list deployments with their
- * traffic, and predict through a deployment with Tend's protocol. Models are loaded once per
- * version into a {@link ModelCache} under {@code <data.dir>/models} and kept while a deployment
- * points at them. Close it to release the loaded models. Thread-safe.
+ * traffic, and predict through a deployment with Tend's protocol, MLflow's scoring protocol or the
+ * Open Inference Protocol. Predictions are routed between a deployment's stable and candidate
+ * versions by routes kept in memory (refreshed from the store periodically and at once when {@link
+ * #changed} is called), and every answered row is logged durably before the answer goes out. Models
+ * are loaded once per version into a {@link ModelCache} under {@code <data.dir>/models} and kept
+ * while a deployment points at them. Close it to release the loaded models; the prediction log
+ * stays open, its owner closes it. Thread-safe.
  */
 public final class ServingApi implements ApiModule, DeploymentListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingApi.class);
@@ -61,7 +65,10 @@ public final class ServingApi implements ApiModule, DeploymentListener, AutoClos
   /** Header naming the model version that answered, on every protocol's answer. */
   public static final String MODEL_VERSION_HEADER = "Tend-Model-Version";
 
-  /** Header listing the answered prediction ids, comma-separated, on every protocol's answer. */
+  /**
+   * Header listing the logged prediction ids, comma-separated in row order, on MLflow and Open
+   * Inference answers, whose bodies have no place for them.
+   */
   public static final String PREDICTION_IDS_HEADER = "Tend-Prediction-Ids";
 
   static final DecodeLimits LIMITS = DecodeLimits.DEFAULT;
