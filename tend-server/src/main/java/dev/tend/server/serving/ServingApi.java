@@ -144,6 +144,11 @@ public final class ServingApi implements ApiModule, DeploymentListener, AutoClos
     retain();
   }
 
+  /** The routes this server holds for {@code deployment} now. */
+  Optional<Route> route(String deployment) {
+    return table.get(deployment);
+  }
+
   /** Shadow copies dropped because the shadow queue was full, since the start. */
   public long shadowsDropped() {
     return predictor.shadowsDropped();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.deployments.RolloutMode;
 import dev.tend.server.serving.TrafficObserver.Role;
+import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
 import dev.tend.serving.log.PredictionRecord;
 import java.net.http.HttpResponse;
@@ -87,6 +88,39 @@ class ServingTrafficTest {
     // Re-pointing through the deploy route ends the rollout and reloads at once.
     f.deploy("species", 1);
     assertThat(version(json(f.send("POST", PREDICT, one), 200))).isEqualTo("1");
+  }
+
+  @Test
+  void anotherServerOnTheSameDatabaseSeesAChangeAtItsNextRefresh() throws Exception {
+    start(PredictionLogOptions.defaults());
+    try (PredictionLog otherLog =
+            PredictionLog.open(
+                dataDir.resolve("other-predictions"),
+                PredictionLogOptions.defaults().withoutMaintenance());
+        ServingApi other =
+            new ServingApi(
+                f.store.projects(),
+                f.store.registry(),
+                f.store.deployments(),
+                f.store.artifacts(),
+                dataDir.resolve("other-models"),
+                otherLog,
+                TrafficObserver.NONE,
+                Duration.ofMillis(200))) {
+      assertThat(other.route("species"))
+          .hasValueSatisfying(r -> assertThat(r.candidate()).isEmpty());
+      f.rollout("species", 2, RolloutMode.AB, 30, Optional.of("Island"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (other.route("species").orElseThrow().candidate().isEmpty()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      Route.Split split = other.route("species").orElseThrow().candidate().orElseThrow();
+      assertThat(split.version().version()).isEqualTo(2);
+      assertThat(split.mode()).isEqualTo(RolloutMode.AB);
+      assertThat(split.percent()).isEqualTo(30);
+      assertThat(split.stickyKey()).hasValue("Island");
+    }
   }
 
   @Test
