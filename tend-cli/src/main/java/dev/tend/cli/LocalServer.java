@@ -20,6 +20,8 @@ import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.serving.ServingApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +43,7 @@ public final class LocalServer implements AutoCloseable {
   private final Pipelines pipelines;
   private final ServingApi serving;
   private final RolloutController rollouts;
+  private final PredictionLog predictions;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -50,6 +53,7 @@ public final class LocalServer implements AutoCloseable {
       Pipelines pipelines,
       ServingApi serving,
       RolloutController rollouts,
+      PredictionLog predictions,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
@@ -57,6 +61,7 @@ public final class LocalServer implements AutoCloseable {
     this.pipelines = pipelines;
     this.serving = serving;
     this.rollouts = rollouts;
+    this.predictions = predictions;
     this.bootstrap = bootstrap;
   }
 
@@ -81,6 +86,7 @@ public final class LocalServer implements AutoCloseable {
     Pipelines pipelines = null;
     ServingApi serving = null;
     RolloutController rollouts = null;
+    PredictionLog predictions = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -108,15 +114,21 @@ public final class LocalServer implements AutoCloseable {
               PipelineRunner.Settings.defaults()
                   .withWorkers(Math.max(1, settings.pipelineWorkers()))
                   .withLease(settings.pipelineLease()));
+      predictions =
+          PredictionLog.open(
+              settings.dataDir().resolve("predictions"), PredictionLogOptions.defaults());
+      /* Figures per version for rollouts; the serving path reports its requests to it. */
+      RolloutMonitor monitor = new RolloutMonitor(Clock.systemUTC());
       serving =
           new ServingApi(
               store.projects(),
               store.registry(),
               store.deployments(),
               store.artifacts(),
-              settings.dataDir().resolve("models"));
-      /* Figures per version for rollouts; the serving path reports its requests to it. */
-      RolloutMonitor monitor = new RolloutMonitor(Clock.systemUTC());
+              settings.dataDir().resolve("models"),
+              predictions,
+              monitor,
+              ServingApi.DEFAULT_REFRESH);
       DeploymentsApi deployments =
           new DeploymentsApi(
               store.projects(),
@@ -124,7 +136,7 @@ public final class LocalServer implements AutoCloseable {
               store.deployments(),
               serving.servable(),
               monitor,
-              name -> {});
+              serving);
       rollouts =
           new RolloutController(
               store.deployments(),
@@ -155,13 +167,17 @@ public final class LocalServer implements AutoCloseable {
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
-      return new LocalServer(store, engine, server, pipelines, serving, rollouts, bootstrap);
+      return new LocalServer(
+          store, engine, server, pipelines, serving, rollouts, predictions, bootstrap);
     } catch (RuntimeException e) {
       if (rollouts != null) {
         rollouts.close();
       }
       if (serving != null) {
         serving.close();
+      }
+      if (predictions != null) {
+        predictions.close();
       }
       if (pipelines != null) {
         pipelines.close();
@@ -193,6 +209,7 @@ public final class LocalServer implements AutoCloseable {
       try {
         rollouts.close();
         serving.close();
+        predictions.close();
         pipelines.close();
         engine.close();
       } finally {

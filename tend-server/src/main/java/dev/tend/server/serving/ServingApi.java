@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tend.access.Action;
 import dev.tend.artifacts.ArtifactStore;
-import dev.tend.deployments.Deployment;
 import dev.tend.deployments.DeploymentRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.ModelVersion;
@@ -17,58 +16,136 @@ import dev.tend.server.http.ApiCall;
 import dev.tend.server.http.ApiException;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.FieldError;
-import dev.tend.server.http.ProblemCode;
 import dev.tend.server.openapi.OpenApiDocument;
-import dev.tend.serving.log.PredictionIds;
-import dev.tend.serving.protocol.Batch;
+import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.protocol.DecodeLimits;
-import dev.tend.serving.protocol.PredictRequest;
-import dev.tend.serving.protocol.ServingProtocolException;
 import dev.tend.store.Names;
 import dev.tend.train.TrainException;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Serving over HTTP: predict through a deployment with Tend's protocol (deployments themselves are
- * managed by {@code DeploymentsApi}, which loads versions through {@link #servable()}). Models are
- * loaded once per version into a {@link ModelCache} under {@code <data.dir>/models} and kept while
- * a deployment points at them. Close it to release the loaded models. Thread-safe.
+ * Serving over HTTP: predict through a deployment with Tend's protocol, MLflow's scoring protocol
+ * or the Open Inference Protocol (deployments themselves are managed by {@code DeploymentsApi},
+ * which loads versions through {@link #servable()} and calls {@link #changed} after each change).
+ * Predictions are routed between a deployment's stable and candidate versions by routes kept in
+ * memory (refreshed from the store periodically and at once when {@link #changed} is called), and
+ * every answered row is logged durably before the answer goes out. Models are loaded once per
+ * version into a {@link ModelCache} under {@code <data.dir>/models} and kept while a deployment
+ * points at them. Close it to release the loaded models; the prediction log stays open, its owner
+ * closes it. Thread-safe.
  */
-public final class ServingApi implements ApiModule, AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+public final class ServingApi implements ApiModule, DeploymentListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingApi.class);
+
+  /** How often the routes are read again from the store by default. */
+  public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(5);
+
+  /** Header naming the model version that answered, on every protocol's answer. */
+  public static final String MODEL_VERSION_HEADER = "Tend-Model-Version";
+
+  /**
+   * Header listing the logged prediction ids, comma-separated in row order, on MLflow and Open
+   * Inference answers, whose bodies have no place for them.
+   */
+  public static final String PREDICTION_IDS_HEADER = "Tend-Prediction-Ids";
+
+  static final DecodeLimits LIMITS = DecodeLimits.DEFAULT;
 
   private final ProjectRepository projects;
   private final RegistryRepository registry;
   private final DeploymentRepository deployments;
   private final ModelCache cache;
+  private final RoutingTable table;
+  private final Predictor predictor;
+  private final ScheduledExecutorService refresher;
 
   /**
+   * Reads every deployment's routes and refreshes them every {@code refresh}.
+   *
    * @param modelsDir where versions' files are downloaded, one folder per version id ({@code
    *     <data.dir>/models})
+   * @param log where every answered prediction is logged before the answer goes out
+   * @param observer hears every routed request
+   * @param refresh how often the routes are read again from the store, so that servers sharing one
+   *     database converge on changes another one made
    */
   public ServingApi(
       ProjectRepository projects,
       RegistryRepository registry,
       DeploymentRepository deployments,
       ArtifactStore artifacts,
-      Path modelsDir) {
+      Path modelsDir,
+      PredictionLog log,
+      TrafficObserver observer,
+      Duration refresh) {
     this.projects = requireNonNull(projects, "projects is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.deployments = requireNonNull(deployments, "deployments is null");
-    this.cache = new ModelCache(artifacts, modelsDir, DecodeLimits.DEFAULT);
+    if (!refresh.isPositive()) {
+      throw new IllegalArgumentException("refresh must be positive: " + refresh);
+    }
+    this.cache = new ModelCache(artifacts, modelsDir, LIMITS);
+    this.table = new RoutingTable(projects, registry, deployments);
+    this.predictor = new Predictor(cache, log, observer);
+    refresh();
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "tend-serving-routes");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long millis = refresh.toMillis();
+    refresher.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void refresh() {
+    try {
+      table.refreshAll();
+      retain();
+    } catch (RuntimeException e) {
+      LOG.warn("could not refresh the serving routes; keeping the previous ones", e);
+    }
+  }
+
+  private void retain() {
+    var ids = table.versionIds();
+    cache.retain(ids);
+    predictor.retain(ids);
+  }
+
+  /** Reloads the named deployment's routes from the store, so a traffic change applies at once. */
+  @Override
+  public void changed(String deployment) {
+    requireNonNull(deployment, "deployment is null");
+    table.reload(deployment);
+    retain();
+  }
+
+  /** The routes this server holds for {@code deployment} now. */
+  Optional<Route> route(String deployment) {
+    return table.get(deployment);
+  }
+
+  /** Shadow copies dropped because the shadow queue was full, since the start. */
+  public long shadowsDropped() {
+    return predictor.shadowsDropped();
   }
 
   @Override
   public void routes(ApiRoutes routes) {
     routes.post("/deployments/{name}/predict", Access.READ, this::predict);
+    new CompatibleRoutes(table, predictor, cache).mount(routes);
   }
 
   /* A deployment's versions stay live: the store refuses to point at deleted ones. */
@@ -86,74 +163,18 @@ public final class ServingApi implements ApiModule, AutoCloseable {
   private void predict(ApiCall call) {
     String name = call.pathParam("name");
     checkName("deployment", name, FieldError.path("name", ""));
-    Deployment deployment =
-        deployments
+    Route route =
+        table
             .get(name)
-            .filter(
-                d ->
-                    projects
-                        .get(d.projectId())
-                        .map(p -> call.may(p.name(), Action.READ))
-                        .orElse(false))
+            .filter(r -> call.may(r.projectName(), Action.READ))
             .orElseThrow(() -> new ApiException.NotFound("no deployment named '" + name + "'"));
-    ModelVersion version =
-        version(deployment.current().traffic().stableVersionId(), new HashMap<>());
     byte[] body = call.jsonBodyBytes();
-    ServedModel served = cache.acquire(version);
-    try {
-      PredictRequest request;
-      try {
-        request = served.codec().decodeRequest(body);
-      } catch (ServingProtocolException e) {
-        throw refused(e, body);
-      }
-      Batch outputs;
-      try {
-        outputs = served.predict(request.inputs());
-      } catch (IllegalArgumentException e) {
-        throw new ApiException(
-            ProblemCode.WRONG_TYPE,
-            e.getMessage(),
-            List.of(FieldError.body("", e.getMessage())),
-            Map.of(),
-            e);
-      }
-      List<String> ids = new ArrayList<>(outputs.rowCount());
-      for (Optional<String> id : request.predictionIds()) {
-        ids.add(id.orElseGet(PredictionIds::next));
-      }
-      byte[] response =
-          served
-              .codec()
-              .encodeResponse(
-                  request, outputs, ids, version.modelName(), Integer.toString(version.version()));
-      call.context().contentType("application/json").result(response);
-    } finally {
-      served.release();
-    }
-  }
-
-  /* A 400 with the codec's code, pointing at the field in the body's own shape. */
-  private static ApiException refused(ServingProtocolException e, byte[] body) {
-    ProblemCode code = ProblemCode.valueOf(e.code().name());
-    String pointer = "";
-    if (e.field().isPresent()) {
-      String field = "/" + e.field().get().replace("~", "~0").replace("/", "~1");
-      String row = e.row().isPresent() ? "/" + e.row().getAsInt() : "";
-      pointer = "/inputs" + field;
-      try {
-        JsonNode json = JSON.readTree(body);
-        if (json != null && json.has("rows")) {
-          pointer = "/rows" + row + "/inputs" + field;
-        } else if (json != null && json.has("instances")) {
-          pointer = "/instances" + row + field;
-        }
-      } catch (IOException ignored) {
-        // Malformed JSON names no field.
-      }
-    }
-    return new ApiException(
-        code, e.getMessage(), List.of(FieldError.body(pointer, e.getMessage())), Map.of(), e);
+    Predictor.Answer answer =
+        predictor.answer(route, body, Predictor.Protocol.TEND, Optional.empty());
+    call.context()
+        .header(MODEL_VERSION_HEADER, Integer.toString(answer.version().version()))
+        .contentType("application/json")
+        .result(answer.body());
   }
 
   // ---------------------------------------------------------------- helpers
@@ -194,6 +215,8 @@ public final class ServingApi implements ApiModule, AutoCloseable {
 
   @Override
   public void close() {
+    refresher.shutdownNow();
+    predictor.close();
     cache.close();
   }
 }

@@ -17,6 +17,8 @@ import dev.tend.server.serving.ServingApi;
 import dev.tend.server.serving.TrafficObserver.Role;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import dev.tend.store.TestDatabase;
 import dev.tend.store.TestDatabase.MutableClock;
 import java.net.URI;
@@ -63,6 +65,7 @@ class DeploymentsApiTest {
   ServingApi serving;
   MutableClock clock = new MutableClock(Instant.now());
   RolloutMonitor monitor = new RolloutMonitor(clock);
+  PredictionLog predictions;
   List<String> changed = new ArrayList<>();
   RolloutController controller;
   TendServer server;
@@ -84,13 +87,19 @@ class DeploymentsApiTest {
             false);
     store = StoreServices.open(config);
     engine = DuckDbEngines.create();
+    predictions =
+        PredictionLog.open(
+            dataDir.resolve("predictions"), PredictionLogOptions.defaults().withoutMaintenance());
     serving =
         new ServingApi(
             store.projects(),
             store.registry(),
             store.deployments(),
             store.artifacts(),
-            dataDir.resolve("models"));
+            dataDir.resolve("models"),
+            predictions,
+            monitor,
+            ServingApi.DEFAULT_REFRESH);
     DeploymentsApi deployments =
         new DeploymentsApi(
             store.projects(),
@@ -180,6 +189,9 @@ class DeploymentsApiTest {
     }
     if (serving != null) {
       serving.close();
+    }
+    if (predictions != null) {
+      predictions.close();
     }
     if (engine != null) {
       engine.close();

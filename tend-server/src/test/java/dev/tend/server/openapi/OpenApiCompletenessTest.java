@@ -30,8 +30,11 @@ import dev.tend.server.pipelines.PipelineService;
 import dev.tend.server.pipelines.PipelinesApi;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.serving.ServingApi;
+import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import dev.tend.store.Database;
 import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.TrackingRepository;
@@ -103,13 +106,20 @@ class OpenApiCompletenessTest {
   void theServingRoutesAreDocumented() throws Exception {
     Database db = unusedDatabase();
     LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
-    try (ServingApi serving =
-        new ServingApi(
-            ProjectRepository.of(db),
-            RegistryRepository.of(db, artifacts),
-            DeploymentRepository.of(db),
-            artifacts,
-            dataDir.resolve("models"))) {
+    try (PredictionLog log =
+            PredictionLog.open(
+                dataDir.resolve("predictions"),
+                PredictionLogOptions.defaults().withoutMaintenance());
+        ServingApi serving =
+            new ServingApi(
+                ProjectRepository.of(db),
+                RegistryRepository.of(db, artifacts),
+                DeploymentRepository.of(db),
+                artifacts,
+                dataDir.resolve("models"),
+                log,
+                TrafficObserver.NONE,
+                ServingApi.DEFAULT_REFRESH)) {
       assertComplete(List.of(serving));
     }
   }
@@ -118,13 +128,20 @@ class OpenApiCompletenessTest {
   void theDeploymentRoutesAreDocumented() throws Exception {
     Database db = unusedDatabase();
     LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
-    try (ServingApi serving =
-        new ServingApi(
-            ProjectRepository.of(db),
-            RegistryRepository.of(db, artifacts),
-            DeploymentRepository.of(db),
-            artifacts,
-            dataDir.resolve("models"))) {
+    try (PredictionLog log =
+            PredictionLog.open(
+                dataDir.resolve("predictions"),
+                PredictionLogOptions.defaults().withoutMaintenance());
+        ServingApi serving =
+            new ServingApi(
+                ProjectRepository.of(db),
+                RegistryRepository.of(db, artifacts),
+                DeploymentRepository.of(db),
+                artifacts,
+                dataDir.resolve("models"),
+                log,
+                TrafficObserver.NONE,
+                ServingApi.DEFAULT_REFRESH)) {
       assertComplete(
           List.of(
               serving,

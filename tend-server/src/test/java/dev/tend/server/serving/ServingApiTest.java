@@ -22,6 +22,8 @@ import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import dev.tend.store.TestDatabase;
 import dev.tend.train.model.Model;
 import dev.tend.train.model.Prediction;
@@ -68,6 +70,7 @@ class ServingApiTest {
   TestDatabase db;
   StoreServices store;
   Engine engine;
+  PredictionLog predictions;
   ServingApi serving;
   TendServer server;
   HttpClient client;
@@ -90,13 +93,19 @@ class ServingApiTest {
             false);
     store = StoreServices.open(config);
     engine = DuckDbEngines.create();
+    predictions =
+        PredictionLog.open(
+            dataDir.resolve("predictions"), PredictionLogOptions.defaults().withoutMaintenance());
     serving =
         new ServingApi(
             store.projects(),
             store.registry(),
             store.deployments(),
             store.artifacts(),
-            dataDir.resolve("models"));
+            dataDir.resolve("models"),
+            predictions,
+            TrafficObserver.NONE,
+            ServingApi.DEFAULT_REFRESH);
     server =
         TendServer.start(
             config,
@@ -164,6 +173,9 @@ class ServingApiTest {
     }
     if (serving != null) {
       serving.close();
+    }
+    if (predictions != null) {
+      predictions.close();
     }
     if (engine != null) {
       engine.close();

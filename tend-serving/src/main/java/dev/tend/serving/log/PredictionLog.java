@@ -41,6 +41,16 @@ public interface PredictionLog extends AutoCloseable {
    */
   CompletableFuture<Void> append(PredictionRecord record);
 
+  /**
+   * Queues the predictions of one request together: either all of them are queued or, when the
+   * queue stays full for the append timeout, none is. The future completes when all are durable.
+   *
+   * @throws PredictionLogFullException when the queue has no room for all of them in time
+   * @throws PredictionLogException when the log is closed or failed on an earlier write
+   * @throws IllegalArgumentException when {@code records} is empty or larger than the whole queue
+   */
+  CompletableFuture<Void> appendAll(List<PredictionRecord> records);
+
   /** The predictions matching {@code query}, durable ones only, ordered by time then id. */
   List<PredictionRecord> query(PredictionQuery query);
 

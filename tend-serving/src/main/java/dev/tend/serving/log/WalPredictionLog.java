@@ -168,6 +168,12 @@ final class WalPredictionLog implements PredictionLog {
   }
 
   @Override
+  public CompletableFuture<Void> appendAll(List<PredictionRecord> records) {
+    requireNonNull(records, "records is null");
+    return writer.appendAll(List.copyOf(records));
+  }
+
+  @Override
   public List<PredictionRecord> query(PredictionQuery query) {
     requireNonNull(query, "query is null");
     visibility.readLock().lock();

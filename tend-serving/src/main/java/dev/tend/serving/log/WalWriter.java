@@ -87,22 +87,39 @@ final class WalWriter {
   }
 
   CompletableFuture<Void> append(PredictionRecord record) {
+    return appendAll(List.of(record));
+  }
+
+  /* All of the records' bytes are taken from the budget at once, so either all are queued or none. */
+  CompletableFuture<Void> appendAll(List<PredictionRecord> records) {
     PredictionLogException failed = failure;
     if (failed != null) {
       throw failed;
     }
-    ByteBuffer frame = RecordCodec.encode(record);
-    int bytes = frame.remaining();
-    if (bytes > options.maxQueuedBytes()) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("no predictions to append");
+    }
+    List<ByteBuffer> frames = new ArrayList<>(records.size());
+    long total = 0;
+    for (PredictionRecord record : records) {
+      ByteBuffer frame = RecordCodec.encode(record);
+      frames.add(frame);
+      total += frame.remaining();
+    }
+    String what =
+        records.size() == 1
+            ? "the prediction " + records.getFirst().predictionId()
+            : "the " + records.size() + " predictions from " + records.getFirst().predictionId();
+    if (total > options.maxQueuedBytes()) {
       throw new IllegalArgumentException(
-          "the prediction "
-              + record.predictionId()
-              + " takes "
-              + bytes
+          what
+              + (records.size() == 1 ? " takes " : " take ")
+              + total
               + " bytes, more than the log's whole queue ("
               + options.maxQueuedBytes()
               + ")");
     }
+    int bytes = (int) total;
     try {
       if (!budget.tryAcquire(bytes, options.appendTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
         throw new PredictionLogFullException(
@@ -110,27 +127,34 @@ final class WalWriter {
                 + options.maxQueuedBytes()
                 + " bytes waiting for the disk) for "
                 + options.appendTimeout().toMillis()
-                + " ms; prediction "
-                + record.predictionId()
-                + " was not logged");
+                + " ms; "
+                + (records.size() == 1
+                    ? "prediction " + records.getFirst().predictionId() + " was not logged"
+                    : what + " were not logged"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PredictionLogException(
           "interrupted while waiting for room in the prediction log", e);
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    List<CompletableFuture<Void>> done = new ArrayList<>(frames.size());
     closing.readLock().lock();
     try {
       if (closed) {
         budget.release(bytes);
         throw new PredictionLogException("the prediction log is closed");
       }
-      queue.add(new Append(frame, done));
+      for (ByteBuffer frame : frames) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        done.add(future);
+        queue.add(new Append(frame, future));
+      }
     } finally {
       closing.readLock().unlock();
     }
-    return done;
+    return done.size() == 1
+        ? done.getFirst()
+        : CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
   }
 
   /** Seals the current segment (if it holds records) once everything queued before is durable. */

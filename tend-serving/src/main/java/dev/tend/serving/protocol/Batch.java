@@ -2,6 +2,8 @@ package dev.tend.serving.protocol;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +80,18 @@ public final class Batch {
   /** The column of the field with this name. */
   public Optional<Column> column(String name) {
     return columns.stream().filter(c -> c.field().name().equals(name)).findFirst();
+  }
+
+  /**
+   * Row {@code row} as the text of a JSON object from field name to value, written as responses
+   * write values (NaN and infinities as strings, dates and timestamps as ISO text); for logs.
+   */
+  public String rowJson(int row) {
+    ObjectNode object = Json.object();
+    for (Column column : columns) {
+      object.set(column.field().name(), OutputValues.json(column, row));
+    }
+    return new String(Json.write(object), StandardCharsets.UTF_8);
   }
 
   /** One row's values boxed, in field order, null for missing. */

@@ -85,6 +85,58 @@ class BackPressureTest {
   }
 
   @Test
+  void aRequestsPredictionsEnterTheQueueAllOrNone() throws Exception {
+    PredictionLogOptions options =
+        PredictionLogOptions.defaults()
+            .withoutMaintenance()
+            .withMaxQueuedBytes(4 * 1024)
+            .withAppendTimeout(Duration.ofMillis(100));
+    CountDownLatch diskStalled = new CountDownLatch(1);
+    CountDownLatch diskFreed = new CountDownLatch(1);
+    WalWriter.Durability slowDisk =
+        channel -> {
+          diskStalled.countDown();
+          try {
+            diskFreed.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          channel.force(false);
+        };
+    try (PredictionLog log = WalPredictionLog.open(dir, options, slowDisk)) {
+      try {
+        CompletableFuture<Void> first = log.append(record("p0"));
+        assertThat(diskStalled.await(10, TimeUnit.SECONDS)).isTrue();
+        int frame = RecordCodec.encode(record("p1")).remaining();
+        List<PredictionRecord> filler = new ArrayList<>();
+        long queued = RecordCodec.encode(record("p0")).remaining();
+        // Leave room for one more record, not two.
+        for (int i = 1; queued + 2L * frame <= 4 * 1024; i++) {
+          filler.add(record("f" + i));
+          queued += RecordCodec.encode(record("f" + i)).remaining();
+        }
+        CompletableFuture<Void> filled = log.appendAll(filler);
+        long before = log.queuedBytes();
+        assertThatThrownBy(() -> log.appendAll(List.of(record("b1"), record("b2"))))
+            .isInstanceOf(PredictionLogFullException.class)
+            .hasMessageContaining("the 2 predictions from b1 were not logged");
+        assertThat(log.queuedBytes()).isEqualTo(before);
+
+        diskFreed.countDown();
+        CompletableFuture.allOf(first, filled).get(10, TimeUnit.SECONDS);
+        log.appendAll(List.of(record("c1"), record("c2"))).get(10, TimeUnit.SECONDS);
+        assertThat(log.query(PredictionQuery.all(1000)))
+            .extracting(PredictionRecord::predictionId)
+            .contains("p0", "c1", "c2")
+            .doesNotContain("b1", "b2")
+            .hasSize(filler.size() + 3);
+      } finally {
+        diskFreed.countDown();
+      }
+    }
+  }
+
+  @Test
   void aRecordLargerThanTheWholeQueueIsRefusedAtOnce() {
     PredictionLogOptions options =
         PredictionLogOptions.defaults().withoutMaintenance().withMaxQueuedBytes(1024);
