@@ -132,7 +132,7 @@ class ServingApiTest {
                     store.deployments(),
                     serving.servable(),
                     new RolloutMonitor(Clock.systemUTC()),
-                    name -> {})));
+                    serving)));
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     admin = store.bootstrap(Optional.empty()).orElseThrow().plainText();
     json(send("POST", "/api/v1/projects", "{\"name\": \"zoo\"}"), 201);

@@ -17,6 +17,8 @@ import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.deployments.DeploymentsApi;
+import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
@@ -33,6 +35,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -112,7 +115,14 @@ final class ServingFixture implements AutoCloseable {
                         store.artifacts(),
                         engine,
                         store.workDir())),
-                serving));
+                serving,
+                new DeploymentsApi(
+                    store.projects(),
+                    store.registry(),
+                    store.deployments(),
+                    serving.servable(),
+                    new RolloutMonitor(Clock.systemUTC()),
+                    serving)));
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     admin = store.bootstrap(Optional.empty()).orElseThrow().plainText();
     json(send("POST", "/api/v1/projects", "{\"name\": \"zoo\"}"), 201);
