@@ -14,8 +14,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -199,6 +202,22 @@ final class WalPredictionLog implements PredictionLog {
     } finally {
       visibility.readLock().unlock();
     }
+  }
+
+  @Override
+  public Map<String, PredictionRecord> lookup(Set<String> predictionIds) {
+    requireNonNull(predictionIds, "predictionIds is null");
+    Map<String, PredictionRecord> found = new HashMap<>();
+    List<String> ids = List.copyOf(predictionIds);
+    for (int from = 0; from < ids.size(); from += PredictionQuery.MAX_IDS) {
+      Set<String> chunk =
+          Set.copyOf(ids.subList(from, Math.min(ids.size(), from + PredictionQuery.MAX_IDS)));
+      /* Ordered by time, so the newest record of a reused id comes last and stays. */
+      for (PredictionRecord record : query(PredictionQuery.byIds(chunk))) {
+        found.put(record.predictionId(), record);
+      }
+    }
+    return found;
   }
 
   @Override
