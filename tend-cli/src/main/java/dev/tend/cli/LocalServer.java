@@ -3,10 +3,12 @@ package dev.tend.cli;
 import dev.tend.access.IssuedToken;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.feedback.FeedbackRepository;
 import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.feedback.FeedbackApi;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
@@ -16,6 +18,8 @@ import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.serving.ServingApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +39,7 @@ public final class LocalServer implements AutoCloseable {
   private final TendServer server;
   private final Pipelines pipelines;
   private final ServingApi serving;
+  private final PredictionLog predictionLog;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -43,12 +48,14 @@ public final class LocalServer implements AutoCloseable {
       TendServer server,
       Pipelines pipelines,
       ServingApi serving,
+      PredictionLog predictionLog,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
     this.server = server;
     this.pipelines = pipelines;
     this.serving = serving;
+    this.predictionLog = predictionLog;
     this.bootstrap = bootstrap;
   }
 
@@ -72,6 +79,7 @@ public final class LocalServer implements AutoCloseable {
     }
     Pipelines pipelines = null;
     ServingApi serving = null;
+    PredictionLog predictionLog = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -106,6 +114,10 @@ public final class LocalServer implements AutoCloseable {
               store.deployments(),
               store.artifacts(),
               settings.dataDir().resolve("models"));
+      // The prediction log: one per data dir, shared by serving and feedback.
+      predictionLog =
+          PredictionLog.open(
+              settings.dataDir().resolve("predictions"), PredictionLogOptions.defaults());
       TendServer server =
           TendServer.start(
               settings,
@@ -123,12 +135,17 @@ public final class LocalServer implements AutoCloseable {
                   new MlflowArtifactsApi(store.projects(), store.tracking(), store.runArtifacts()),
                   new TrainingApi(store.projects(), store.datasets(), training),
                   pipelines.api(),
-                  serving));
+                  serving,
+                  new FeedbackApi(
+                      store.projects(), FeedbackRepository.of(store.database()), predictionLog)));
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
-      return new LocalServer(store, engine, server, pipelines, serving, bootstrap);
+      return new LocalServer(store, engine, server, pipelines, serving, predictionLog, bootstrap);
     } catch (RuntimeException e) {
+      if (predictionLog != null) {
+        predictionLog.close();
+      }
       if (serving != null) {
         serving.close();
       }
@@ -161,6 +178,7 @@ public final class LocalServer implements AutoCloseable {
     } finally {
       try {
         serving.close();
+        predictionLog.close();
         pipelines.close();
         engine.close();
       } finally {

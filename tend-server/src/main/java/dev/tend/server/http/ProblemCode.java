@@ -17,6 +17,9 @@ public enum ProblemCode {
   VALIDATION_FAILED(422, "validation-failed", "Validation failed"),
   IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused"),
   INTERNAL(500, "internal", "Internal error"),
+  /* Feedback and external predictions. */
+  UNKNOWN_PREDICTION(422, "unknown-prediction", "Unknown prediction"),
+  PREDICTION_LOG_FULL(503, "prediction-log-full", "Prediction log full"),
   /* Prediction inputs refused by the serving protocols; same names as their ErrorCode. */
   MALFORMED_JSON(400, "malformed-json", "Malformed JSON"),
   BAD_ENVELOPE(400, "bad-envelope", "Unexpected request shape"),

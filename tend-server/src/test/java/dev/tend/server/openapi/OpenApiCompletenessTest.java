@@ -9,6 +9,7 @@ import dev.tend.datasets.DatasetRepository;
 import dev.tend.deployments.DeploymentRepository;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.feedback.FeedbackRepository;
 import dev.tend.pipelines.PipelineRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.RegistryRepository;
@@ -19,6 +20,7 @@ import dev.tend.server.ServerServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.feedback.FeedbackApi;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
 import dev.tend.server.mlflow.MlflowApi;
@@ -30,6 +32,8 @@ import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.serving.ServingApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import dev.tend.store.Database;
 import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.TrackingRepository;
@@ -108,6 +112,17 @@ class OpenApiCompletenessTest {
             artifacts,
             dataDir.resolve("models"))) {
       assertComplete(List.of(serving));
+    }
+  }
+
+  @Test
+  void theFeedbackRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    try (PredictionLog log =
+        PredictionLog.open(
+            dataDir.resolve("predictions"), PredictionLogOptions.defaults().withoutMaintenance())) {
+      assertComplete(
+          List.of(new FeedbackApi(ProjectRepository.of(db), FeedbackRepository.of(db), log)));
     }
   }
 
