@@ -91,6 +91,23 @@ class PredictionLogTest {
   }
 
   @Test
+  void lookupFindsIdsLeftInTheWriteAheadLogAfterReopening() {
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      log.append(record("sealed", "a", T0)).join();
+      log.roll();
+      log.append(record("live", "a", T0.plusSeconds(1))).join();
+      assertThat(log.lookup(Set.of("sealed", "live"))).containsOnlyKeys("sealed", "live");
+    }
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      assertThat(log.lookup(Set.of("sealed"))).containsOnlyKeys("sealed");
+      assertThat(log.lookup(Set.of("live"))).containsOnlyKeys("live");
+      log.roll();
+      log.compact();
+      assertThat(log.lookup(Set.of("sealed", "live"))).containsOnlyKeys("sealed", "live");
+    }
+  }
+
+  @Test
   void eightThreadsAppendingFiveThousandEachAreAllReadableWithUniqueIds() throws Exception {
     int threads = 8;
     int each = 5_000;
