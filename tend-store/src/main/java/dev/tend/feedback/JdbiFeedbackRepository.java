@@ -70,7 +70,7 @@ final class JdbiFeedbackRepository implements FeedbackRepository {
             if (before == null) {
               result = Result.CREATED;
             } else if (before.value().equals(item.value())
-                && before.occurredAt().equals(item.occurredAt())) {
+                && item.occurredAt().map(before.occurredAt()::equals).orElse(true)) {
               results.add(Result.UNCHANGED);
               continue;
             } else if (item.replace()) {
@@ -89,7 +89,7 @@ final class JdbiFeedbackRepository implements FeedbackRepository {
                       + ") already; send \"replace\": true to correct it to "
                       + item.value()
                       + " (at "
-                      + item.occurredAt()
+                      + item.occurredAt().map(Instant::toString).orElse("now")
                       + ")");
             }
             Feedback after =
@@ -98,7 +98,7 @@ final class JdbiFeedbackRepository implements FeedbackRepository {
                     item.name(),
                     item.value(),
                     item.number(),
-                    item.occurredAt(),
+                    item.occurredAt().orElse(now),
                     now,
                     actor,
                     item.deployment(),

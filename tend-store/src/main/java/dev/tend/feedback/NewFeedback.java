@@ -3,6 +3,7 @@ package dev.tend.feedback;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -13,7 +14,8 @@ import java.util.OptionalDouble;
  * @param value the value as compact JSON text, at most {@link #MAX_VALUE_CHARS} characters; the
  *     same value must always be sent as the same text, as it is compared as text
  * @param number the value when it is a number
- * @param occurredAt when the event happened
+ * @param occurredAt when the event happened; empty for "when it is stored", which also matches any
+ *     stored time, so a retry without a time stays idempotent
  * @param deployment the deployment that logged the prediction
  * @param projectId that deployment's project
  * @param replace whether a different stored value may be replaced (a correction)
@@ -23,7 +25,7 @@ public record NewFeedback(
     String name,
     String value,
     OptionalDouble number,
-    Instant occurredAt,
+    Optional<Instant> occurredAt,
     String deployment,
     String projectId,
     boolean replace) {

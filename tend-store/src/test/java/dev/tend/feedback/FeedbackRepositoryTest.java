@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,7 @@ class FeedbackRepositoryTest {
         value.matches("-?[0-9.]+")
             ? OptionalDouble.of(Double.parseDouble(value))
             : OptionalDouble.empty();
-    return new NewFeedback(id, name, value, number, at, "churn", shop.id(), replace);
+    return new NewFeedback(id, name, value, number, Optional.of(at), "churn", shop.id(), replace);
   }
 
   long audited(String action) {
@@ -108,6 +109,22 @@ class FeedbackRepositoryTest {
     Feedback stored = feedback.forPredictions(Set.of("p1")).get("p1").getFirst();
     assertThat(stored.receivedAt()).isEqualTo(first);
     assertThat(stored.corrections()).isZero();
+  }
+
+  @Test
+  void aValueSentWithoutATimeTakesTheTimeItIsStoredAndMatchesAnyTimeLater() {
+    NewFeedback untimed =
+        new NewFeedback(
+            "p1", "label", "1", OptionalDouble.of(1), Optional.empty(), "churn", shop.id(), false);
+    feedback.record(List.of(untimed), "app");
+    Instant stored = db.database().now();
+    db.clock().advance(Duration.ofMinutes(5));
+
+    assertThat(feedback.record(List.of(untimed), "app")).containsExactly(Result.UNCHANGED);
+    assertThat(feedback.record(List.of(item("p1", "label", "1", stored, false)), "app"))
+        .containsExactly(Result.UNCHANGED);
+    assertThat(feedback.forPredictions(Set.of("p1")).get("p1").getFirst().occurredAt())
+        .isEqualTo(stored);
   }
 
   @Test

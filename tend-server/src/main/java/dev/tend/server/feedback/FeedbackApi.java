@@ -119,7 +119,12 @@ public final class FeedbackApi implements ApiModule {
 
   /* One feedback item once its shape is checked. */
   private record Item(
-      int index, String predictionId, String name, JsonNode value, Instant at, boolean replace) {}
+      int index,
+      String predictionId,
+      String name,
+      JsonNode value,
+      Optional<Instant> at,
+      boolean replace) {}
 
   private void recordFeedback(ApiCall call) {
     Items body = items(call.body(JsonNode.class));
@@ -155,11 +160,11 @@ public final class FeedbackApi implements ApiModule {
         String pointer = body.pointer(i, "value");
         checkValueType(name, value).ifPresent(m -> errors.add(pointer, m));
       }
-      Instant at = timestamp(node, body, i, errors).orElse(now);
-      if (at.isAfter(now.plus(CLOCK_SKEW))) {
+      Optional<Instant> at = timestamp(node, body, i, errors);
+      if (at.isPresent() && at.get().isAfter(now.plus(CLOCK_SKEW))) {
         errors.add(
             body.pointer(i, "timestamp"),
-            "timestamp " + at + " is in the future; send when the " + name + " happened");
+            "timestamp " + at.get() + " is in the future; send when the " + name + " happened");
       }
       JsonNode replace = node.get("replace");
       if (replace != null && !replace.isBoolean()) {
@@ -231,7 +236,7 @@ public final class FeedbackApi implements ApiModule {
               item.value().isNumber()
                   ? OptionalDouble.of(item.value().doubleValue())
                   : OptionalDouble.empty(),
-              item.at().truncatedTo(ChronoUnit.MILLIS),
+              item.at().map(t -> t.truncatedTo(ChronoUnit.MILLIS)),
               prediction.deployment(),
               project.get().id(),
               item.replace()));

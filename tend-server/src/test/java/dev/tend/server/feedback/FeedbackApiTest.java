@@ -231,6 +231,10 @@ class FeedbackApiTest {
     assertThat(conflict.get("detail").asText()).contains("replace").contains("nothing");
     assertThat(listed("with_feedback=true").at("/items/0/outcomes")).isEmpty();
 
+    ObjectNode untimed = feedback("p1", "revenue", 3);
+    assertThat(results(sendFeedback(untimed))).containsExactly("created");
+    assertThat(results(sendFeedback(untimed))).containsExactly("unchanged");
+
     different.put("replace", true);
     assertThat(results(sendFeedback(different))).containsExactly("replaced");
     JsonNode corrected = listed("with_feedback=true").at("/items/0/label");
