@@ -3,12 +3,21 @@ package dev.tend.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tend.artifacts.LocalArtifactStore;
+import dev.tend.deployments.DeploymentRepository;
+import dev.tend.deployments.Environment;
+import dev.tend.deployments.Traffic;
 import dev.tend.feedback.FeedbackRepository.Result;
 import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
+import dev.tend.registry.ModelVersion;
+import dev.tend.registry.NewModelVersion;
+import dev.tend.registry.RegisteredModel;
+import dev.tend.registry.RegistryRepository;
 import dev.tend.store.ConflictException;
 import dev.tend.store.Engine;
 import dev.tend.store.TestDatabase;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +28,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -223,6 +233,34 @@ class FeedbackRepositoryTest {
         .hasMessageContaining("feedback name");
     assertThatThrownBy(() -> feedback.record(List.of(), "app"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aServedDeploymentsNameBelongsToItsProject(@TempDir Path artifacts) {
+    RegistryRepository registry =
+        RegistryRepository.of(db.database(), LocalArtifactStore.open(artifacts));
+    RegisteredModel model =
+        registry.createModel(shop.id(), "churn", Optional.empty(), List.of(), "alice");
+    ModelVersion version =
+        registry.createVersion(
+            model.id(),
+            new NewModelVersion(
+                "s3://models/churn",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of()),
+            "alice");
+    DeploymentRepository.of(db.database())
+        .create(
+            shop.id(), "churn-prod", Environment.PROD, Traffic.stable(version.id()), "", "alice");
+
+    assertThat(feedback.projectOfDeployment("churn-prod")).hasValue(shop.id());
+    feedback.claimDeployment(shop.id(), "churn-prod", "app");
+    assertThatThrownBy(() -> feedback.claimDeployment(other.id(), "churn-prod", "bob"))
+        .isInstanceOf(ConflictException.class);
+    assertThat(audited("deployment.claim-external")).isZero();
   }
 
   @Test

@@ -34,6 +34,8 @@ import dev.tend.serving.log.PredictionRecord;
 import dev.tend.store.ConflictException;
 import dev.tend.store.Names;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +46,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -261,7 +264,7 @@ public final class FeedbackApi implements ApiModule {
       out.addObject()
           .put("prediction_id", rows.get(i).predictionId())
           .put("name", rows.get(i).name())
-          .put("result", results.get(i).name().toLowerCase(java.util.Locale.ROOT));
+          .put("result", results.get(i).name().toLowerCase(Locale.ROOT));
     }
     call.json(200, response);
   }
@@ -620,7 +623,7 @@ public final class FeedbackApi implements ApiModule {
   }
 
   private static String encode(String text) {
-    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   private static Optional<Instant> instantParam(ApiCall call, String name) {
