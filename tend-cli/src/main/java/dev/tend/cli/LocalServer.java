@@ -3,6 +3,7 @@ package dev.tend.cli;
 import dev.tend.access.IssuedToken;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.feedback.FeedbackRepository;
 import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
@@ -11,6 +12,7 @@ import dev.tend.server.deployments.DeploymentsApi;
 import dev.tend.server.deployments.RolloutController;
 import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.deployments.RolloutQuality;
+import dev.tend.server.feedback.FeedbackApi;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
@@ -162,7 +164,9 @@ public final class LocalServer implements AutoCloseable {
                   new TrainingApi(store.projects(), store.datasets(), training),
                   pipelines.api(),
                   deployments,
-                  serving));
+                  serving,
+                  new FeedbackApi(
+                      store.projects(), FeedbackRepository.of(store.database()), predictions)));
       rollouts.start(RolloutController.PERIOD);
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));

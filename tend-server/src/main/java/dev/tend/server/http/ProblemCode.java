@@ -20,6 +20,8 @@ public enum ProblemCode {
   PREDICTION_LOG_FULL(503, "prediction-log-full", "Prediction log full; retry later"),
   PREDICTION_LOG_UNAVAILABLE(503, "prediction-log-unavailable", "Prediction log unavailable"),
   MODEL_UNAVAILABLE(503, "model-unavailable", "Model cannot be loaded"),
+  /* Feedback and external predictions. */
+  UNKNOWN_PREDICTION(422, "unknown-prediction", "Unknown prediction"),
   /* Prediction inputs refused by the serving protocols; same names as their ErrorCode. */
   MALFORMED_JSON(400, "malformed-json", "Malformed JSON"),
   BAD_ENVELOPE(400, "bad-envelope", "Unexpected request shape"),

@@ -9,6 +9,7 @@ import dev.tend.datasets.DatasetRepository;
 import dev.tend.deployments.DeploymentRepository;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.feedback.FeedbackRepository;
 import dev.tend.pipelines.PipelineRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.RegistryRepository;
@@ -21,6 +22,7 @@ import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.deployments.DeploymentsApi;
 import dev.tend.server.deployments.RolloutMonitor;
+import dev.tend.server.feedback.FeedbackApi;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
 import dev.tend.server.mlflow.MlflowApi;
@@ -152,6 +154,17 @@ class OpenApiCompletenessTest {
                   serving.servable(),
                   new RolloutMonitor(Clock.systemUTC()),
                   name -> {})));
+    }
+  }
+
+  @Test
+  void theFeedbackRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    try (PredictionLog log =
+        PredictionLog.open(
+            dataDir.resolve("predictions"), PredictionLogOptions.defaults().withoutMaintenance())) {
+      assertComplete(
+          List.of(new FeedbackApi(ProjectRepository.of(db), FeedbackRepository.of(db), log)));
     }
   }
 

@@ -3,6 +3,8 @@ package dev.tend.serving.log;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,6 +55,14 @@ public interface PredictionLog extends AutoCloseable {
 
   /** The predictions matching {@code query}, durable ones only, ordered by time then id. */
   List<PredictionRecord> query(PredictionQuery query);
+
+  /**
+   * Which of {@code predictionIds} the log holds, durable ones only: for each id found, its newest
+   * record (a client may reuse an id). Looks the ids up {@link PredictionQuery#MAX_IDS} at a time:
+   * Parquet partitions through DuckDB's {@code prediction_id IN (...)}, and a scan of the
+   * write-ahead segments not compacted yet.
+   */
+  Map<String, PredictionRecord> lookup(Set<String> predictionIds);
 
   /** Seals the segment being written, once what was appended before is durable. */
   void roll();

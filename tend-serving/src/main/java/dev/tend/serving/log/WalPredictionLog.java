@@ -14,9 +14,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *   LOCK                 held (OS file lock) by the process that has the log open
  *   wal/<id>.wal         write-ahead segments; the highest is being written, the others sealed
  *   parquet/...          compacted partitions (see ParquetStore)
+ *
+ * walIds counts the ids of the durable records in the WAL: added when an append is durable (and
+ * at open, from the segments recovered), removed with their segment after compaction. A lookup
+ * whose ids are none of them reads Parquet only, as feedback mostly comes after compaction.
  *
  * Queries hold the read side of `visibility`; deleting a compacted segment or an expired partition
  * holds the write side, so a query never sees a record both in Parquet and in the WAL, nor a file
@@ -52,6 +60,8 @@ final class WalPredictionLog implements PredictionLog {
   private final ReentrantReadWriteLock visibility = new ReentrantReadWriteLock();
   private final ReentrantLock maintenance = new ReentrantLock();
   private final ScheduledExecutorService scheduler;
+  /* How many durable records in the WAL have each id: lookups of compacted ids skip the WAL. */
+  private final ConcurrentHashMap<String, Integer> walIds = new ConcurrentHashMap<>();
 
   private WalPredictionLog(
       Path directory,
@@ -70,6 +80,14 @@ final class WalPredictionLog implements PredictionLog {
     this.recovery = recover(wal);
     parquet.removeTemporaryFiles();
     List<Long> segments = Segments.list(wal);
+    for (long segment : segments) {
+      try {
+        Segments.scan(
+            Segments.file(wal, segment), segment, Long.MAX_VALUE, r -> indexAdd(r.predictionId()));
+      } catch (PredictionLogCorruptedException e) {
+        LOG.warn("cannot index {}; queries will name the damage", Segments.file(wal, segment), e);
+      }
+    }
     long next = segments.isEmpty() ? 1 : segments.getLast() + 1;
     this.writer = WalWriter.start(wal, next, options, durability);
     this.scheduler =
@@ -164,7 +182,9 @@ final class WalPredictionLog implements PredictionLog {
   @Override
   public CompletableFuture<Void> append(PredictionRecord record) {
     requireNonNull(record, "record is null");
-    return writer.append(record);
+    String id = record.predictionId();
+    /* Indexed before the caller hears the record is durable, so its lookups see it. */
+    return writer.append(record).thenRun(() -> indexAdd(id));
   }
 
   @Override
@@ -176,12 +196,16 @@ final class WalPredictionLog implements PredictionLog {
   @Override
   public List<PredictionRecord> query(PredictionQuery query) {
     requireNonNull(query, "query is null");
+    return query(query, true);
+  }
+
+  private List<PredictionRecord> query(PredictionQuery query, boolean scanWal) {
     visibility.readLock().lock();
     try {
       WalWriter.Committed committed = writer.committed();
       List<Long> segments = Segments.list(wal);
       List<PredictionRecord> found = new ArrayList<>(parquet.query(query, new HashSet<>(segments)));
-      for (long segment : segments) {
+      for (long segment : scanWal ? segments : List.<Long>of()) {
         if (segment > committed.segmentId()) {
           continue; // opened after this query began
         }
@@ -205,6 +229,23 @@ final class WalPredictionLog implements PredictionLog {
     } finally {
       visibility.readLock().unlock();
     }
+  }
+
+  @Override
+  public Map<String, PredictionRecord> lookup(Set<String> predictionIds) {
+    requireNonNull(predictionIds, "predictionIds is null");
+    Map<String, PredictionRecord> found = new HashMap<>();
+    List<String> ids = List.copyOf(predictionIds);
+    for (int from = 0; from < ids.size(); from += PredictionQuery.MAX_IDS) {
+      Set<String> chunk =
+          Set.copyOf(ids.subList(from, Math.min(ids.size(), from + PredictionQuery.MAX_IDS)));
+      /* Ordered by time, so the newest record of a reused id comes last and stays. */
+      boolean inWal = chunk.stream().anyMatch(walIds::containsKey);
+      for (PredictionRecord record : query(PredictionQuery.byIds(chunk), inWal)) {
+        found.put(record.predictionId(), record);
+      }
+    }
+    return found;
   }
 
   @Override
@@ -233,6 +274,7 @@ final class WalPredictionLog implements PredictionLog {
         try {
           Files.delete(file);
           Segments.forceDirectory(wal);
+          contents.forEach(r -> indexRemove(r.predictionId()));
         } finally {
           visibility.writeLock().unlock();
         }
@@ -332,6 +374,14 @@ final class WalPredictionLog implements PredictionLog {
               + wal
               + " to open the log without it");
     }
+  }
+
+  private void indexAdd(String id) {
+    walIds.merge(id, 1, Integer::sum);
+  }
+
+  private void indexRemove(String id) {
+    walIds.computeIfPresent(id, (key, count) -> count == 1 ? null : count - 1);
   }
 
   private static void await(CompletableFuture<Void> future) {

@@ -66,6 +66,48 @@ class PredictionLogTest {
   }
 
   @Test
+  void lookupFindsIdsInParquetAndInTheWriteAheadLogTheNewestOfAReusedId() {
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      for (int i = 0; i < 10; i++) {
+        log.append(record("p" + i, "a", T0.plusSeconds(i))).join();
+      }
+      log.roll();
+      assertThat(log.compact().records()).isEqualTo(10);
+      PredictionRecord reused = record("p3", "b", T0.plusSeconds(60));
+      log.append(reused).join();
+      log.append(record("w1", "b", T0.plusSeconds(61))).join();
+      Set<String> asked = new HashSet<>(Set.of("p0", "p3", "p9", "w1", "nope"));
+      for (int i = 0; i < PredictionQuery.MAX_IDS + 5; i++) {
+        asked.add("absent-" + i);
+      }
+
+      var found = log.lookup(asked);
+
+      assertThat(found).containsOnlyKeys("p0", "p3", "p9", "w1");
+      assertThat(found.get("p3")).isEqualTo(reused);
+      assertThat(found.get("p0").deployment()).isEqualTo("a");
+      assertThat(log.lookup(Set.of())).isEmpty();
+    }
+  }
+
+  @Test
+  void lookupFindsIdsLeftInTheWriteAheadLogAfterReopening() {
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      log.append(record("sealed", "a", T0)).join();
+      log.roll();
+      log.append(record("live", "a", T0.plusSeconds(1))).join();
+      assertThat(log.lookup(Set.of("sealed", "live"))).containsOnlyKeys("sealed", "live");
+    }
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      assertThat(log.lookup(Set.of("sealed"))).containsOnlyKeys("sealed");
+      assertThat(log.lookup(Set.of("live"))).containsOnlyKeys("live");
+      log.roll();
+      log.compact();
+      assertThat(log.lookup(Set.of("sealed", "live"))).containsOnlyKeys("sealed", "live");
+    }
+  }
+
+  @Test
   void eightThreadsAppendingFiveThousandEachAreAllReadableWithUniqueIds() throws Exception {
     int threads = 8;
     int each = 5_000;
