@@ -69,10 +69,25 @@ public final class ServingApi implements ApiModule, AutoCloseable {
       DeploymentRepository deployments,
       ArtifactStore artifacts,
       Path modelsDir) {
+    this(projects, registry, deployments, artifacts, modelsDir, Batching.DEFAULT);
+  }
+
+  /**
+   * @param modelsDir where versions' files are downloaded, one folder per version id ({@code
+   *     <data.dir>/models})
+   * @param batching how concurrent predictions on one version are coalesced
+   */
+  public ServingApi(
+      ProjectRepository projects,
+      RegistryRepository registry,
+      DeploymentRepository deployments,
+      ArtifactStore artifacts,
+      Path modelsDir,
+      Batching batching) {
     this.projects = requireNonNull(projects, "projects is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.deployments = requireNonNull(deployments, "deployments is null");
-    this.cache = new ModelCache(artifacts, modelsDir, DecodeLimits.DEFAULT);
+    this.cache = new ModelCache(artifacts, modelsDir, DecodeLimits.DEFAULT, batching);
   }
 
   record DeployRequest(
