@@ -2,6 +2,7 @@ package dev.tend.server.serving;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.server.config.TendConfig;
 import java.time.Duration;
 
 /**
@@ -31,6 +32,11 @@ public record Batching(int maxRows, Duration maxDelay) {
       throw new IllegalArgumentException(
           "maxDelay must be from 0 to 1s, found " + maxDelay.toMillis() + "ms");
     }
+  }
+
+  /** The settings of {@code serving.batching.*}. */
+  public static Batching of(TendConfig config) {
+    return new Batching(config.batchMaxRows(), config.batchMaxDelay());
   }
 
   /** Whether requests are ever coalesced. */
