@@ -25,7 +25,9 @@ import dev.tend.train.TrainingResult;
 import dev.tend.train.model.Model;
 import dev.tend.train.model.ModelLoader;
 import dev.tend.train.model.Task;
+import dev.tend.train.model.XgboostModel;
 import dev.tend.train.preprocess.DatePart;
+import dev.tend.train.preprocess.Encoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -48,11 +50,13 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * Single-row prediction of the flagship model over HTTP (issue 6), with wrk at a fixed number of
@@ -150,8 +154,10 @@ public final class ServingBenchmark {
     List<Result> results = new ArrayList<>();
     Map<String, List<Result>> runs = new LinkedHashMap<>();
     try (Model model = ModelLoader.load(modelDir)) {
-      results.add(inProcess(model, rows, 1, seconds));
-      results.add(inProcess(model, rows, 2, seconds));
+      IntConsumer predict = i -> model.predict(List.of(rows.get(i % rows.size())));
+      results.add(inProcess("in-process loop, 1 thread", predict, 1, seconds));
+      results.add(inProcess("in-process loop, 2 threads", predict, 2, seconds));
+      results.add(inplace(model, rows, seconds));
     }
 
     TendConfig config =
@@ -265,11 +271,52 @@ public final class ServingBenchmark {
   }
 
   /* Single-row predictions in a loop on `threads` threads, rows in rotation. */
-  private static Result inProcess(
-      Model model, List<Map<String, Object>> rows, int threads, int seconds) throws Exception {
+  /*
+   * What XGBoost4J's inplace_predict (no DMatrix, no feature names set per call) would give Tend's
+   * runtime: the same rows encoded by the model's own Encoder, checked to give the same
+   * probabilities first. A pointer for XgboostModel, not a variant of the server.
+   */
+  private static Result inplace(Model model, List<Map<String, Object>> rows, int seconds)
+      throws Exception {
+    XgboostModel xgboost = (XgboostModel) model;
+    Encoder encoder = new Encoder(xgboost.preprocessing());
+    int features = encoder.features();
+    List<float[]> encoded = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      encoded.add(encoder.encode(row));
+    }
+    int[] range = {0, model.manifest().bestIteration() + 1};
+    Booster booster = XGBoost.loadModel(xgboost.modelBytes());
+    try {
+      for (int r = 0; r < rows.size(); r++) {
+        double expected = model.predict(List.of(rows.get(r))).get(0).value();
+        float got = booster.inplace_predict(encoded.get(r), 1, features, Float.NaN, range)[0][0];
+        if (Math.abs(expected - got) > 1e-6) {
+          throw new IllegalStateException(
+              "inplace_predict gives " + got + " for row " + r + ", predict " + expected);
+        }
+      }
+      return inProcess(
+          "in-process inplace_predict, 1 thread",
+          i -> {
+            try {
+              booster.inplace_predict(encoded.get(i % rows.size()), 1, features, Float.NaN, range);
+            } catch (XGBoostError e) {
+              throw new IllegalStateException(e);
+            }
+          },
+          1,
+          seconds);
+    } finally {
+      booster.dispose();
+    }
+  }
+
+  private static Result inProcess(String name, IntConsumer predict, int threads, int seconds)
+      throws Exception {
     long warm = System.nanoTime() + 3_000_000_000L;
     for (int i = 0; System.nanoTime() < warm; i++) {
-      model.predict(List.of(rows.get(i % rows.size())));
+      predict.accept(i);
     }
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Future<long[]>> parts = new ArrayList<>();
@@ -286,7 +333,7 @@ public final class ServingBenchmark {
                     if (start >= end) {
                       break;
                     }
-                    model.predict(List.of(rows.get((n + offset) % rows.size())));
+                    predict.accept(n + offset);
                     latencies[n++] = System.nanoTime() - start;
                   }
                   return Arrays.copyOf(latencies, n);
@@ -301,7 +348,7 @@ public final class ServingBenchmark {
       }
       Arrays.sort(all);
       return new Result(
-          "in-process loop, " + threads + " thread" + (threads == 1 ? "" : "s"),
+          name,
           all.length / (double) seconds,
           all[(int) (all.length * 0.50)] / 1e6,
           all[(int) (all.length * 0.99)] / 1e6);
