@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tend.engine.Dataset;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
+import dev.tend.server.config.TendConfig;
 import dev.tend.source.DataSources;
 import dev.tend.train.Label;
 import dev.tend.train.Split;
@@ -211,11 +212,12 @@ class MicroBatcherTest {
   }
 
   @Example
-  void settingsOutOfRangeAreRefused() {
+  void settingsOutOfRangeAreRefusedAndTheConfigDefaultsMatch() {
     assertThatThrownBy(() -> new Batching(0, Duration.ZERO))
         .hasMessage("maxRows must be from 1 to 10000, found 0");
     assertThatThrownBy(() -> new Batching(8, Duration.ofSeconds(2)))
         .hasMessage("maxDelay must be from 0 to 1s, found 2000ms");
+    assertThat(Batching.of(TendConfig.defaults())).isEqualTo(Batching.DEFAULT);
     assertThat(Batching.DEFAULT.enabled()).isTrue();
     assertThat(Batching.OFF.enabled()).isFalse();
   }
