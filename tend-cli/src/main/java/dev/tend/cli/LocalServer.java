@@ -19,6 +19,7 @@ import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
+import dev.tend.server.serving.Batching;
 import dev.tend.server.serving.ServingApi;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
@@ -130,7 +131,8 @@ public final class LocalServer implements AutoCloseable {
               settings.dataDir().resolve("models"),
               predictions,
               monitor,
-              ServingApi.DEFAULT_REFRESH);
+              ServingApi.DEFAULT_REFRESH,
+              Batching.of(settings));
       DeploymentsApi deployments =
           new DeploymentsApi(
               store.projects(),

@@ -21,6 +21,14 @@ import java.time.Duration;
  * @param artifactsDir folder of the local artifact store ({@code artifacts.dir})
  * @param anonymousReads whether read-only routes answer requests without a token ({@code
  *     auth.anonymous-reads})
+ * @param pipelineWorkers how many pipeline runs this process executes at once ({@code
+ *     pipelines.workers})
+ * @param pipelineLease how long a run stays this process's without a renewal ({@code
+ *     pipelines.lease})
+ * @param batchMaxRows most rows of one coalesced prediction call; 1 turns micro-batching off
+ *     ({@code serving.batching.max-rows})
+ * @param batchMaxDelay how long a coalesced call may wait for requests already in flight ({@code
+ *     serving.batching.max-delay})
  */
 public record TendConfig(
     int port,
@@ -32,7 +40,9 @@ public record TendConfig(
     Path artifactsDir,
     boolean anonymousReads,
     int pipelineWorkers,
-    Duration pipelineLease) {
+    Duration pipelineLease,
+    int batchMaxRows,
+    Duration batchMaxDelay) {
 
   public static final int DEFAULT_PORT = 8070;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -41,6 +51,8 @@ public record TendConfig(
   public static final Path DEFAULT_DATA_DIR = Path.of(".tend", "server");
   public static final int DEFAULT_PIPELINE_WORKERS = 1;
   public static final Duration DEFAULT_PIPELINE_LEASE = Duration.ofSeconds(30);
+  public static final int DEFAULT_BATCH_MAX_ROWS = 64;
+  public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ZERO;
 
   public TendConfig {
     requireNonNull(bind, "bind is null");
@@ -61,12 +73,46 @@ public record TendConfig(
     if (pipelineLease.toMillis() < 1000) {
       throw new IllegalArgumentException("pipelineLease must be at least 1s");
     }
+    requireNonNull(batchMaxDelay, "batchMaxDelay is null");
+    if (batchMaxRows < 1 || batchMaxRows > 10_000) {
+      throw new IllegalArgumentException("batchMaxRows must be from 1 to 10000");
+    }
+    if (batchMaxDelay.isNegative() || batchMaxDelay.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("batchMaxDelay must be from 0 to 1s");
+    }
     if (shutdownTimeout.isNegative()) {
       throw new IllegalArgumentException("shutdownTimeout must not be negative");
     }
   }
 
-  /** A configuration with the default pipeline settings. */
+  /** A configuration with the default micro-batching settings. */
+  public TendConfig(
+      int port,
+      String bind,
+      long maxRequestBodyBytes,
+      Duration shutdownTimeout,
+      Path dataDir,
+      String metadataUrl,
+      Path artifactsDir,
+      boolean anonymousReads,
+      int pipelineWorkers,
+      Duration pipelineLease) {
+    this(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        DEFAULT_BATCH_MAX_ROWS,
+        DEFAULT_BATCH_MAX_DELAY);
+  }
+
+  /** A configuration with the default pipeline and micro-batching settings. */
   public TendConfig(
       int port,
       String bind,

@@ -52,6 +52,8 @@ public final class TendConfigLoader {
   public static final String AUTH_ANONYMOUS_READS = "auth.anonymous-reads";
   public static final String PIPELINES_WORKERS = "pipelines.workers";
   public static final String PIPELINES_LEASE = "pipelines.lease";
+  public static final String SERVING_BATCHING_MAX_ROWS = "serving.batching.max-rows";
+  public static final String SERVING_BATCHING_MAX_DELAY = "serving.batching.max-delay";
 
   /** Every key the loader knows, in the order they are documented. */
   public static final List<String> KEYS =
@@ -65,7 +67,9 @@ public final class TendConfigLoader {
           ARTIFACTS_DIR,
           AUTH_ANONYMOUS_READS,
           PIPELINES_WORKERS,
-          PIPELINES_LEASE);
+          PIPELINES_LEASE,
+          SERVING_BATCHING_MAX_ROWS,
+          SERVING_BATCHING_MAX_DELAY);
 
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(b|kib|mib|gib|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
@@ -154,6 +158,20 @@ public final class TendConfigLoader {
       throw new ConfigException(
           PIPELINES_LEASE + " must be at least 1s, found " + values.get(PIPELINES_LEASE).text());
     }
+    int batchRows =
+        value(values, SERVING_BATCHING_MAX_ROWS)
+            .map(v -> (int) integer(v, SERVING_BATCHING_MAX_ROWS, 1, 10_000))
+            .orElse(TendConfig.DEFAULT_BATCH_MAX_ROWS);
+    Duration batchDelay =
+        value(values, SERVING_BATCHING_MAX_DELAY)
+            .map(v -> duration(v, SERVING_BATCHING_MAX_DELAY))
+            .orElse(TendConfig.DEFAULT_BATCH_MAX_DELAY);
+    if (batchDelay.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new ConfigException(
+          SERVING_BATCHING_MAX_DELAY
+              + " must be at most 1s, found "
+              + values.get(SERVING_BATCHING_MAX_DELAY).text());
+    }
     return new TendConfig(
         port,
         bind,
@@ -164,7 +182,9 @@ public final class TendConfigLoader {
         artifactsDir,
         anonymousReads,
         workers,
-        lease);
+        lease,
+        batchRows,
+        batchDelay);
   }
 
   private static Optional<Value> value(Map<String, Value> values, String key) {

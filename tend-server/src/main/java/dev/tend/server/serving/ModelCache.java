@@ -31,12 +31,14 @@ final class ModelCache implements AutoCloseable {
   private final ArtifactStore artifacts;
   private final Path root;
   private final DecodeLimits limits;
+  private final Batching batching;
   private final ConcurrentHashMap<String, ServedModel> models = new ConcurrentHashMap<>();
 
-  ModelCache(ArtifactStore artifacts, Path root, DecodeLimits limits) {
+  ModelCache(ArtifactStore artifacts, Path root, DecodeLimits limits, Batching batching) {
     this.artifacts = requireNonNull(artifacts, "artifacts is null");
     this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
     this.limits = requireNonNull(limits, "limits is null");
+    this.batching = requireNonNull(batching, "batching is null");
   }
 
   /**
@@ -67,7 +69,7 @@ final class ModelCache implements AutoCloseable {
     Path folder = download(version);
     Model model = ModelLoader.load(folder);
     try {
-      return new ServedModel(version, model, limits);
+      return new ServedModel(version, model, limits, batching);
     } catch (RuntimeException e) {
       model.close();
       throw e;

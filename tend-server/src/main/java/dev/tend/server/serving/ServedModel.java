@@ -28,10 +28,12 @@ final class ServedModel {
   private final ServingSignature signature;
   private final TendCodec codec;
   private final List<String> classes;
-  private int users;
+  private final MicroBatcher batcher;
+  /* Written under this object's lock; read without it by the batcher. */
+  private volatile int users;
   private boolean retired;
 
-  ServedModel(ModelVersion version, Model model, DecodeLimits limits) {
+  ServedModel(ModelVersion version, Model model, DecodeLimits limits, Batching batching) {
     this.version = requireNonNull(version, "version is null");
     this.model = requireNonNull(model, "model is null");
     List<Field> inputs = new ArrayList<>();
@@ -45,6 +47,7 @@ final class ServedModel {
     this.signature = new ServingSignature(inputs, outputs);
     this.codec = new TendCodec(signature, limits);
     this.classes = model.manifest().classes();
+    this.batcher = new MicroBatcher(model, batching, () -> users);
   }
 
   ModelVersion version() {
@@ -61,6 +64,7 @@ final class ServedModel {
 
   /**
    * Predicts every row of {@code inputs}, returning one row per input with the signature's outputs.
+   * Concurrent calls may share one runtime call (see {@link Batching}); each gets its own rows.
    *
    * @throws IllegalArgumentException naming the field whose value the runtime refuses
    */
@@ -73,7 +77,7 @@ final class ServedModel {
       }
       rows.add(values);
     }
-    List<Prediction> predictions = model.predict(rows);
+    List<Prediction> predictions = batcher.predict(rows);
     List<List<?>> out = new ArrayList<>(predictions.size());
     for (Prediction prediction : predictions) {
       List<Object> values = new ArrayList<>(signature.outputs().size());

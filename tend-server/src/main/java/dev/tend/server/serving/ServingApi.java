@@ -88,13 +88,40 @@ public final class ServingApi implements ApiModule, DeploymentListener, AutoClos
       PredictionLog log,
       TrafficObserver observer,
       Duration refresh) {
+    this(
+        projects,
+        registry,
+        deployments,
+        artifacts,
+        modelsDir,
+        log,
+        observer,
+        refresh,
+        Batching.DEFAULT);
+  }
+
+  /**
+   * Serving with {@code batching} instead of the default micro-batching.
+   *
+   * @param batching how concurrent predictions on one version are coalesced
+   */
+  public ServingApi(
+      ProjectRepository projects,
+      RegistryRepository registry,
+      DeploymentRepository deployments,
+      ArtifactStore artifacts,
+      Path modelsDir,
+      PredictionLog log,
+      TrafficObserver observer,
+      Duration refresh,
+      Batching batching) {
     this.projects = requireNonNull(projects, "projects is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.deployments = requireNonNull(deployments, "deployments is null");
     if (!refresh.isPositive()) {
       throw new IllegalArgumentException("refresh must be positive: " + refresh);
     }
-    this.cache = new ModelCache(artifacts, modelsDir, LIMITS);
+    this.cache = new ModelCache(artifacts, modelsDir, LIMITS, batching);
     this.table = new RoutingTable(projects, registry, deployments);
     this.predictor = new Predictor(cache, log, observer);
     refresh();

@@ -28,6 +28,8 @@ class TendConfigLoaderTest {
     assertThat(config.anonymousReads()).isFalse();
     assertThat(config.pipelineWorkers()).isEqualTo(1);
     assertThat(config.pipelineLease()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.batchMaxRows()).isEqualTo(64);
+    assertThat(config.batchMaxDelay()).isEqualTo(Duration.ZERO);
     assertThat(load(Map.of(), Map.of())).isEqualTo(config);
   }
 
@@ -60,7 +62,9 @@ class TendConfigLoaderTest {
           Map.entry("artifacts.dir", "/srv/artifacts"),
           Map.entry("auth.anonymous-reads", "true"),
           Map.entry("pipelines.workers", "3"),
-          Map.entry("pipelines.lease", "5s"));
+          Map.entry("pipelines.lease", "5s"),
+          Map.entry("serving.batching.max-rows", "8"),
+          Map.entry("serving.batching.max-delay", "2ms"));
 
   private static final TendConfig EXPECTED =
       new TendConfig(
@@ -73,7 +77,9 @@ class TendConfigLoaderTest {
           Path.of("/srv/artifacts"),
           true,
           3,
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(5),
+          8,
+          Duration.ofMillis(2));
 
   @Test
   void everyKeyFromEnvironment() {
@@ -108,6 +114,10 @@ class TendConfigLoaderTest {
             pipelines:
               workers: 3
               lease: 5s
+            serving:
+              batching:
+                max-rows: 8
+                max-delay: 2ms
             """);
     assertThat(TendConfigLoader.load(Optional.of(file), Map.of(), Map.of())).isEqualTo(EXPECTED);
   }
@@ -165,6 +175,18 @@ class TendConfigLoaderTest {
         .hasMessageContaining("TEND_SERVER_SHUTDOWN_TIMEOUT");
     assertThatThrownBy(() -> load(Map.of("TEND_METADATA_URL", "postgres://x"), Map.of()))
         .hasMessageContaining("TEND_METADATA_URL");
+  }
+
+  @Test
+  void batchingSettingsOutOfRangeNameTheKey() {
+    assertThatThrownBy(() -> load(Map.of("TEND_SERVING_BATCHING_MAX_ROWS", "0"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("serving.batching.max-rows must be a whole number from 1 to 10000");
+    assertThatThrownBy(() -> load(Map.of(), Map.of("serving.batching.max-delay", "2s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("serving.batching.max-delay must be at most 1s, found 2s");
+    assertThat(load(Map.of("TEND_SERVING_BATCHING_MAX_ROWS", "1"), Map.of()).batchMaxRows())
+        .isEqualTo(1);
   }
 
   @Test
