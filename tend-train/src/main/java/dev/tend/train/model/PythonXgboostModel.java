@@ -150,7 +150,18 @@ public final class PythonXgboostModel implements Model {
           features.codes(),
           treeEvaluator
               ? XgboostModel.compile(booster, manifest.bestIteration() + 1, features.names().length)
-              : Optional.empty());
+              : Optional.empty(),
+          // XGBoost4J's tree limit counts rounds times parallel trees (a random forest's).
+          Math.multiplyExact(
+              manifest.bestIteration() + 1,
+              Math.max(
+                  1,
+                  learner
+                      .path("gradient_booster")
+                      .path("model")
+                      .path("gbtree_model_param")
+                      .path("num_parallel_tree")
+                      .asInt(1))));
     } catch (XGBoostError | IOException | RuntimeException e) {
       booster.dispose();
       if (e instanceof TrainException t) {
@@ -376,8 +387,8 @@ public final class PythonXgboostModel implements Model {
     if (rows == 0) {
       return new float[0][];
     }
+    XgboostModel.checkFinite(data, names.length, i -> names[i]);
     if (trees.isPresent()) {
-      XgboostModel.checkFinite(data, names.length, i -> names[i]);
       return trees.get().predict(data, rows, manifest.bestIteration() + 1);
     }
     DMatrix matrix = null;

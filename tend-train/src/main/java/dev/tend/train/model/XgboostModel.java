@@ -219,8 +219,8 @@ public final class XgboostModel implements Model {
     if (rows == 0) {
       return new float[0][];
     }
+    checkFinite(data, encoder.features(), i -> preprocessing.featureNames()[i]);
     if (trees.isPresent()) {
-      checkFinite(data, encoder.features(), i -> preprocessing.featureNames()[i]);
       return trees.get().predict(data, rows, manifest.bestIteration() + 1);
     }
     DMatrix matrix = null;
