@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * and one float step either side (where "x < split" flips), far outside them, missing values, and
  * for categorical features the trained categories, unseen ones and out-of-range codes.
  */
-final class TreeRows {
+public final class TreeRows {
   private final List<float[]> thresholds = new ArrayList<>();
   private final int[] maxCategory;
 
@@ -68,12 +68,26 @@ final class TreeRows {
     return new TreeRows(json);
   }
 
-  int features() {
+  /** Rows for a model in any format XGBoost reads (JSON or UBJSON). */
+  public static TreeRows ofModel(byte[] model) {
+    try {
+      ml.dmlc.xgboost4j.java.Booster booster = ml.dmlc.xgboost4j.java.XGBoost.loadModel(model);
+      try {
+        return new TreeRows(booster.toByteArray("json"));
+      } finally {
+        booster.dispose();
+      }
+    } catch (ml.dmlc.xgboost4j.java.XGBoostError | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int features() {
     return maxCategory.length;
   }
 
-  /* Row-major random rows. */
-  float[] rows(int rows, Random random) {
+  /** Row-major random rows. */
+  public float[] rows(int rows, Random random) {
     int f = features();
     float[] data = new float[rows * f];
     for (int r = 0; r < rows; r++) {
