@@ -41,16 +41,17 @@ public final class TreeEnsemble {
   }
 
   /*
-   * Struct of arrays over all trees' nodes. A node is a leaf when left[node] < 0, and then
-   * value[node] is its leaf value; otherwise value[node] is the split condition. Children are
-   * absolute node indices. catStart[node] >= 0 marks a categorical split whose category set is
-   * the bit set catBits[catStart .. catStart + catWords).
+   * All trees' nodes, four ints each so that one visit reads one cache line: the left child's
+   * slot (negative for a leaf), the right child's slot, INFO (the feature with the DEFAULT_LEFT
+   * and CATEGORICAL flags) and the float bits of the split condition or, for a leaf, its value.
+   * Slots are node index x 4. A categorical node's category set is the bit set
+   * catBits[catStart[node] .. catStart[node] + catWords[node]).
    */
-  private final int[] left;
-  private final int[] right;
-  private final int[] feature;
-  private final float[] value;
-  private final boolean[] defaultLeft;
+  private static final int DEFAULT_LEFT = 1 << 30;
+  private static final int CATEGORICAL = 1 << 29;
+  private static final int FEATURE = CATEGORICAL - 1;
+
+  private final int[] nodes;
   private final int[] catStart;
   private final int[] catWords;
   private final int[] catBits;
@@ -64,12 +65,18 @@ public final class TreeEnsemble {
   private final String objective;
 
   private TreeEnsemble(Builder b) {
-    this.left = b.left.toArray();
-    this.right = b.right.toArray();
-    this.feature = b.feature.toArray();
-    this.value = b.value;
-    this.defaultLeft = b.defaultLeft;
+    int[] left = b.left.toArray();
+    int[] right = b.right.toArray();
+    int[] feature = b.feature.toArray();
     this.catStart = b.catStart.toArray();
+    this.nodes = new int[left.length * 4];
+    for (int n = 0; n < left.length; n++) {
+      nodes[4 * n] = left[n] < 0 ? -1 : 4 * left[n];
+      nodes[4 * n + 1] = right[n] < 0 ? -1 : 4 * right[n];
+      nodes[4 * n + 2] =
+          feature[n] | (b.defaultLeft[n] ? DEFAULT_LEFT : 0) | (catStart[n] >= 0 ? CATEGORICAL : 0);
+      nodes[4 * n + 3] = Float.floatToRawIntBits(b.value[n]);
+    }
     this.catWords = b.catWords.toArray();
     this.catBits = b.catBits.toArray();
     this.treeRoot = b.treeRoot.toArray();
@@ -156,18 +163,22 @@ public final class TreeEnsemble {
   }
 
   private float leafValue(int node, float[] data, int offset) {
-    int n = node;
-    while (left[n] >= 0) {
-      float x = data[offset + feature[n]];
+    int slot = 4 * node;
+    int left;
+    while ((left = nodes[slot]) >= 0) {
+      int info = nodes[slot + 2];
+      float x = data[offset + (info & FEATURE)];
+      boolean goLeft;
       if (Float.isNaN(x)) {
-        n = defaultLeft[n] ? left[n] : right[n];
-      } else if (catStart[n] >= 0) {
-        n = inCategories(n, x) ? right[n] : left[n];
+        goLeft = (info & DEFAULT_LEFT) != 0;
+      } else if ((info & CATEGORICAL) != 0) {
+        goLeft = !inCategories(slot >> 2, x);
       } else {
-        n = x < value[n] ? left[n] : right[n];
+        goLeft = x < Float.intBitsToFloat(nodes[slot + 3]);
       }
+      slot = goLeft ? left : nodes[slot + 1];
     }
-    return value[n];
+    return Float.intBitsToFloat(nodes[slot + 3]);
   }
 
   /* XGBoost's Decision: a value in the node's category set goes right, anything else left. */
@@ -271,6 +282,9 @@ public final class TreeEnsemble {
       transform = transform(objective);
       JsonNode param = learner.path("learner_model_param");
       features = number(param.path("num_feature"), "num_feature");
+      if (features < 0 || features > FEATURE) {
+        throw new Unsupported("the model has " + features + " features");
+      }
       int numClass = number(param.path("num_class"), "num_class");
       int numTarget = param.has("num_target") ? number(param.path("num_target"), "num_target") : 1;
       if (numTarget > 1) {
