@@ -119,7 +119,8 @@ public final class LocalServer implements AutoCloseable {
                   .withLease(settings.pipelineLease()));
       predictions =
           PredictionLog.open(
-              settings.dataDir().resolve("predictions"), PredictionLogOptions.defaults());
+              settings.dataDir().resolve("predictions"),
+              PredictionLogOptions.defaults().withSyncInterval(settings.logSyncInterval()));
       /* Figures per version for rollouts; the serving path reports its requests to it. */
       RolloutMonitor monitor = new RolloutMonitor(Clock.systemUTC());
       serving =

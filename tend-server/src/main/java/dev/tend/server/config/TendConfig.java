@@ -29,6 +29,8 @@ import java.time.Duration;
  *     ({@code serving.batching.max-rows})
  * @param batchMaxDelay how long a coalesced call may wait for requests already in flight ({@code
  *     serving.batching.max-delay})
+ * @param logSyncInterval how long an answered prediction may stay written to the operating system
+ *     but not fsynced; zero fsyncs before every answer ({@code serving.log.sync-interval})
  */
 public record TendConfig(
     int port,
@@ -42,7 +44,8 @@ public record TendConfig(
     int pipelineWorkers,
     Duration pipelineLease,
     int batchMaxRows,
-    Duration batchMaxDelay) {
+    Duration batchMaxDelay,
+    Duration logSyncInterval) {
 
   public static final int DEFAULT_PORT = 8070;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -53,6 +56,7 @@ public record TendConfig(
   public static final Duration DEFAULT_PIPELINE_LEASE = Duration.ofSeconds(30);
   public static final int DEFAULT_BATCH_MAX_ROWS = 64;
   public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ZERO;
+  public static final Duration DEFAULT_LOG_SYNC_INTERVAL = Duration.ofSeconds(1);
 
   public TendConfig {
     requireNonNull(bind, "bind is null");
@@ -83,6 +87,40 @@ public record TendConfig(
     if (shutdownTimeout.isNegative()) {
       throw new IllegalArgumentException("shutdownTimeout must not be negative");
     }
+    requireNonNull(logSyncInterval, "logSyncInterval is null");
+    if (logSyncInterval.isNegative() || logSyncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("logSyncInterval must be from 0 to 1m");
+    }
+  }
+
+  /** A configuration with the default prediction log sync interval. */
+  public TendConfig(
+      int port,
+      String bind,
+      long maxRequestBodyBytes,
+      Duration shutdownTimeout,
+      Path dataDir,
+      String metadataUrl,
+      Path artifactsDir,
+      boolean anonymousReads,
+      int pipelineWorkers,
+      Duration pipelineLease,
+      int batchMaxRows,
+      Duration batchMaxDelay) {
+    this(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        DEFAULT_LOG_SYNC_INTERVAL);
   }
 
   /** A configuration with the default micro-batching settings. */

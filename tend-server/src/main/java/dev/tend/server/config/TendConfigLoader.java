@@ -54,6 +54,7 @@ public final class TendConfigLoader {
   public static final String PIPELINES_LEASE = "pipelines.lease";
   public static final String SERVING_BATCHING_MAX_ROWS = "serving.batching.max-rows";
   public static final String SERVING_BATCHING_MAX_DELAY = "serving.batching.max-delay";
+  public static final String SERVING_LOG_SYNC_INTERVAL = "serving.log.sync-interval";
 
   /** Every key the loader knows, in the order they are documented. */
   public static final List<String> KEYS =
@@ -69,7 +70,8 @@ public final class TendConfigLoader {
           PIPELINES_WORKERS,
           PIPELINES_LEASE,
           SERVING_BATCHING_MAX_ROWS,
-          SERVING_BATCHING_MAX_DELAY);
+          SERVING_BATCHING_MAX_DELAY,
+          SERVING_LOG_SYNC_INTERVAL);
 
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(b|kib|mib|gib|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
@@ -172,6 +174,16 @@ public final class TendConfigLoader {
               + " must be at most 1s, found "
               + values.get(SERVING_BATCHING_MAX_DELAY).text());
     }
+    Duration syncInterval =
+        value(values, SERVING_LOG_SYNC_INTERVAL)
+            .map(v -> duration(v, SERVING_LOG_SYNC_INTERVAL))
+            .orElse(TendConfig.DEFAULT_LOG_SYNC_INTERVAL);
+    if (syncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException(
+          SERVING_LOG_SYNC_INTERVAL
+              + " must be at most 1m, found "
+              + values.get(SERVING_LOG_SYNC_INTERVAL).text());
+    }
     return new TendConfig(
         port,
         bind,
@@ -184,7 +196,8 @@ public final class TendConfigLoader {
         workers,
         lease,
         batchRows,
-        batchDelay);
+        batchDelay,
+        syncInterval);
   }
 
   private static Optional<Value> value(Map<String, Value> values, String key) {

@@ -64,7 +64,8 @@ class TendConfigLoaderTest {
           Map.entry("pipelines.workers", "3"),
           Map.entry("pipelines.lease", "5s"),
           Map.entry("serving.batching.max-rows", "8"),
-          Map.entry("serving.batching.max-delay", "2ms"));
+          Map.entry("serving.batching.max-delay", "2ms"),
+          Map.entry("serving.log.sync-interval", "250ms"));
 
   private static final TendConfig EXPECTED =
       new TendConfig(
@@ -79,7 +80,8 @@ class TendConfigLoaderTest {
           3,
           Duration.ofSeconds(5),
           8,
-          Duration.ofMillis(2));
+          Duration.ofMillis(2),
+          Duration.ofMillis(250));
 
   @Test
   void everyKeyFromEnvironment() {
@@ -118,6 +120,8 @@ class TendConfigLoaderTest {
               batching:
                 max-rows: 8
                 max-delay: 2ms
+              log:
+                sync-interval: 250ms
             """);
     assertThat(TendConfigLoader.load(Optional.of(file), Map.of(), Map.of())).isEqualTo(EXPECTED);
   }
@@ -187,6 +191,16 @@ class TendConfigLoaderTest {
         .hasMessage("serving.batching.max-delay must be at most 1s, found 2s");
     assertThat(load(Map.of("TEND_SERVING_BATCHING_MAX_ROWS", "1"), Map.of()).batchMaxRows())
         .isEqualTo(1);
+  }
+
+  @Test
+  void theLogSyncIntervalDefaultsToOneSecondAndZeroMeansFsyncEveryAnswer() {
+    assertThat(load(Map.of(), Map.of()).logSyncInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(load(Map.of("TEND_SERVING_LOG_SYNC_INTERVAL", "0s"), Map.of()).logSyncInterval())
+        .isEqualTo(Duration.ZERO);
+    assertThatThrownBy(() -> load(Map.of(), Map.of("serving.log.sync-interval", "2m")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("serving.log.sync-interval must be at most 1m, found 2m");
   }
 
   @Test
