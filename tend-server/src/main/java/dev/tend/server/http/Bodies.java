@@ -20,12 +20,16 @@ public final class Bodies {
 
   /**
    * Rejects a request whose declared {@code Content-Length} is over the limit before its body is
-   * parsed, draining a bounded amount of it first (see {@link #discardRest}).
+   * parsed. A body at most {@link #DRAIN_LIMIT} long is read and discarded first (see {@link
+   * #discardRest}); a longer one is not read at all.
    */
   public static void checkDeclaredLength(HttpServletRequest request, long limit) {
-    if (request.getContentLengthLong() > limit) {
+    long declared = request.getContentLengthLong();
+    if (declared > limit) {
       try {
-        discardRest(request.getInputStream());
+        if (declared <= DRAIN_LIMIT) {
+          discardRest(request.getInputStream());
+        }
       } catch (IOException e) {
         // Nothing to drain; the refusal stands.
       }
@@ -37,10 +41,11 @@ public final class Bodies {
   static final long DRAIN_LIMIT = 8L << 20;
 
   /**
-   * Reads and discards up to {@link #DRAIN_LIMIT} more bytes of a body that is being refused.
-   * Closing a socket with unread bytes makes the kernel reset the connection, and a client still
-   * sending then never sees the 413; draining a bounded amount lets a typical oversized request
-   * read its answer. Errors are ignored: the answer is a refusal either way.
+   * Reads and discards up to {@link #DRAIN_LIMIT} bytes of a body of a known length that is being
+   * refused. Closing a socket with unread bytes makes the kernel reset the connection, and a client
+   * still sending then never sees the 413; draining a body that is only somewhat too large lets the
+   * client read its answer. Streamed bodies of unknown length are not drained: they may never end.
+   * Errors are ignored: the answer is a refusal either way.
    */
   public static void discardRest(InputStream in) {
     byte[] buffer = new byte[16384];
@@ -65,7 +70,6 @@ public final class Bodies {
       while ((n = in.read(buffer)) != -1) {
         total += n;
         if (total > limit) {
-          discardRest(in);
           throw tooLarge(limit);
         }
         out.write(buffer, 0, n);
@@ -121,7 +125,6 @@ public final class Bodies {
     private void count(long n) {
       total += n;
       if (total > limit) {
-        discardRest(in);
         throw tooLarge(limit);
       }
     }

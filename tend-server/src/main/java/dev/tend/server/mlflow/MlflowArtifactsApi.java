@@ -8,7 +8,6 @@ import dev.tend.access.Action;
 import dev.tend.artifacts.ArtifactNotFoundException;
 import dev.tend.artifacts.ManifestEntry;
 import dev.tend.projects.ProjectRepository;
-import dev.tend.server.http.Bodies;
 import dev.tend.tracking.ArtifactFile;
 import dev.tend.tracking.Experiment;
 import dev.tend.tracking.RunArtifacts;
@@ -220,7 +219,6 @@ public final class MlflowArtifactsApi extends MlflowModule {
     private void count(long n) {
       total += n;
       if (total > limit) {
-        Bodies.discardRest(in);
         throw new MlflowError(
             MlflowError.INVALID_PARAMETER_VALUE,
             413,
