@@ -6,6 +6,7 @@ import dev.tend.deployments.Candidate;
 import dev.tend.deployments.Deployment;
 import dev.tend.deployments.DeploymentRepository;
 import dev.tend.deployments.Environment;
+import dev.tend.deployments.Revision;
 import dev.tend.deployments.RolloutPolicy;
 import dev.tend.deployments.Traffic;
 import dev.tend.projects.Project;
@@ -14,6 +15,7 @@ import dev.tend.server.serving.DeploymentListener;
 import dev.tend.server.serving.ServableVersions;
 import dev.tend.store.ConflictException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -189,6 +191,11 @@ public final class Deployments implements DeploymentListener {
           Refused.Kind.CONFLICT, "the deployment name '" + name + "' is taken by another project");
     }
     return existing;
+  }
+
+  /** The revisions of the named deployment, newest first. */
+  public List<Revision> history(String name) {
+    return deployments.history(name);
   }
 
   private static Refused rolloutInProgress(String name) {

@@ -200,6 +200,14 @@ final class DeployStep implements StepAction {
       outputs.put("deployment", name);
       outputs.put("environment", environment.wireName());
       outputs.put("version", version.version());
+      if (previous.isPresent() && previous.get().equals(version.id())) {
+        // A retry, or a version deployed before: report the stable version it replaced.
+        previous =
+            service.history(name).stream()
+                .map(r -> r.traffic().stableVersionId())
+                .filter(id -> !id.equals(version.id()))
+                .findFirst();
+      }
       if (previous.isPresent()) {
         registry
             .versionById(previous.get())

@@ -549,6 +549,16 @@ class PipelineRunsTest {
     JsonNode answer =
         json(send("POST", "/api/v1/deployments/species-dev/predict", inputs.toString()), 200);
     assertThat(answer.get("version").asText()).isEqualTo("1");
+    String same =
+        """
+        name: same
+        steps:
+          - {id: deploy, kind: deploy, model: species/1, environment: dev}
+        """;
+    JsonNode repeat = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(same)), 202));
+    assertThat(repeat.get("status").asText()).as(repeat.toString()).isEqualTo("succeeded");
+    assertThat(step(repeat, "deploy").at("/outputs/revision").asInt()).isEqualTo(1);
+    assertThat(step(repeat, "deploy").at("/outputs/previous_version").isMissingNode()).isTrue();
 
     String canary =
         SPECIES.replace(
@@ -584,6 +594,7 @@ class PipelineRunsTest {
     assertThat(third.get("status").asText()).as(third.toString()).isEqualTo("succeeded");
     assertThat(step(third, "deploy").at("/outputs/revision").asInt()).isEqualTo(2);
     assertThat(step(third, "deploy").at("/outputs/rollout/percent").asInt()).isEqualTo(20);
+    assertThat(step(third, "deploy").at("/outputs/previous_version").asInt()).isEqualTo(1);
     assertThat(store.deployments().history("species-dev")).hasSize(2);
   }
 
