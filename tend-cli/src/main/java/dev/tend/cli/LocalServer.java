@@ -101,22 +101,6 @@ public final class LocalServer implements AutoCloseable {
               store.artifacts(),
               engine,
               store.workDir());
-      pipelines =
-          new Pipelines(
-              new Pipelines.Store(
-                  store.projects(),
-                  store.datasets(),
-                  store.tracking(),
-                  store.runArtifacts(),
-                  store.registry(),
-                  store.artifacts(),
-                  store.pipelines(),
-                  engine,
-                  store.workDir()),
-              training,
-              PipelineRunner.Settings.defaults()
-                  .withWorkers(Math.max(1, settings.pipelineWorkers()))
-                  .withLease(settings.pipelineLease()));
       predictions =
           PredictionLog.open(
               settings.dataDir().resolve("predictions"),
@@ -142,6 +126,24 @@ public final class LocalServer implements AutoCloseable {
               serving.servable(),
               monitor,
               serving);
+      pipelines =
+          new Pipelines(
+              new Pipelines.Store(
+                  store.projects(),
+                  store.datasets(),
+                  store.tracking(),
+                  store.runArtifacts(),
+                  store.registry(),
+                  store.artifacts(),
+                  store.pipelines(),
+                  store.access(),
+                  engine,
+                  store.workDir()),
+              training,
+              PipelineRunner.Settings.defaults()
+                  .withWorkers(Math.max(1, settings.pipelineWorkers()))
+                  .withLease(settings.pipelineLease()),
+              Optional.of(deployments.service()));
       rollouts =
           new RolloutController(
               store.deployments(),

@@ -157,6 +157,7 @@ class ScriptIT {
         .contains("of flight-delays: succeeded")
         .contains("registered flight-delays version 1")
         .contains("flight-delays@production now points at version 1")
+        .contains("deployment flight-delays-dev created in dev with flight-delays version 1")
         .contains("Version 2: accepted, 458,170 rows")
         .contains("Version 3: rejected, 458,170 rows")
         .contains("newly failing: completeness(origin)")
@@ -172,6 +173,10 @@ class ScriptIT {
     assertThat(run.out().lines().filter(l -> l.matches("1 +None +READY +production .*")))
         .as("flight-delays version 1 is in production")
         .hasSize(1);
+    assertThat(run.out().lines().filter(l -> l.matches("flight-delays-dev +\\S+ +dev .*")))
+        .as("flight-delays version 1 is served in dev")
+        .singleElement()
+        .satisfies(l -> assertThat(l).contains("flight-delays@1 100%"));
     assertThat(
             run.out().lines().filter(l -> l.matches("1 +accepted .*") && l.contains("production")))
         .as("production stays on January")

@@ -66,6 +66,26 @@ public final class PipelineParser {
   /** Keys of a train step's {@code split}. */
   public static final List<String> SPLIT_KEYS = List.of("method", "column", "date", "fraction");
 
+  /** Keys of a deploy step's {@code rollout}. */
+  public static final List<String> ROLLOUT_KEYS =
+      List.of("mode", "percent", "sticky_key", "policy");
+
+  /** Keys of a rollout's {@code policy}, as in the deployments API. */
+  public static final List<String> POLICY_KEYS =
+      List.of(
+          "window",
+          "min_requests",
+          "min_success_rate",
+          "max_p99_millis",
+          "max_quality_drop",
+          "quality_metric",
+          "failed_windows",
+          "bake",
+          "promotion");
+
+  /** The serving environments a deploy step may name. */
+  public static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
+
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]*");
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
   private static final Pattern STEP_REFERENCE =
@@ -495,17 +515,141 @@ public final class PipelineParser {
           requireStepOutput(h, e.get("from"), from, Set.of(StepKind.TRAIN, StepKind.COMMAND));
           yield new Step.Register(model, from);
         }
-        case DEPLOY -> {
-          String model = yaml.requiredString(node, e, "model", what);
-          Optional<String> alias = yaml.optionalString(e, "alias");
-          Optional<String> environment = yaml.optionalString(e, "environment");
-          if (alias.isPresent() == environment.isPresent()) {
-            throw yaml.error(node, what + " needs exactly one of 'alias' and 'environment'");
-          }
-          yield new Step.Deploy(model, alias, environment);
-        }
+        case DEPLOY -> deploy(node, e, what);
         case COMMAND -> command(node, e, what);
       };
+    }
+
+    private Body deploy(Node node, Map<String, Node> e, String what) {
+      String model = yaml.requiredString(node, e, "model", what);
+      Optional<String> alias = yaml.optionalString(e, "alias");
+      Optional<String> environment = yaml.optionalString(e, "environment");
+      if (alias.isEmpty() && environment.isEmpty()) {
+        throw yaml.error(node, what + " needs 'alias', 'environment' or both");
+      }
+      if (environment.isPresent() && !ENVIRONMENTS.contains(environment.get())) {
+        throw yaml.error(
+            e.get("environment"),
+            "unknown environment '" + environment.get() + "'; use dev, staging or prod");
+      }
+      Optional<String> deployment = yaml.optionalString(e, "deployment");
+      for (String key : List.of("deployment", "rollout")) {
+        if (e.containsKey(key) && environment.isEmpty()) {
+          throw yaml.error(e.get(key), "'" + key + "' needs 'environment' in " + what);
+        }
+      }
+      if (deployment.isPresent()) {
+        checkId(e.get("deployment"), deployment.get(), "deployment name");
+      }
+      Optional<Step.Rollout> rollout =
+          e.containsKey("rollout") ? Optional.of(rollout(e.get("rollout"))) : Optional.empty();
+      return new Step.Deploy(model, alias, environment, deployment, rollout);
+    }
+
+    private Step.Rollout rollout(Node node) {
+      Map<String, Node> keys = yaml.mapping(node, "rollout");
+      yaml.allowOnly(node, keys, ROLLOUT_KEYS, "rollout");
+      String mode = yaml.requiredString(node, keys, "mode", "rollout");
+      if (!List.of("canary", "ab", "shadow").contains(mode)) {
+        throw yaml.error(
+            keys.get("mode"), "unknown rollout mode '" + mode + "'; use canary, ab or shadow");
+      }
+      Node percentNode = keys.get("percent");
+      if (percentNode == null) {
+        throw yaml.error(node, "rollout needs 'percent'");
+      }
+      long percent = yaml.integer(percentNode, "rollout percent");
+      int most = mode.equals("shadow") ? 100 : 99;
+      if (percent < 1 || percent > most) {
+        throw yaml.error(
+            percentNode,
+            "rollout percent must be between 1 and " + most + " for " + mode + ", got " + percent);
+      }
+      Optional<String> stickyKey = yaml.optionalString(keys, "sticky_key");
+      if (stickyKey.isPresent() && !mode.equals("ab")) {
+        throw yaml.error(keys.get("sticky_key"), "a sticky key only applies to an ab split");
+      }
+      Step.RolloutPolicy policy =
+          keys.containsKey("policy")
+              ? policy(keys.get("policy"))
+              : new Step.RolloutPolicy(
+                  Optional.empty(),
+                  OptionalInt.empty(),
+                  OptionalDouble.empty(),
+                  OptionalLong.empty(),
+                  OptionalDouble.empty(),
+                  Optional.empty(),
+                  OptionalInt.empty(),
+                  Optional.empty(),
+                  Optional.empty());
+      return new Step.Rollout(mode, (int) percent, stickyKey, policy);
+    }
+
+    private Step.RolloutPolicy policy(Node node) {
+      Map<String, Node> keys = yaml.mapping(node, "policy");
+      yaml.allowOnly(node, keys, POLICY_KEYS, "rollout policy");
+      Optional<String> window = yaml.optionalString(keys, "window");
+      window.ifPresent(w -> policyDuration(keys.get("window"), w, "window"));
+      Optional<String> bake = yaml.optionalString(keys, "bake");
+      bake.filter(b -> !b.trim().matches("0+[smhd]?"))
+          .ifPresent(b -> policyDuration(keys.get("bake"), b, "bake"));
+      OptionalDouble successRate = OptionalDouble.empty();
+      if (keys.containsKey("min_success_rate")) {
+        successRate =
+            OptionalDouble.of(yaml.fraction(keys.get("min_success_rate"), "min_success_rate"));
+      }
+      OptionalDouble qualityDrop = OptionalDouble.empty();
+      if (keys.containsKey("max_quality_drop")) {
+        double drop = yaml.number(keys.get("max_quality_drop"), "max_quality_drop");
+        if (!(drop >= 0)) {
+          throw yaml.error(keys.get("max_quality_drop"), "max_quality_drop must not be negative");
+        }
+        qualityDrop = OptionalDouble.of(drop);
+      }
+      Optional<String> qualityMetric = yaml.optionalString(keys, "quality_metric");
+      if (qualityDrop.isPresent() && qualityMetric.isEmpty()) {
+        throw yaml.error(
+            keys.get("max_quality_drop"),
+            "a quality_metric (such as accuracy or rmse) is required with max_quality_drop");
+      }
+      Optional<String> promotion = yaml.optionalString(keys, "promotion");
+      if (promotion.isPresent() && !List.of("auto", "manual").contains(promotion.get())) {
+        throw yaml.error(
+            keys.get("promotion"),
+            "unknown promotion '" + promotion.get() + "'; use auto or manual");
+      }
+      return new Step.RolloutPolicy(
+          window,
+          positiveInt(keys, "min_requests"),
+          successRate,
+          keys.containsKey("max_p99_millis")
+              ? OptionalLong.of(positiveInt(keys, "max_p99_millis").orElseThrow())
+              : OptionalLong.empty(),
+          qualityDrop,
+          qualityMetric,
+          positiveInt(keys, "failed_windows"),
+          bake,
+          promotion);
+    }
+
+    private OptionalInt positiveInt(Map<String, Node> keys, String key) {
+      Node node = keys.get(key);
+      if (node == null) {
+        return OptionalInt.empty();
+      }
+      long value = yaml.integer(node, key);
+      if (value < 1 || value > Integer.MAX_VALUE) {
+        throw yaml.error(node, key + " must be a positive whole number, got " + value);
+      }
+      return OptionalInt.of((int) value);
+    }
+
+    private void policyDuration(Node node, String text, String key) {
+      try {
+        Durations.parse(text);
+      } catch (PipelineException ex) {
+        throw yaml.error(node, "rollout policy " + key + ": " + ex.getMessage());
+      }
     }
 
     private DatasetRef dataset(Node parent, Map<String, Node> e, String what) {

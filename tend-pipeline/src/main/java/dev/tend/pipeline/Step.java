@@ -147,12 +147,68 @@ public record Step(
     }
   }
 
-  /** Points an alias (or an environment) of a registered model at the new version. */
-  public record Deploy(String model, Optional<String> alias, Optional<String> environment)
+  /**
+   * Deploys a registered model version: moves an alias, deploys it to a serving {@code environment}
+   * ({@code dev}, {@code staging} or {@code prod}) through the named deployment (default {@code
+   * <model>-<environment>}), or both, the alias first. With {@code rollout} the version becomes a
+   * candidate next to the stable one instead of replacing it.
+   */
+  public record Deploy(
+      String model,
+      Optional<String> alias,
+      Optional<String> environment,
+      Optional<String> deployment,
+      Optional<Rollout> rollout)
       implements Body {
+    public Deploy {
+      requireNonNull(model, "model is null");
+      requireNonNull(alias, "alias is null");
+      requireNonNull(environment, "environment is null");
+      requireNonNull(deployment, "deployment is null");
+      requireNonNull(rollout, "rollout is null");
+    }
+
     @Override
     public StepKind kind() {
       return StepKind.DEPLOY;
+    }
+  }
+
+  /**
+   * A deploy step's rollout: the mode ({@code canary}, {@code ab} or {@code shadow}), the percent
+   * of traffic the candidate gets, the sticky key of an A/B split, and the policy fields given (the
+   * server's defaults fill the rest), as written.
+   */
+  public record Rollout(
+      String mode, int percent, Optional<String> stickyKey, RolloutPolicy policy) {
+    public Rollout {
+      requireNonNull(mode, "mode is null");
+      requireNonNull(stickyKey, "stickyKey is null");
+      requireNonNull(policy, "policy is null");
+    }
+  }
+
+  /** The rollout policy fields a deploy step gives; absent ones take the server's defaults. */
+  public record RolloutPolicy(
+      Optional<String> window,
+      OptionalInt minRequests,
+      OptionalDouble minSuccessRate,
+      OptionalLong maxP99Millis,
+      OptionalDouble maxQualityDrop,
+      Optional<String> qualityMetric,
+      OptionalInt failedWindows,
+      Optional<String> bake,
+      Optional<String> promotion) {
+    public RolloutPolicy {
+      requireNonNull(window, "window is null");
+      requireNonNull(minRequests, "minRequests is null");
+      requireNonNull(minSuccessRate, "minSuccessRate is null");
+      requireNonNull(maxP99Millis, "maxP99Millis is null");
+      requireNonNull(maxQualityDrop, "maxQualityDrop is null");
+      requireNonNull(qualityMetric, "qualityMetric is null");
+      requireNonNull(failedWindows, "failedWindows is null");
+      requireNonNull(bake, "bake is null");
+      requireNonNull(promotion, "promotion is null");
     }
   }
 

@@ -19,7 +19,9 @@ public enum StepKind {
       List.of("metrics", "report")),
   GATE(List.of("evaluation", "conditions"), List.of("decision")),
   REGISTER(List.of("model", "from"), List.of("version")),
-  DEPLOY(List.of("model", "alias", "environment"), List.of("deployment")),
+  DEPLOY(
+      List.of("model", "alias", "environment", "deployment", "rollout"),
+      List.of("deployment", "environment", "version", "previous_version", "revision", "rollout")),
   /** Outputs are the names declared under {@code outputs}. */
   COMMAND(List.of("argv", "inputs", "outputs", "env", "seed"), List.of());
 

@@ -237,6 +237,50 @@ class PipelineParserTest {
   }
 
   @Test
+  void deployStepsReadAnEnvironmentADeploymentAndARollout() {
+    Pipeline pipeline =
+        PipelineParser.parse(
+            """
+            name: p
+            steps:
+              - {id: both, kind: deploy, model: m/1, alias: production, environment: dev}
+              - id: canary
+                kind: deploy
+                model: m/1
+                environment: prod
+                deployment: delays-live
+                rollout:
+                  mode: ab
+                  percent: 20
+                  sticky_key: user_id
+                  policy: {window: 5m, min_requests: 50, min_success_rate: 99%, bake: 0,
+                           max_quality_drop: 0.02, quality_metric: accuracy, promotion: manual}
+            """,
+            "p.yaml");
+    Step.Deploy both = (Step.Deploy) pipeline.step("both").orElseThrow().body();
+    assertThat(both.alias()).hasValue("production");
+    assertThat(both.environment()).hasValue("dev");
+    assertThat(both.deployment()).isEmpty();
+    assertThat(both.rollout()).isEmpty();
+    Step.Deploy canary = (Step.Deploy) pipeline.step("canary").orElseThrow().body();
+    assertThat(canary.alias()).isEmpty();
+    assertThat(canary.deployment()).hasValue("delays-live");
+    Step.Rollout rollout = canary.rollout().orElseThrow();
+    assertThat(rollout.mode()).isEqualTo("ab");
+    assertThat(rollout.percent()).isEqualTo(20);
+    assertThat(rollout.stickyKey()).hasValue("user_id");
+    assertThat(rollout.policy().window()).hasValue("5m");
+    assertThat(rollout.policy().minRequests()).hasValue(50);
+    assertThat(rollout.policy().minSuccessRate()).hasValue(0.99);
+    assertThat(rollout.policy().maxP99Millis()).isEmpty();
+    assertThat(rollout.policy().maxQualityDrop()).hasValue(0.02);
+    assertThat(rollout.policy().qualityMetric()).hasValue("accuracy");
+    assertThat(rollout.policy().failedWindows()).isEmpty();
+    assertThat(rollout.policy().bake()).hasValue("0");
+    assertThat(rollout.policy().promotion()).hasValue("manual");
+  }
+
+  @Test
   void missingFileIsAClearError() {
     assertThatThrownBy(() -> PipelineParser.read(Path.of("does-not-exist.yaml")))
         .isInstanceOf(PipelineException.class)

@@ -95,6 +95,11 @@ class PipelineSchemaTest {
         "name: p\nsteps:\n  - {id: a, kind: validate, dataset: flights}\n",
         "name: p\nsteps:\n  - {id: a, kind: deploy, model: m}\n",
         "name: p\nsteps:\n  - {id: a, kind: deploy, model: m, alias: x, environment: y}\n",
+        "name: p\nsteps:\n  - {id: a, kind: deploy, model: m, alias: x, deployment: d}\n",
+        "name: p\nsteps:\n  - {id: a, kind: deploy, model: m, environment: dev, rollout:"
+            + " {mode: canary}}\n",
+        "name: p\nsteps:\n  - {id: a, kind: deploy, model: m, environment: dev, rollout:"
+            + " {mode: canary, percent: 10, policy: {promotion: later}}}\n",
         "name: p\nsteps:\n  - {id: A, kind: command, argv: [x]}\n",
         "name: p\nsteps:\n  - {id: t, kind: train, dataset: f@1, label: y, features: [x],"
             + " task: ranking}\n",
@@ -146,6 +151,12 @@ class PipelineSchemaTest {
       if (kind.equals("train")) {
         assertThat(names(variant.at("/properties/split/properties")))
             .containsExactlyElementsOf(PipelineParser.SPLIT_KEYS);
+      }
+      if (kind.equals("deploy")) {
+        assertThat(names(variant.at("/properties/rollout/properties")))
+            .containsExactlyElementsOf(PipelineParser.ROLLOUT_KEYS);
+        assertThat(names(variant.at("/properties/rollout/properties/policy/properties")))
+            .containsExactlyElementsOf(PipelineParser.POLICY_KEYS);
       }
       if (kind.equals("evaluate")) {
         List<String> metrics = new ArrayList<>();

@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
  * with the failing rows shown. Then Tend starts with its embedded defaults and the same months are
  * pushed as dataset versions through the {@code tend data} commands. Once January is version 1 and
  * production, the flagship pipeline ({@code examples/flights/pipeline.yaml}) trains, evaluates,
- * gates, registers and deploys {@code flight-delays} on it. February is accepted, the broken feed
+ * gates, registers and deploys {@code flight-delays} on it: alias {@code production}, and the
+ * {@code dev} serving deployment {@code flight-delays-dev}. February is accepted, the broken feed
  * is kept as rejected and no alias moves to it.
  */
 @Command(
@@ -172,7 +173,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.println(
           asExpected
               ? "Demo complete: the clean months pass the quality gate and are versioned; the"
-                  + " pipeline trained flight-delays on January and deployed it to production;"
+                  + " pipeline trained flight-delays on January, made it production and serves it in"
+                  + " dev;"
                   + " the broken feed is stopped and kept as a rejected version; production"
                   + " stays on January."
               : "Demo finished, but not as expected: see the reports above.");
@@ -251,7 +253,7 @@ public final class DemoCommand implements Callable<Integer> {
       section(
           out,
           "10. The flagship pipeline on January: validate, train, evaluate, gate, register,"
-              + " deploy to production");
+              + " deploy to production and to dev serving");
       ok &=
           tend(
               out,
@@ -263,6 +265,7 @@ public final class DemoCommand implements Callable<Integer> {
               home.relativize(pipelineFile).toString(),
               "--wait");
       ok &= tend(out, err, environment, Main.OK, "models", "versions", "flight-delays");
+      ok &= tend(out, err, environment, Main.OK, "rollout", "status");
 
       section(out, "11. February pushed: accepted, production stays on January");
       ok &= tend(out, err, environment, Main.OK, "data", "push", "flights", months[1]);

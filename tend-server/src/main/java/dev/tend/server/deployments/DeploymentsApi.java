@@ -38,12 +38,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Deployment management over HTTP: create or re-point a deployment, list and show deployments with
@@ -63,9 +62,8 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
   private final ProjectRepository projects;
   private final RegistryRepository registry;
   private final DeploymentRepository deployments;
-  private final ServableVersions servable;
   private final RolloutMonitor monitor;
-  private final DeploymentListener listener;
+  private final Deployments service;
 
   public DeploymentsApi(
       ProjectRepository projects,
@@ -77,9 +75,13 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
     this.projects = requireNonNull(projects, "projects is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.deployments = requireNonNull(deployments, "deployments is null");
-    this.servable = requireNonNull(servable, "servable is null");
     this.monitor = requireNonNull(monitor, "monitor is null");
-    this.listener = requireNonNull(listener, "listener is null");
+    this.service = new Deployments(deployments, servable, monitor, listener);
+  }
+
+  /** The deploy and rollout rules this API applies, for other callers such as pipelines. */
+  public Deployments service() {
+    return service;
   }
 
   record DeployRequest(
@@ -258,34 +260,21 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
     } catch (IllegalArgumentException e) {
       throw invalid("/environment", e.getMessage());
     }
-    requireMaintainerForProd(call, project, environment, "deploying to");
-    Optional<Deployment> existing = deployments.get(name);
-    if (existing.isPresent()) {
-      if (!existing.get().projectId().equals(project.id())) {
-        throw new ApiException.Conflict(
-            "the deployment name '" + name + "' is taken by another project");
-      }
-      if (existing.get().environment() != environment) {
-        throw new ApiException.Conflict(
-            "deployment '"
-                + name
-                + "' serves "
-                + existing.get().environment().wireName()
-                + "; its environment cannot change to "
-                + environment.wireName()
-                + ", create another deployment");
-      }
-    }
-    ModelVersion version = resolve(project, request.model(), request.version(), request.alias());
-    requireServable(version, request.alias().isPresent());
-    String reason = request.reason().orElse("");
-    Deployment stored =
-        existing.isEmpty()
-            ? deployments.create(
-                project.id(), name, environment, Traffic.stable(version.id()), reason, actor(call))
-            : deployments.update(name, Traffic.stable(version.id()), reason, actor(call));
-    changed(name);
-    call.json(existing.isEmpty() ? 201 : 200, view(stored, project, new HashMap<>()));
+    Deployments.Actor actor = actor(call, project);
+    String pointer = request.alias().isPresent() ? "/alias" : "/version";
+    Deployments.Deployed deployed =
+        refusals(
+            pointer,
+            () -> {
+              service.requireMayChange(project, environment, actor, "deploying to");
+              service.existing(project, name);
+              ModelVersion version =
+                  resolve(project, request.model(), request.version(), request.alias());
+              return service.deploy(
+                  project, name, environment, version, request.reason().orElse(""), actor, false);
+            });
+    call.json(
+        deployed.created() ? 201 : 200, view(deployed.deployment(), project, new HashMap<>()));
   }
 
   // ---------------------------------------------------------------- rollouts
@@ -293,7 +282,13 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
   private void rollout(ApiCall call) {
     Project project = project(call);
     Deployment deployment = deployment(call, project);
-    requireMaintainerForProd(call, project, deployment.environment(), "rolling out to");
+    Deployments.Actor actor = actor(call, project);
+    refusals(
+        "/version",
+        () -> {
+          service.requireMayChange(project, deployment.environment(), actor, "rolling out to");
+          return null;
+        });
     RolloutRequest request = call.body(RolloutRequest.class);
     if (request.model() == null) {
       throw invalid("/model", "the registered model of the candidate is required");
@@ -325,37 +320,38 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
     }
     RolloutPolicy policy = policy(request.policy());
     ModelVersion version = resolve(project, request.model(), request.version(), request.alias());
-    if (version.id().equals(deployment.current().traffic().stableVersionId())) {
-      throw invalid(
-          request.alias().isPresent() ? "/alias" : "/version",
-          "model version " + version.version() + " is already the stable version");
-    }
     Candidate candidate;
     try {
       candidate = new Candidate(version.id(), mode, request.percent(), request.stickyKey());
     } catch (IllegalArgumentException e) {
       throw invalid("/sticky_key", e.getMessage());
     }
-    if (deployments.rollout(deployment.name()).isPresent()) {
-      throw rolloutInProgress(deployment.name());
-    }
-    requireServable(version, request.alias().isPresent());
-    try {
-      deployments.startRollout(
-          deployment.name(), candidate, policy, request.reason().orElse(""), actor(call));
-    } catch (ConflictException e) {
-      throw rolloutInProgress(deployment.name());
-    }
-    monitor.window(deployment.name(), policy.window());
-    changed(deployment.name());
-    call.json(201, detail(deployments.get(deployment.name()).orElseThrow(), project));
+    Deployment started =
+        refusals(
+            request.alias().isPresent() ? "/alias" : "/version",
+            () ->
+                service.startRollout(
+                    project,
+                    deployment,
+                    version,
+                    candidate,
+                    policy,
+                    request.reason().orElse(""),
+                    actor));
+    call.json(201, detail(started, project));
   }
 
-  private static ApiException rolloutInProgress(String name) {
-    return new ApiException.Conflict(
-        "deployment '"
-            + name
-            + "' has a rollout in progress; promote or roll it back before starting another");
+  /* Reports the service's refusals as problems; a refused version points at {@code pointer}. */
+  private static <T> T refusals(String pointer, Supplier<T> change) {
+    try {
+      return change.get();
+    } catch (Deployments.Refused e) {
+      throw switch (e.kind()) {
+        case FORBIDDEN -> new ApiException.Forbidden(e.getMessage());
+        case CONFLICT -> new ApiException.Conflict(e.getMessage());
+        case VERSION -> invalid(pointer, e.getMessage());
+      };
+    }
   }
 
   private void promote(ApiCall call) {
@@ -369,11 +365,17 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
   private void end(ApiCall call, DeploymentRepository.Ending ending) {
     Project project = project(call);
     Deployment deployment = deployment(call, project);
-    requireMaintainerForProd(
-        call,
-        project,
-        deployment.environment(),
-        ending == DeploymentRepository.Ending.PROMOTE ? "promoting in" : "rolling back in");
+    Deployments.Actor actor = actor(call, project);
+    refusals(
+        "/version",
+        () -> {
+          service.requireMayChange(
+              project,
+              deployment.environment(),
+              actor,
+              ending == DeploymentRepository.Ending.PROMOTE ? "promoting in" : "rolling back in");
+          return null;
+        });
     ReasonRequest request = call.body(ReasonRequest.class);
     String reason = request.reason().orElse("");
     if (reason.length() > DeploymentRepository.MAX_REASON_LENGTH) {
@@ -383,14 +385,14 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
     }
     try {
       if (ending == DeploymentRepository.Ending.PROMOTE) {
-        deployments.promote(deployment.name(), reason, actor(call));
+        deployments.promote(deployment.name(), reason, actor.name());
       } else {
-        deployments.rollback(deployment.name(), reason, actor(call));
+        deployments.rollback(deployment.name(), reason, actor.name());
       }
     } catch (ConflictException e) {
       throw new ApiException.Conflict(e.getMessage());
     }
-    changed(deployment.name());
+    service.changed(deployment.name());
     call.json(200, detail(deployments.get(deployment.name()).orElseThrow(), project));
   }
 
@@ -676,34 +678,10 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
             () -> invalid("/alias", "model '" + model.name() + "' has no alias '" + name + "'"));
   }
 
-  private void requireServable(ModelVersion version, boolean byAlias) {
-    try {
-      servable.requireServable(version);
-    } catch (IllegalArgumentException e) {
-      throw invalid(
-          byAlias ? "/alias" : "/version",
-          "model version " + version.version() + " cannot be served: " + e.getMessage());
-    }
-  }
-
   /** Keeps the model cache to the versions deployments point at, and tells the serving path. */
   @Override
   public void changed(String name) {
-    Set<String> ids = new HashSet<>();
-    for (Deployment d : deployments.listAll()) {
-      ids.add(d.current().traffic().stableVersionId());
-      d.current().traffic().candidate().ifPresent(c -> ids.add(c.versionId()));
-    }
-    servable.retain(ids);
-    listener.changed(name);
-  }
-
-  private static void requireMaintainerForProd(
-      ApiCall call, Project project, Environment environment, String what) {
-    if (environment == Environment.PROD && !call.may(project.name(), Action.MAINTAIN)) {
-      throw new ApiException.Forbidden(
-          what + " prod needs the maintainer role in project '" + project.name() + "'");
-    }
+    service.changed(name);
   }
 
   private Project project(ApiCall call) {
@@ -738,8 +716,10 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
     return duration.isZero() ? "0s" : Durations.format(duration);
   }
 
-  private static String actor(ApiCall call) {
-    return call.principal().map(Principal::name).orElseThrow();
+  private static Deployments.Actor actor(ApiCall call, Project project) {
+    return new Deployments.Actor(
+        call.principal().map(Principal::name).orElseThrow(),
+        call.may(project.name(), Action.MAINTAIN));
   }
 
   private static ApiException invalid(String pointer, String message) {

@@ -91,14 +91,6 @@ public final class PipelineService {
                 + v.suite().get()
                 + "', which was not sent with the pipeline");
       }
-      if (step.body() instanceof Step.Deploy d && d.alias().isEmpty()) {
-        throw new PipelineRejected(
-            "yaml",
-            "step '"
-                + step.id()
-                + "' deploys to an environment; model serving is not part of this Tend yet,"
-                + " so deploy steps must set an alias");
-      }
     }
     return pipeline;
   }

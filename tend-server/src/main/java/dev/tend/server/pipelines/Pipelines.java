@@ -2,6 +2,7 @@ package dev.tend.server.pipelines;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.access.AccessRepository;
 import dev.tend.artifacts.ArtifactStore;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.engine.Engine;
@@ -9,6 +10,7 @@ import dev.tend.pipeline.StepKind;
 import dev.tend.pipelines.PipelineRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.RegistryRepository;
+import dev.tend.server.deployments.Deployments;
 import dev.tend.server.training.TrainingService;
 import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.TrackingRepository;
@@ -43,6 +45,7 @@ public final class Pipelines implements AutoCloseable {
       RegistryRepository registry,
       ArtifactStore artifacts,
       PipelineRepository pipelines,
+      AccessRepository access,
       Engine engine,
       Path workDir) {
     public Store {
@@ -53,12 +56,27 @@ public final class Pipelines implements AutoCloseable {
       requireNonNull(registry, "registry is null");
       requireNonNull(artifacts, "artifacts is null");
       requireNonNull(pipelines, "pipelines is null");
+      requireNonNull(access, "access is null");
       requireNonNull(engine, "engine is null");
       requireNonNull(workDir, "workDir is null");
     }
   }
 
+  /** Pipelines on a server without model serving: deploy steps may move aliases only. */
   public Pipelines(Store store, TrainingService training, PipelineRunner.Settings settings) {
+    this(store, training, settings, Optional.empty());
+  }
+
+  /**
+   * Pipelines whose deploy steps deploy to serving environments through {@code deployments}, the
+   * same rules the deployments API applies.
+   */
+  public Pipelines(
+      Store store,
+      TrainingService training,
+      PipelineRunner.Settings settings,
+      Optional<Deployments> deployments) {
+    requireNonNull(deployments, "deployments is null");
     this.service = new PipelineService(store.pipelines(), store.datasets());
     this.api = new PipelinesApi(store.projects(), service);
     this.triggers = new PipelineTriggers(service, store.projects(), store.datasets());
@@ -72,7 +90,9 @@ public final class Pipelines implements AutoCloseable {
     actions.put(StepKind.GATE, new GateStep(store.tracking()));
     actions.put(
         StepKind.REGISTER, new RegisterStep(training, store.registry(), store.runArtifacts()));
-    actions.put(StepKind.DEPLOY, new DeployStep(store.registry()));
+    actions.put(
+        StepKind.DEPLOY,
+        new DeployStep(store.registry(), store.pipelines(), store.access(), deployments));
     actions.put(
         StepKind.COMMAND,
         new CommandStep(datasets, store.engine(), store.tracking(), store.runArtifacts()));

@@ -17,8 +17,14 @@ import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
+import dev.tend.server.deployments.DeploymentsApi;
+import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.projects.ProjectsApi;
+import dev.tend.server.serving.ServingApi;
+import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingService;
+import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.log.PredictionLogOptions;
 import dev.tend.store.TestDatabase;
 import dev.tend.tracking.Run;
 import dev.tend.tracking.RunStatus;
@@ -30,6 +36,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -110,6 +117,8 @@ class PipelineRunsTest {
   TestDatabase db;
   StoreServices store;
   Engine engine;
+  PredictionLog predictions;
+  ServingApi serving;
   Pipelines pipelines;
   TendServer server;
   HttpClient client;
@@ -130,6 +139,27 @@ class PipelineRunsTest {
             false);
     store = StoreServices.open(config);
     engine = DuckDbEngines.create();
+    predictions =
+        PredictionLog.open(
+            dataDir.resolve("predictions"), PredictionLogOptions.defaults().withoutMaintenance());
+    serving =
+        new ServingApi(
+            store.projects(),
+            store.registry(),
+            store.deployments(),
+            store.artifacts(),
+            dataDir.resolve("models"),
+            predictions,
+            TrafficObserver.NONE,
+            ServingApi.DEFAULT_REFRESH);
+    DeploymentsApi deployments =
+        new DeploymentsApi(
+            store.projects(),
+            store.registry(),
+            store.deployments(),
+            serving.servable(),
+            new RolloutMonitor(Clock.systemUTC()),
+            serving);
     pipelines =
         new Pipelines(
             new Pipelines.Store(
@@ -140,6 +170,7 @@ class PipelineRunsTest {
                 store.registry(),
                 store.artifacts(),
                 store.pipelines(),
+                store.access(),
                 engine,
                 store.workDir()),
             new TrainingService(
@@ -152,7 +183,8 @@ class PipelineRunsTest {
                 store.workDir()),
             PipelineRunner.Settings.defaults()
                 .withLease(Duration.ofSeconds(2))
-                .withPoll(Duration.ofMillis(50)));
+                .withPoll(Duration.ofMillis(50)),
+            Optional.of(deployments.service()));
     server =
         TendServer.start(
             config,
@@ -161,7 +193,9 @@ class PipelineRunsTest {
                 new ProjectsApi(store.projects()),
                 new DatasetsApi(
                     store.projects(), store.datasets(), store.artifacts(), engine, store.workDir()),
-                pipelines.api()));
+                pipelines.api(),
+                deployments,
+                serving));
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     admin = store.bootstrap(Optional.empty()).orElseThrow().plainText();
     json(send("POST", "/api/v1/projects", "{\"name\": \"zoo\"}"), 201);
@@ -179,6 +213,12 @@ class PipelineRunsTest {
     }
     if (pipelines != null) {
       pipelines.close();
+    }
+    if (serving != null) {
+      serving.close();
+    }
+    if (predictions != null) {
+      predictions.close();
     }
     if (engine != null) {
       engine.close();
@@ -475,6 +515,110 @@ class PipelineRunsTest {
     assertThat(logs.get("lines").findValuesAsText("text"))
         .anyMatch(t -> t.startsWith("interrupted: the server running it stopped"))
         .contains("second ran");
+  }
+
+  @Test
+  void deployStepsServeTheVersionInAnEnvironmentThenRollOutTheNextOnceAcrossRuns()
+      throws Exception {
+    pipelines.start(Optional.empty());
+    String toDev = SPECIES.replace("alias: production", "alias: production\n    environment: dev");
+    JsonNode first = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(toDev)), 202));
+    assertThat(first.get("status").asText()).as(first.toString()).isEqualTo("succeeded");
+    JsonNode deployed = step(first, "deploy").get("outputs");
+    assertThat(deployed.get("deployment").asText()).isEqualTo("species-dev");
+    assertThat(deployed.get("environment").asText()).isEqualTo("dev");
+    assertThat(deployed.get("version").asInt()).isEqualTo(1);
+    assertThat(deployed.has("previous_version")).isFalse();
+    assertThat(deployed.get("revision").asInt()).isEqualTo(1);
+    assertThat(deployed.get("rollout").asText()).isEqualTo("none");
+    RegisteredModel species = store.registry().model(projectId(), "species").orElseThrow();
+    assertThat(store.registry().versionByAlias(species.id(), "production").orElseThrow().version())
+        .isEqualTo(1);
+    JsonNode shown = json(send("GET", PROJECT + "/deployments/species-dev", null), 200);
+    assertThat(shown.at("/deployment/environment").asText()).isEqualTo("dev");
+    assertThat(shown.at("/deployment/version").asInt()).isEqualTo(1);
+    assertThat(shown.at("/deployment/updated_by").asText()).isEqualTo("admin");
+    assertThat(shown.at("/deployment/reason").asText()).contains("pipeline species run");
+    ObjectNode inputs = JSON.createObjectNode();
+    inputs
+        .putObject("inputs")
+        .put("Island", "Biscoe")
+        .put("Beak Length (mm)", 48.7)
+        .put("Beak Depth (mm)", 15.1)
+        .put("Flipper Length (mm)", 222);
+    JsonNode answer =
+        json(send("POST", "/api/v1/deployments/species-dev/predict", inputs.toString()), 200);
+    assertThat(answer.get("version").asText()).isEqualTo("1");
+    String same =
+        """
+        name: same
+        steps:
+          - {id: deploy, kind: deploy, model: species/1, environment: dev}
+        """;
+    JsonNode repeat = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(same)), 202));
+    assertThat(repeat.get("status").asText()).as(repeat.toString()).isEqualTo("succeeded");
+    assertThat(step(repeat, "deploy").at("/outputs/revision").asInt()).isEqualTo(1);
+    assertThat(step(repeat, "deploy").at("/outputs/previous_version").isMissingNode()).isTrue();
+
+    String canary =
+        SPECIES.replace(
+            "alias: production",
+            "environment: dev\n    rollout: {mode: canary, percent: 20,"
+                + " policy: {window: 5m, promotion: manual}}");
+    JsonNode second = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(canary)), 202));
+    assertThat(second.get("status").asText()).as(second.toString()).isEqualTo("succeeded");
+    JsonNode rolled = step(second, "deploy").get("outputs");
+    assertThat(rolled.get("version").asInt()).isEqualTo(2);
+    assertThat(rolled.get("previous_version").asInt()).isEqualTo(1);
+    assertThat(rolled.get("revision").asInt()).isEqualTo(2);
+    assertThat(rolled.at("/rollout/mode").asText()).isEqualTo("canary");
+    assertThat(rolled.at("/rollout/percent").asInt()).isEqualTo(20);
+    shown = json(send("GET", PROJECT + "/deployments/species-dev", null), 200);
+    assertThat(shown.at("/deployment/traffic/candidate/version").asInt()).isEqualTo(2);
+    assertThat(shown.at("/deployment/traffic/stable/percent").asInt()).isEqualTo(80);
+    assertThat(shown.at("/rollout/policy/window").asText()).isEqualTo("5m");
+    assertThat(shown.at("/rollout/policy/promotion").asText()).isEqualTo("manual");
+
+    // Deploying what the deployment already does, as a retried step would, changes nothing.
+    String again =
+        """
+        name: again
+        steps:
+          - id: deploy
+            kind: deploy
+            model: species/2
+            environment: dev
+            rollout: {mode: canary, percent: 20}
+        """;
+    JsonNode third = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(again)), 202));
+    assertThat(third.get("status").asText()).as(third.toString()).isEqualTo("succeeded");
+    assertThat(step(third, "deploy").at("/outputs/revision").asInt()).isEqualTo(2);
+    assertThat(step(third, "deploy").at("/outputs/rollout/percent").asInt()).isEqualTo(20);
+    assertThat(step(third, "deploy").at("/outputs/previous_version").asInt()).isEqualTo(1);
+    assertThat(store.deployments().history("species-dev")).hasSize(2);
+  }
+
+  @Test
+  void anEditorsRunMayNotDeployToProdAndMovesNoAlias() throws Exception {
+    pipelines.start(Optional.empty());
+    var access = store.access();
+    var editor = access.createPrincipal("eddie", false, "admin");
+    access.grant(projectId(), editor.id(), dev.tend.access.Role.EDITOR, "admin");
+    String token = access.createToken(editor.id(), "test", "admin").plainText();
+    String toProd =
+        SPECIES.replace("alias: production", "alias: production\n    environment: prod");
+
+    JsonNode run =
+        await(json(send("POST", PROJECT + "/pipeline-runs", runBody(toProd), token), 202));
+
+    assertThat(run.get("status").asText()).isEqualTo("failed");
+    assertThat(step(run, "deploy").get("status").asText()).isEqualTo("failed");
+    assertThat(run.get("reason").asText())
+        .contains("deploying to prod needs the maintainer role in project 'zoo'")
+        .contains("eddie");
+    RegisteredModel species = store.registry().model(projectId(), "species").orElseThrow();
+    assertThat(store.registry().versionByAlias(species.id(), "production")).isEmpty();
+    assertThat(store.deployments().get("species-prod")).isEmpty();
   }
 
   @Test
