@@ -11,6 +11,7 @@ import dev.tend.deployments.RolloutPolicy;
 import dev.tend.deployments.RolloutState;
 import dev.tend.pipeline.Durations;
 import dev.tend.server.serving.DeploymentListener;
+import dev.tend.server.serving.TrafficObserver.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +113,15 @@ public final class RolloutController implements AutoCloseable {
           s.end().isAfter(seen.startedAt())
               && seen.lastWindowEnd().map(end -> s.end().isAfter(end)).orElse(true);
       if (fresh && s.requests() >= policy.minRequests() && c.requests() >= policy.minRequests()) {
-        List<String> faults = faults(name, policy, stable, candidate.versionId(), s, c);
+        List<String> faults =
+            faults(
+                name,
+                policy,
+                stable,
+                candidate.versionId(),
+                candidate.mode() == RolloutMode.SHADOW ? Role.SHADOW : Role.CANDIDATE,
+                s,
+                c);
         boolean failed = !faults.isEmpty();
         String verdict =
             "window ending "
@@ -187,6 +196,7 @@ public final class RolloutController implements AutoCloseable {
       RolloutPolicy policy,
       String stable,
       String candidate,
+      Role candidateRole,
       WindowFigures s,
       WindowFigures c) {
     List<String> faults = new ArrayList<>();
@@ -202,9 +212,10 @@ public final class RolloutController implements AutoCloseable {
     }
     if (policy.maxQualityDrop().isPresent() && policy.qualityMetric().isPresent()) {
       String metric = policy.qualityMetric().get();
-      Optional<RolloutQuality.Figure> sq = quality.figure(name, stable, metric, s.start(), s.end());
+      Optional<RolloutQuality.Figure> sq =
+          quality.figure(name, stable, Role.STABLE, metric, s.start(), s.end());
       Optional<RolloutQuality.Figure> cq =
-          quality.figure(name, candidate, metric, c.start(), c.end());
+          quality.figure(name, candidate, candidateRole, metric, c.start(), c.end());
       if (sq.isPresent()
           && cq.isPresent()
           && sq.get().labelled() >= policy.minRequests()

@@ -85,7 +85,8 @@ class RolloutControllerTest {
 
   RolloutController controller(RolloutMonitor monitor) {
     RolloutQuality quality =
-        (deployment, versionId, metric, from, to) -> Optional.ofNullable(labels.get(versionId));
+        (deployment, versionId, role, metric, from, to) ->
+            Optional.ofNullable(labels.get(versionId));
     return new RolloutController(deployments, monitor, quality, changed::add, db.clock());
   }
 
