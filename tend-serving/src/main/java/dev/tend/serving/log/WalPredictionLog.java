@@ -190,7 +190,10 @@ final class WalPredictionLog implements PredictionLog {
   @Override
   public CompletableFuture<Void> appendAll(List<PredictionRecord> records) {
     requireNonNull(records, "records is null");
-    return writer.appendAll(List.copyOf(records));
+    List<PredictionRecord> copy = List.copyOf(records);
+    return writer
+        .appendAll(copy)
+        .thenRun(() -> copy.forEach(record -> indexAdd(record.predictionId())));
   }
 
   @Override

@@ -91,6 +91,15 @@ class PredictionLogTest {
   }
 
   @Test
+  void lookupFindsIdsAppendedTogetherBeforeTheyAreCompacted() {
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      log.appendAll(List.of(record("b1", "a", T0), record("b2", "a", T0))).join();
+
+      assertThat(log.lookup(Set.of("b1", "b2", "nope"))).containsOnlyKeys("b1", "b2");
+    }
+  }
+
+  @Test
   void lookupFindsIdsLeftInTheWriteAheadLogAfterReopening() {
     try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
       log.append(record("sealed", "a", T0)).join();
