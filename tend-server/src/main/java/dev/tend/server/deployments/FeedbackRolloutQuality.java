@@ -59,12 +59,21 @@ public final class FeedbackRolloutQuality implements RolloutQuality {
 
   private final LabelledPredictions labelled;
   private final RegistryRepository registry;
+  private final int page;
   private final Map<String, Optional<ModelVersion>> versions = new ConcurrentHashMap<>();
   private final Map<WindowKey, Cached> cache = new LinkedHashMap<>(16, 0.75f, true);
 
   public FeedbackRolloutQuality(LabelledPredictions labelled, RegistryRepository registry) {
+    this(labelled, registry, PAGE);
+  }
+
+  FeedbackRolloutQuality(LabelledPredictions labelled, RegistryRepository registry, int page) {
     this.labelled = requireNonNull(labelled, "labelled is null");
     this.registry = requireNonNull(registry, "registry is null");
+    if (page < 1) {
+      throw new IllegalArgumentException("page must be at least 1, got " + page);
+    }
+    this.page = page;
   }
 
   @Override
@@ -111,14 +120,14 @@ public final class FeedbackRolloutQuality implements RolloutQuality {
     Map<Answerer, List<Labelled>> byAnswerer = new HashMap<>();
     Instant from = key.from();
     Set<String> readAtFrom = new HashSet<>();
-    int read = 0;
+    int counted = 0;
     pages:
     while (true) {
-      List<LabelledPrediction> page = labelled.between(key.deployment(), from, key.to(), PAGE);
+      List<LabelledPrediction> read = labelled.between(key.deployment(), from, key.to(), page);
       Instant last = from;
       Set<String> readAtLast = new HashSet<>();
       int fresh = 0;
-      for (LabelledPrediction p : page) {
+      for (LabelledPrediction p : read) {
         PredictionRecord r = p.prediction();
         String id = r.predictionId() + '\0' + r.environment() + '\0' + r.modelVersion();
         if (r.timestamp().equals(from) && readAtFrom.contains(id)) {
@@ -141,11 +150,11 @@ public final class FeedbackRolloutQuality implements RolloutQuality {
                 .add(new Labelled(outputs.get(), p.label().get()));
           }
         }
-        if (++read >= MAX_PREDICTIONS) {
+        if (++counted >= MAX_PREDICTIONS) {
           break pages;
         }
       }
-      if (page.size() < PAGE || fresh == 0) {
+      if (read.size() < page || fresh == 0) {
         break;
       }
       if (last.equals(from)) {
