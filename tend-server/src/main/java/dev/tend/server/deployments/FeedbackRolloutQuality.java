@@ -114,7 +114,8 @@ public final class FeedbackRolloutQuality implements RolloutQuality {
 
   /*
    * The metric of every version and role with labelled predictions in the window. Pages start at
-   * the last page's final instant; the records of that instant read already are skipped.
+   * the last page's final instant; the records of that instant read already are skipped (so more
+   * than a page of records at one microsecond would leave the rest of that instant unread).
    */
   private Map<Answerer, Figure> read(WindowKey key) {
     Map<Answerer, List<Labelled>> byAnswerer = new HashMap<>();

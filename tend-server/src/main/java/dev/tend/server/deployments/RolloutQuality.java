@@ -35,7 +35,16 @@ public interface RolloutQuality {
   }
 
   /** Metrics where a smaller value is better (errors and losses); all others grow with quality. */
-  Set<String> LOWER_IS_BETTER = Set.of("rmse", "mse", "mae", "mape", "log_loss", "logloss");
+  Set<String> LOWER_IS_BETTER =
+      Set.of(
+          "rmse",
+          "mse",
+          "mae",
+          "mape",
+          "log_loss",
+          "logloss",
+          "brier",
+          "expected_calibration_error");
 
   /**
    * How much worse {@code candidate} is than {@code stable} on {@code metric}: positive when worse,
