@@ -9,9 +9,9 @@ import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.deployments.DeploymentsApi;
+import dev.tend.server.deployments.FeedbackRolloutQuality;
 import dev.tend.server.deployments.RolloutController;
 import dev.tend.server.deployments.RolloutMonitor;
-import dev.tend.server.deployments.RolloutQuality;
 import dev.tend.server.feedback.FeedbackApi;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
@@ -144,11 +144,14 @@ public final class LocalServer implements AutoCloseable {
                   .withWorkers(Math.max(1, settings.pipelineWorkers()))
                   .withLease(settings.pipelineLease()),
               Optional.of(deployments.service()));
+      FeedbackApi feedback =
+          new FeedbackApi(store.projects(), FeedbackRepository.of(store.database()), predictions);
+      /* Candidates are judged on quality too once feedback labels their predictions. */
       rollouts =
           new RolloutController(
               store.deployments(),
               monitor,
-              RolloutQuality.NO_LABELS,
+              new FeedbackRolloutQuality(feedback.labelledPredictions(), store.registry()),
               deployments,
               Clock.systemUTC());
       TendServer server =
@@ -170,8 +173,7 @@ public final class LocalServer implements AutoCloseable {
                   pipelines.api(),
                   deployments,
                   serving,
-                  new FeedbackApi(
-                      store.projects(), FeedbackRepository.of(store.database()), predictions)));
+                  feedback));
       rollouts.start(RolloutController.PERIOD);
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));

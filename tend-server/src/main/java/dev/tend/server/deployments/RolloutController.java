@@ -11,6 +11,7 @@ import dev.tend.deployments.RolloutPolicy;
 import dev.tend.deployments.RolloutState;
 import dev.tend.pipeline.Durations;
 import dev.tend.server.serving.DeploymentListener;
+import dev.tend.server.serving.TrafficObserver.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +114,17 @@ public final class RolloutController implements AutoCloseable {
           s.end().isAfter(seen.startedAt())
               && seen.lastWindowEnd().map(end -> s.end().isAfter(end)).orElse(true);
       if (fresh && s.requests() >= policy.minRequests() && c.requests() >= policy.minRequests()) {
-        List<String> faults = faults(name, policy, stable, candidate.versionId(), s, c);
+        List<String> quality = new ArrayList<>();
+        List<String> faults =
+            faults(
+                name,
+                policy,
+                stable,
+                candidate.versionId(),
+                candidate.mode() == RolloutMode.SHADOW ? Role.SHADOW : Role.CANDIDATE,
+                s,
+                c,
+                quality);
         boolean failed = !faults.isEmpty();
         String verdict =
             "window ending "
@@ -123,6 +135,7 @@ public final class RolloutController implements AutoCloseable {
                 + describe("candidate", c)
                 + "; "
                 + describe("stable", s)
+                + quality.stream().map(q -> "; " + q).collect(Collectors.joining())
                 + ")";
         boolean changed = failed || seen.failingStreak() > 0 || seen.windowsEvaluated() == 0;
         Optional<Rollout> recorded =
@@ -181,14 +194,19 @@ public final class RolloutController implements AutoCloseable {
     return Optional.of(name + ": " + ending.name().toLowerCase(Locale.ROOT) + ", " + reason);
   }
 
-  /* Why the candidate fails the window; empty when it passes. */
+  /*
+   * Why the candidate fails the window; empty when it passes. The quality figures found, judged or
+   * not, are added to quality.
+   */
   private List<String> faults(
       String name,
       RolloutPolicy policy,
       String stable,
       String candidate,
+      Role candidateRole,
       WindowFigures s,
-      WindowFigures c) {
+      WindowFigures c,
+      List<String> quality) {
     List<String> faults = new ArrayList<>();
     double success = c.successRate().orElse(1);
     if (success < policy.minSuccessRate()) {
@@ -202,9 +220,12 @@ public final class RolloutController implements AutoCloseable {
     }
     if (policy.maxQualityDrop().isPresent() && policy.qualityMetric().isPresent()) {
       String metric = policy.qualityMetric().get();
-      Optional<RolloutQuality.Figure> sq = quality.figure(name, stable, metric, s.start(), s.end());
+      Optional<RolloutQuality.Figure> sq =
+          this.quality.figure(name, stable, Role.STABLE, metric, s.start(), s.end());
       Optional<RolloutQuality.Figure> cq =
-          quality.figure(name, candidate, metric, c.start(), c.end());
+          this.quality.figure(name, candidate, candidateRole, metric, c.start(), c.end());
+      cq.ifPresent(f -> quality.add(describe("candidate", metric, f)));
+      sq.ifPresent(f -> quality.add(describe("stable", metric, f)));
       if (sq.isPresent()
           && cq.isPresent()
           && sq.get().labelled() >= policy.minRequests()
@@ -234,6 +255,11 @@ public final class RolloutController implements AutoCloseable {
         f.requests(),
         f.errors(),
         f.p99Millis().orElse(0));
+  }
+
+  private static String describe(String who, String metric, RolloutQuality.Figure f) {
+    return String.format(
+        Locale.ROOT, "%s %s %.4f over %d labelled", who, metric, f.value(), f.labelled());
   }
 
   private static String percent(double rate) {

@@ -2,6 +2,7 @@ package dev.tend.server.deployments;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.server.serving.TrafficObserver.Role;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,14 +15,15 @@ import java.util.Set;
  */
 public interface RolloutQuality {
   /** No labels are known yet: quality never judges a rollout. */
-  RolloutQuality NO_LABELS = (deployment, versionId, metric, from, to) -> Optional.empty();
+  RolloutQuality NO_LABELS = (deployment, versionId, role, metric, from, to) -> Optional.empty();
 
   /**
-   * The {@code metric} of {@code versionId}'s predictions made in [{@code from}, {@code to}) that
-   * have a label; empty when none has.
+   * The {@code metric} of the predictions {@code versionId} answered in {@code role} in [{@code
+   * from}, {@code to}) that have a label; empty when none has, or when the metric is not one of the
+   * model's task.
    */
   Optional<Figure> figure(
-      String deployment, String versionId, String metric, Instant from, Instant to);
+      String deployment, String versionId, Role role, String metric, Instant from, Instant to);
 
   /** A metric's value over {@code labelled} labelled predictions. */
   record Figure(double value, long labelled) {
@@ -33,7 +35,16 @@ public interface RolloutQuality {
   }
 
   /** Metrics where a smaller value is better (errors and losses); all others grow with quality. */
-  Set<String> LOWER_IS_BETTER = Set.of("rmse", "mse", "mae", "mape", "log_loss", "logloss");
+  Set<String> LOWER_IS_BETTER =
+      Set.of(
+          "rmse",
+          "mse",
+          "mae",
+          "mape",
+          "log_loss",
+          "logloss",
+          "brier",
+          "expected_calibration_error");
 
   /**
    * How much worse {@code candidate} is than {@code stable} on {@code metric}: positive when worse,

@@ -85,7 +85,8 @@ class RolloutControllerTest {
 
   RolloutController controller(RolloutMonitor monitor) {
     RolloutQuality quality =
-        (deployment, versionId, metric, from, to) -> Optional.ofNullable(labels.get(versionId));
+        (deployment, versionId, role, metric, from, to) ->
+            Optional.ofNullable(labels.get(versionId));
     return new RolloutController(deployments, monitor, quality, changed::add, db.clock());
   }
 
@@ -278,6 +279,8 @@ class RolloutControllerTest {
     assertThat(RolloutQuality.drop("rmse", 10, 12)).isEqualTo(2);
     assertThat(RolloutQuality.drop("accuracy", 0.9, 0.8))
         .isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(RolloutQuality.drop("brier", 0.1, 0.25))
+        .isCloseTo(0.15, org.assertj.core.api.Assertions.within(1e-12));
   }
 
   @Test
