@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -222,5 +223,106 @@ class TendClientServerTest {
     }
     assertThat(URI.create("http://h/" + TendClient.segment("a b/c")).getPath()).isEqualTo("/a b/c");
     assertThat(TendClient.segment("a b/c")).isEqualTo("a%20b%2Fc");
+  }
+
+  @Test
+  void feedbackOnServedPredictionsIsStoredOnceWhateverTheRetries() throws Exception {
+    try (TendClient client = client()) {
+      Predictions answer =
+          client.predict("species-dev", List.of(PredictRow.of(row(0)), PredictRow.of(row(300))));
+      String first = answer.rows().get(0).id();
+      String second = answer.rows().get(1).id();
+      Instant happened = Instant.parse("2026-11-20T10:00:00Z");
+      List<Feedback.Receipt> receipts =
+          client.sendFeedback(
+              List.of(
+                  Feedback.label(first, penguins.get(0).get("Species")).at(happened),
+                  Feedback.outcome(second, "conversion", true),
+                  Feedback.outcome(second, "revenue", 12.5)));
+      assertThat(receipts)
+          .extracting(Feedback.Receipt::result)
+          .containsExactly("created", "created", "created");
+      // Sent again, as a retry would: nothing changes.
+      assertThat(
+              client.sendFeedback(
+                  List.of(Feedback.label(first, penguins.get(0).get("Species")).at(happened))))
+          .extracting(Feedback.Receipt::result)
+          .containsExactly("unchanged");
+      // A different label is refused unless it is a correction.
+      assertThatThrownBy(() -> client.sendFeedback(List.of(Feedback.label(first, "Gentoo"))))
+          .isInstanceOfSatisfying(
+              TendApiException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(409);
+                assertThat(e.errors())
+                    .extracting(TendApiException.FieldProblem::field)
+                    .containsExactly("/items/0/value");
+              });
+      assertThat(client.sendFeedback(List.of(Feedback.label(first, "Gentoo").replacing())))
+          .extracting(Feedback.Receipt::result)
+          .containsExactly("replaced");
+      // The server joined it to the prediction.
+      JsonNode listed =
+          send(
+              "GET",
+              "/api/v1/projects/zoo/deployments/species-dev/predictions?with_feedback=true&limit=500",
+              null);
+      JsonNode mine = null;
+      for (JsonNode item : listed.path("items")) {
+        if (item.path("prediction_id").asText().equals(first)) {
+          mine = item;
+        }
+      }
+      assertThat(mine).as(listed.toString()).isNotNull();
+      assertThat(mine.path("label").path("value").asText()).isEqualTo("Gentoo");
+      // An id the log never saw names the item.
+      assertThatThrownBy(() -> client.sendFeedback(List.of(Feedback.label("no-such-id", "Adelie"))))
+          .isInstanceOfSatisfying(
+              TendApiException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(422);
+                assertThat(e.code()).isEqualTo("unknown-prediction");
+              });
+    }
+  }
+
+  @Test
+  void predictionsMadeElsewhereAreLoggedThenTakeFeedback() throws Exception {
+    try (TendClient client = client()) {
+      List<String> ids =
+          client.logPredictions(
+              "zoo",
+              List.of(
+                  ExternalPrediction.of(
+                          "basket-web", "basket", "7", Map.of("visits", 4), Map.of("value", 23.4))
+                      .withId("order-81723")
+                      .answeredAt(Instant.parse("2026-11-20T10:15:30Z"), Duration.ofMillis(3)),
+                  ExternalPrediction.of(
+                          "basket-web", "basket", "7", Map.of("visits", 1), Map.of("value", 2.0))
+                      .inEnvironment("prod")));
+      assertThat(ids).hasSize(2);
+      assertThat(ids.get(0)).isEqualTo("order-81723");
+      assertThat(ids.get(1)).matches("[0-9a-f-]{36}");
+      assertThat(client.sendFeedback(List.of(Feedback.label("order-81723", 25.0))))
+          .extracting(Feedback.Receipt::result)
+          .containsExactly("created");
+      // A regression's label must be a number.
+      assertThatThrownBy(() -> client.sendFeedback(List.of(Feedback.label(ids.get(1), "many"))))
+          .isInstanceOfSatisfying(
+              TendApiException.class, e -> assertThat(e.status()).isEqualTo(422));
+      assertThatThrownBy(
+              () ->
+                  client.logPredictions(
+                      "zoo",
+                      List.of(
+                              ExternalPrediction.of(
+                                  "basket-web", "basket", "7", Map.of("visits", 4), Map.of()))
+                          .stream()
+                          .map(p -> p.withId(" "))
+                          .toList()))
+          .isInstanceOfSatisfying(
+              TendApiException.class,
+              e -> assertThat(e.errors().get(0).field()).startsWith("/items/0/"));
+    }
   }
 }

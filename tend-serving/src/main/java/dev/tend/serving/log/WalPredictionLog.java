@@ -190,7 +190,9 @@ final class WalPredictionLog implements PredictionLog {
   @Override
   public CompletableFuture<Void> appendAll(List<PredictionRecord> records) {
     requireNonNull(records, "records is null");
-    return writer.appendAll(List.copyOf(records));
+    List<PredictionRecord> copy = List.copyOf(records);
+    /* As append: indexed before the caller hears the records are durable. */
+    return writer.appendAll(copy).thenRun(() -> copy.forEach(r -> indexAdd(r.predictionId())));
   }
 
   @Override

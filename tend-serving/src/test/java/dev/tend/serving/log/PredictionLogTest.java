@@ -91,6 +91,20 @@ class PredictionLogTest {
   }
 
   @Test
+  void lookupFindsEveryRowOfARequestAppendedTogether() {
+    try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
+      log.appendAll(
+              java.util.List.of(
+                  record("r1", "a", T0), record("r2", "a", T0), record("r3", "a", T0)))
+          .join();
+      assertThat(log.lookup(Set.of("r1", "r2", "r3", "r4"))).containsOnlyKeys("r1", "r2", "r3");
+      log.roll();
+      log.compact();
+      assertThat(log.lookup(Set.of("r1", "r2", "r3"))).containsOnlyKeys("r1", "r2", "r3");
+    }
+  }
+
+  @Test
   void lookupFindsIdsLeftInTheWriteAheadLogAfterReopening() {
     try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
       log.append(record("sealed", "a", T0)).join();
