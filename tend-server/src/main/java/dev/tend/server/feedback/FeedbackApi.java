@@ -181,7 +181,20 @@ public final class FeedbackApi implements ApiModule {
 
     Set<String> ids = new LinkedHashSet<>();
     items.forEach(item -> ids.add(item.predictionId()));
-    Map<String, PredictionRecord> known = lookup(ids);
+    Map<String, PredictionRecord> known = new HashMap<>(lookup(ids));
+    Map<String, Optional<Project>> owners = new HashMap<>();
+    /* A prediction of a project the caller may not even read is unknown to them: saying more would
+    tell who may not see it which ids exist. */
+    known
+        .values()
+        .removeIf(
+            prediction -> {
+              Optional<Project> project =
+                  owners.computeIfAbsent(
+                      prediction.deployment(),
+                      d -> feedback.projectOfDeployment(d).flatMap(projects::get));
+              return project.isPresent() && !call.may(project.get().name(), Action.READ);
+            });
     Errors unknown = new Errors();
     for (Item item : items) {
       if (!known.containsKey(item.predictionId())) {
@@ -194,7 +207,6 @@ public final class FeedbackApi implements ApiModule {
     }
     unknown.throwIfAny(ProblemCode.UNKNOWN_PREDICTION, "feedback item");
 
-    Map<String, Optional<Project>> owners = new HashMap<>();
     List<NewFeedback> rows = new ArrayList<>();
     Errors wrong = new Errors();
     for (Item item : items) {

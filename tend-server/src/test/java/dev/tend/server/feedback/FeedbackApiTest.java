@@ -290,6 +290,10 @@ class FeedbackApiTest {
         .containsExactly("created");
   }
 
+  private Project shop() {
+    return store.projects().findByName("shop").orElseThrow();
+  }
+
   @Test
   void otherProjectsCannotLabelReadOrClaimAProjectsPredictions() throws Exception {
     logPredictions("shop", prediction("p1", "basket-web", PREDICTED, 12.0));
@@ -298,7 +302,16 @@ class FeedbackApiTest {
     store.access().grant(other.id(), bob.id(), Role.EDITOR, "admin");
     token = store.access().createToken(bob.id(), "t", "admin").plainText();
 
+    // Bob may not read shop: its predictions are unknown to him, exactly as ids that do not exist.
+    JsonNode hidden = problem(sendFeedback(feedback("p1", "label", 1)), 422, "unknown-prediction");
+    JsonNode absent =
+        problem(sendFeedback(feedback("no-such", "label", 1)), 422, "unknown-prediction");
+    assertThat(hidden.at("/errors/0/message").asText().replace("p1", "ID"))
+        .isEqualTo(absent.at("/errors/0/message").asText().replace("no-such", "ID"));
+    // A viewer of shop sees that the prediction exists but may not label it.
+    store.access().grant(shop().id(), bob.id(), Role.VIEWER, "admin");
     problem(sendFeedback(feedback("p1", "label", 1)), 403, "forbidden");
+    store.access().revokeRole(shop().id(), bob.id(), "admin");
     problem(
         send("GET", "/api/v1/projects/shop/deployments/basket-web/predictions", null),
         403,

@@ -22,6 +22,12 @@ import java.util.Optional;
  *     Default 30
  * @param maintenanceInterval how often a background thread compacts sealed segments and applies the
  *     retention; empty leaves that to the caller. Default 1 minute
+ * @param syncInterval zero (the default): a batch is fsynced before its appends are acknowledged,
+ *     so an acknowledged prediction survives a power loss. Positive: a batch is acknowledged once
+ *     written to the operating system, which keeps it through a kill -9 of the process, and fsynced
+ *     at most this long afterwards (and whenever a segment is sealed or the log closed), so a power
+ *     loss or kernel crash loses at most that much; acknowledgements then never wait for the disk.
+ *     At most 1 minute
  */
 public record PredictionLogOptions(
     long maxQueuedBytes,
@@ -31,12 +37,18 @@ public record PredictionLogOptions(
     long segmentBytes,
     Duration rollInterval,
     int retentionDays,
-    Optional<Duration> maintenanceInterval) {
+    Optional<Duration> maintenanceInterval,
+    Duration syncInterval) {
 
   public PredictionLogOptions {
     requireNonNull(appendTimeout, "appendTimeout is null");
     requireNonNull(rollInterval, "rollInterval is null");
     requireNonNull(maintenanceInterval, "maintenanceInterval is null");
+    requireNonNull(syncInterval, "syncInterval is null");
+    if (syncInterval.isNegative() || syncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException(
+          "syncInterval must be between 0 and 1 minute: " + syncInterval);
+    }
     if (maxQueuedBytes < 1024 || maxQueuedBytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "maxQueuedBytes must be between 1 KiB and 2 GiB: " + maxQueuedBytes);
@@ -76,7 +88,8 @@ public record PredictionLogOptions(
         64L << 20,
         Duration.ofMinutes(10),
         30,
-        Optional.of(Duration.ofMinutes(1)));
+        Optional.of(Duration.ofMinutes(1)),
+        Duration.ZERO);
   }
 
   public PredictionLogOptions withMaxQueuedBytes(long maxQueuedBytes) {
@@ -88,7 +101,8 @@ public record PredictionLogOptions(
         segmentBytes,
         rollInterval,
         retentionDays,
-        maintenanceInterval);
+        maintenanceInterval,
+        syncInterval);
   }
 
   public PredictionLogOptions withAppendTimeout(Duration appendTimeout) {
@@ -100,7 +114,8 @@ public record PredictionLogOptions(
         segmentBytes,
         rollInterval,
         retentionDays,
-        maintenanceInterval);
+        maintenanceInterval,
+        syncInterval);
   }
 
   public PredictionLogOptions withMaxBatchRecords(int maxBatchRecords) {
@@ -112,7 +127,8 @@ public record PredictionLogOptions(
         segmentBytes,
         rollInterval,
         retentionDays,
-        maintenanceInterval);
+        maintenanceInterval,
+        syncInterval);
   }
 
   public PredictionLogOptions withSegmentBytes(long segmentBytes) {
@@ -124,7 +140,8 @@ public record PredictionLogOptions(
         segmentBytes,
         rollInterval,
         retentionDays,
-        maintenanceInterval);
+        maintenanceInterval,
+        syncInterval);
   }
 
   public PredictionLogOptions withRetentionDays(int retentionDays) {
@@ -136,7 +153,25 @@ public record PredictionLogOptions(
         segmentBytes,
         rollInterval,
         retentionDays,
-        maintenanceInterval);
+        maintenanceInterval,
+        syncInterval);
+  }
+
+  /**
+   * These options with appends acknowledged once written to the operating system and fsynced at
+   * most {@code interval} later; {@link Duration#ZERO} fsyncs every batch before acknowledging it.
+   */
+  public PredictionLogOptions withSyncInterval(Duration interval) {
+    return new PredictionLogOptions(
+        maxQueuedBytes,
+        appendTimeout,
+        maxBatchRecords,
+        maxBatchBytes,
+        segmentBytes,
+        rollInterval,
+        retentionDays,
+        maintenanceInterval,
+        interval);
   }
 
   /** These options without the background maintenance thread. */
@@ -149,6 +184,7 @@ public record PredictionLogOptions(
         segmentBytes,
         rollInterval,
         retentionDays,
-        Optional.empty());
+        Optional.empty(),
+        syncInterval);
   }
 }

@@ -52,6 +52,9 @@ final class WalWriter {
   private volatile Committed committed;
 
   private FileChannel channel;
+  /* Bytes written to the channel but not yet forced (with a sync interval only). */
+  private boolean unsynced;
+  private long lastSyncNanos = System.nanoTime();
   private long segmentId;
   private long position;
   private long segmentOpenedNanos;
@@ -195,6 +198,9 @@ final class WalWriter {
   private void run() {
     List<Append> batch = new ArrayList<>();
     long ageCheckNanos = Math.min(options.rollInterval().toNanos(), TimeUnit.SECONDS.toNanos(1));
+    if (options.syncInterval().isPositive()) {
+      ageCheckNanos = Math.min(ageCheckNanos, options.syncInterval().toNanos());
+    }
     while (true) {
       Entry first;
       try {
@@ -203,6 +209,7 @@ final class WalWriter {
         continue; // only close() stops the writer
       }
       if (first == null) {
+        syncIfDue();
         rollIfOld();
         continue;
       }
@@ -217,6 +224,7 @@ final class WalWriter {
         case Roll roll -> complete(roll.done(), this::rollSegment);
         case Close close -> {
           try {
+            sync();
             channel.close();
             close.done().complete(null);
           } catch (IOException e) {
@@ -228,6 +236,7 @@ final class WalWriter {
       if (position >= options.segmentBytes()) {
         complete(new CompletableFuture<>(), this::rollSegment);
       } else {
+        syncIfDue();
         rollIfOld();
       }
     }
@@ -266,7 +275,11 @@ final class WalWriter {
         while (written < bytes) {
           written += channel.write(frames);
         }
-        durability.force(channel);
+        if (options.syncInterval().isZero()) {
+          durability.force(channel);
+        } else {
+          unsynced = true;
+        }
         position += bytes;
         committed = new Committed(segmentId, position);
       } catch (IOException | RuntimeException e) {
@@ -323,11 +336,27 @@ final class WalWriter {
     }
   }
 
+  /* With a sync interval: forces what was written once the interval has passed since the last force. */
+  private void syncIfDue() {
+    if (unsynced && System.nanoTime() - lastSyncNanos >= options.syncInterval().toNanos()) {
+      complete(new CompletableFuture<>(), this::sync);
+    }
+  }
+
+  private void sync() throws IOException {
+    if (unsynced) {
+      durability.force(channel);
+      unsynced = false;
+    }
+    lastSyncNanos = System.nanoTime();
+  }
+
   private void rollSegment() throws IOException {
     if (position == Segments.HEADER_BYTES) {
       return;
     }
     long next = segmentId + 1;
+    sync();
     channel.close();
     openSegment(next);
   }

@@ -11,21 +11,25 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real kill -9: a child JVM appends predictions from several threads and prints each id once its
  * append is acknowledged, as a server answers once the log has the prediction; the test kills it
- * mid-stream and every printed id must be in the reopened log.
+ * mid-stream and every printed id must be in the reopened log, whether acknowledgements wait for an
+ * fsync or only for the write to the operating system (a sync interval).
  */
 class KillTest {
   private static final int ACKS_BEFORE_KILL = 3_000;
 
   @TempDir Path dir;
 
-  @Test
-  void everyAcknowledgedPredictionSurvivesKillMinus9() throws Exception {
+  /* 0: fsync before each acknowledgement; 1000: acknowledged once written, fsynced within 1 s. */
+  @ParameterizedTest
+  @ValueSource(longs = {0, 1000})
+  void everyAcknowledgedPredictionSurvivesKillMinus9(long syncIntervalMillis) throws Exception {
     Path logDir = dir.resolve("log");
     Process child =
         new ProcessBuilder(
@@ -33,7 +37,8 @@ class KillTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 AppendUntilKilled.class.getName(),
-                logDir.toString())
+                logDir.toString(),
+                Long.toString(syncIntervalMillis))
             .redirectError(dir.resolve("child.err").toFile())
             .start();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -90,7 +95,10 @@ class KillTest {
       PredictionLog log =
           PredictionLog.open(
               Path.of(args[0]),
-              PredictionLogOptions.defaults().withoutMaintenance().withSegmentBytes(64 * 1024));
+              PredictionLogOptions.defaults()
+                  .withoutMaintenance()
+                  .withSegmentBytes(64 * 1024)
+                  .withSyncInterval(java.time.Duration.ofMillis(Long.parseLong(args[1]))));
       PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
       for (int t = 0; t < 4; t++) {
         int thread = t;

@@ -105,6 +105,68 @@ class PredictionLogTest {
   }
 
   @Test
+  void withASyncIntervalAcknowledgementsDoNotWaitForTheDiskButAForceFollows() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger forces =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // Long enough that 20 appends on a loaded machine finish well inside it.
+    PredictionLogOptions options = OPTIONS.withSyncInterval(Duration.ofSeconds(3));
+    PredictionLog log =
+        WalPredictionLog.open(
+            dir,
+            options,
+            channel -> {
+              forces.incrementAndGet();
+              channel.force(false);
+            });
+    try {
+      for (int i = 0; i < 20; i++) {
+        log.append(record("s" + i, "a", T0.plusSeconds(i))).join();
+      }
+      assertThat(forces.get()).as("forces before the interval passed").isZero();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (forces.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(forces.get()).as("a force within the interval").isEqualTo(1);
+      log.append(record("last", "a", T0.plusSeconds(30))).join();
+    } finally {
+      int before = forces.get();
+      log.close();
+      assertThat(forces.get()).as("closing forces what is unsynced").isEqualTo(before + 1);
+    }
+    try (PredictionLog reopened = PredictionLog.open(dir, OPTIONS)) {
+      assertThat(reopened.query(PredictionQuery.all(100))).hasSize(21);
+    }
+  }
+
+  @Test
+  void withoutASyncIntervalEveryBatchIsForcedBeforeItsAcknowledgement() {
+    java.util.concurrent.atomic.AtomicInteger forces =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (PredictionLog log =
+        WalPredictionLog.open(
+            dir,
+            OPTIONS,
+            channel -> {
+              forces.incrementAndGet();
+              channel.force(false);
+            })) {
+      for (int i = 0; i < 5; i++) {
+        log.append(record("f" + i, "a", T0.plusSeconds(i))).join();
+        assertThat(forces.get()).isEqualTo(i + 1);
+      }
+    }
+  }
+
+  @Test
+  void aSyncIntervalOutOfRangeIsRefused() {
+    assertThatThrownBy(() -> OPTIONS.withSyncInterval(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OPTIONS.withSyncInterval(Duration.ofMinutes(2)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void lookupFindsIdsLeftInTheWriteAheadLogAfterReopening() {
     try (PredictionLog log = PredictionLog.open(dir, OPTIONS)) {
       log.append(record("sealed", "a", T0)).join();
@@ -191,7 +253,8 @@ class PredictionLogTest {
             1 << 20,
             Duration.ofMillis(200),
             30,
-            java.util.Optional.empty());
+            java.util.Optional.empty(),
+            Duration.ZERO);
     try (PredictionLog log = PredictionLog.open(dir, options)) {
       log.append(record("q")).join();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -27,9 +28,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * XGBoost4J. Its input signature is the model's own feature names and types, or those of a {@code
  * features.json} beside it ({@code {"features": [...], "categories": {column: [...]}}}, as {@code
  * examples/flights/train.py} writes it). A categorical feature's value is coded as its position in
- * the training categories, as pandas codes it; an unseen or absent category is missing.
+ * the training categories, as pandas codes it; an unseen or absent category is missing. Like {@link
+ * XgboostModel}, it predicts with a {@link TreeEnsemble} where that supports the model.
  *
- * <p>Thread-safe: predictions on one booster are serialized, each on one thread.
+ * <p>Thread-safe: the tree evaluator needs no lock; predictions on the booster are serialized, each
+ * on one thread.
  */
 public final class PythonXgboostModel implements Model {
   /** The feature list and category codes written beside the model. */
@@ -51,6 +54,8 @@ public final class PythonXgboostModel implements Model {
   private final String[] types;
   private final boolean namedInModel;
   private final List<Map<String, Integer>> codes;
+  private final Optional<TreeEnsemble> trees;
+  private final int treeLimit;
 
   private PythonXgboostModel(
       Booster booster,
@@ -61,7 +66,9 @@ public final class PythonXgboostModel implements Model {
       String[] names,
       String[] types,
       boolean namedInModel,
-      List<Map<String, Integer>> codes) {
+      List<Map<String, Integer>> codes,
+      Optional<TreeEnsemble> trees,
+      int treeLimit) {
     this.booster = booster;
     this.modelFile = modelFile;
     this.bytes = bytes;
@@ -71,6 +78,8 @@ public final class PythonXgboostModel implements Model {
     this.types = types;
     this.namedInModel = namedInModel;
     this.codes = codes;
+    this.trees = trees;
+    this.treeLimit = treeLimit;
     List<Input> inputs = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
       inputs.add(new Input(names[i], inputType(types[i])));
@@ -95,6 +104,20 @@ public final class PythonXgboostModel implements Model {
 
   /** Loads {@code folder/modelFile} (XGBoost's JSON or UBJSON), with {@link #FEATURES}. */
   static PythonXgboostModel load(Path folder, String modelFile) {
+    return load(folder, modelFile, XgboostModel.treeEvaluatorByDefault());
+  }
+
+  /** Like {@link #load(Path)}; {@code treeEvaluator} false predicts with XGBoost4J always. */
+  public static PythonXgboostModel load(Path folder, boolean treeEvaluator) {
+    for (String name : MODEL_FILES) {
+      if (Files.isRegularFile(folder.resolve(name))) {
+        return load(folder, name, treeEvaluator);
+      }
+    }
+    return load(folder);
+  }
+
+  static PythonXgboostModel load(Path folder, String modelFile, boolean treeEvaluator) {
     Path path = folder.resolve(modelFile);
     Booster booster;
     JsonNode learner;
@@ -114,16 +137,31 @@ public final class PythonXgboostModel implements Model {
       version = modelFile.endsWith(".json") ? versionOf(JSON.readTree(bytes)) : "";
       Features features = features(folder, booster, path);
       Path featuresPath = folder.resolve(FEATURES);
+      Manifest manifest = manifest(booster, learner, version, modelFile);
       return new PythonXgboostModel(
           booster,
           modelFile,
           bytes,
           Files.isRegularFile(featuresPath) ? Files.readAllBytes(featuresPath) : new byte[0],
-          manifest(booster, learner, version, modelFile),
+          manifest,
           features.names(),
           features.types(),
           features.namedInModel(),
-          features.codes());
+          features.codes(),
+          treeEvaluator
+              ? XgboostModel.compile(booster, manifest.bestIteration() + 1, features.names().length)
+              : Optional.empty(),
+          // XGBoost4J's tree limit counts rounds times parallel trees (a random forest's).
+          Math.multiplyExact(
+              manifest.bestIteration() + 1,
+              Math.max(
+                  1,
+                  learner
+                      .path("gradient_booster")
+                      .path("model")
+                      .path("gbtree_model_param")
+                      .path("num_parallel_tree")
+                      .asInt(1))));
     } catch (XGBoostError | IOException | RuntimeException e) {
       booster.dispose();
       if (e instanceof TrainException t) {
@@ -339,9 +377,19 @@ public final class PythonXgboostModel implements Model {
     return code == null ? Double.NaN : code;
   }
 
-  private float[][] raw(float[] data, int rows) {
+  /** Whether predictions run on the tree evaluator rather than XGBoost4J. */
+  public boolean evaluatesTrees() {
+    return trees.isPresent();
+  }
+
+  /* XGBoost's output per row: one value, or one probability per class. */
+  float[][] raw(float[] data, int rows) {
     if (rows == 0) {
       return new float[0][];
+    }
+    XgboostModel.checkFinite(data, names.length, i -> names[i]);
+    if (trees.isPresent()) {
+      return trees.get().predict(data, rows, manifest.bestIteration() + 1);
     }
     DMatrix matrix = null;
     try {
@@ -351,7 +399,7 @@ public final class PythonXgboostModel implements Model {
         matrix.setFeatureTypes(types);
       }
       synchronized (booster) {
-        return booster.predict(matrix, false, manifest.bestIteration() + 1);
+        return booster.predict(matrix, false, treeLimit);
       }
     } catch (XGBoostError e) {
       throw new TrainException("XGBoost failed to predict: " + e.getMessage(), e);
