@@ -94,6 +94,7 @@ public final class ServingBenchmark {
   private static final String LOG_ON = "tend, log on";
   private static final String LOG_OFF = "tend, log off";
   private static final String UNBATCHED = "tend, log on, batching off";
+  private static final String SYNC_LATER = "tend, log on, fsync within interval";
   private static final String FLASK = "flask + gunicorn";
   private static final String FLASK_ONE = "flask + gunicorn, OMP 1 thread";
 
@@ -129,6 +130,8 @@ public final class ServingBenchmark {
     int rowCount = Integer.parseInt(flags.getOrDefault("rows", "300"));
     int flaskWorkers = Integer.parseInt(flags.getOrDefault("flask-workers", "2"));
     int reps = Integer.parseInt(flags.getOrDefault("reps", "3"));
+    Duration syncInterval =
+        Duration.ofMillis(Long.parseLong(flags.getOrDefault("sync-interval-ms", "1000")));
     Path out = Path.of(flags.getOrDefault("out", "tend-bench/target/serving"));
     Files.createDirectories(out);
     Path dir = Files.createTempDirectory("tend-serving-bench");
@@ -178,9 +181,26 @@ public final class ServingBenchmark {
     List<String> problems = new ArrayList<>();
     Map<String, List<Result>> runs = new LinkedHashMap<>();
     try (Model model = ModelLoader.load(modelDir)) {
+      // Loaded as the servers load it: say which runtime they predict with.
+      XgboostModel xgboost = (XgboostModel) model;
+      System.out.printf(
+          "the model predicts with %s%n",
+          xgboost.evaluatesTrees() ? "Tend's tree evaluator" : "XGBoost4J");
       IntConsumer predict = i -> model.predict(List.of(rows.get(i % rows.size())));
       results.add(inProcess("in-process loop, 1 thread", predict, 1, seconds));
       results.add(inProcess("in-process loop, 2 threads", predict, 2, seconds));
+      if (xgboost.evaluatesTrees()) {
+        try (XgboostModel xgboost4j =
+            XgboostModel.of(
+                xgboost.modelBytes(), xgboost.preprocessing(), xgboost.manifest(), false)) {
+          results.add(
+              inProcess(
+                  "in-process loop on XGBoost4J, 1 thread",
+                  i -> xgboost4j.predict(List.of(rows.get(i % rows.size()))),
+                  1,
+                  seconds));
+        }
+      }
       results.add(inplace(model, rows, seconds));
     }
 
@@ -199,10 +219,16 @@ public final class ServingBenchmark {
                 dir.resolve("predictions-unbatched"), PredictionLogOptions.defaults());
         PredictionLog onLog =
             PredictionLog.open(dir.resolve("predictions-on"), PredictionLogOptions.defaults());
+        PredictionLog laterLog =
+            PredictionLog.open(
+                dir.resolve("predictions-sync-later"),
+                PredictionLogOptions.defaults().withSyncInterval(syncInterval));
         PredictionLog discarding = new DiscardingPredictionLog();
         ServingApi unbatched =
             servingApi(store, dir.resolve("models-unbatched"), unbatchedLog, Batching.OFF);
         ServingApi logged = servingApi(store, dir.resolve("models-on"), onLog, Batching.DEFAULT);
+        ServingApi syncedLater =
+            servingApi(store, dir.resolve("models-sync-later"), laterLog, Batching.DEFAULT);
         ServingApi unlogged =
             servingApi(store, dir.resolve("models-discarding"), discarding, Batching.DEFAULT)) {
       DeploymentsApi deployments =
@@ -215,6 +241,7 @@ public final class ServingBenchmark {
               name -> {
                 unbatched.changed(name);
                 logged.changed(name);
+                syncedLater.changed(name);
                 unlogged.changed(name);
               });
       String token = store.bootstrap(Optional.empty()).orElseThrow().plainText();
@@ -224,6 +251,7 @@ public final class ServingBenchmark {
               store.services(),
               List.of(new ProjectsApi(store.projects()), unbatched, deployments, new NoopApi()));
       TendServer on = TendServer.start(config, store.services(), List.of(logged));
+      TendServer later = TendServer.start(config, store.services(), List.of(syncedLater));
       TendServer off = TendServer.start(config, store.services(), List.of(unlogged));
       try (Flask flask = Flask.start(modelDir, jsonModel, flaskWorkers, dir, "gunicorn", Map.of());
           Flask flaskOne =
@@ -237,15 +265,18 @@ public final class ServingBenchmark {
         deploy(store, first.uri(), token, modelDir);
         Map<String, URI> tend = new LinkedHashMap<>();
         tend.put(LOG_ON, on.uri());
+        tend.put(SYNC_LATER, later.uri());
         tend.put(LOG_OFF, off.uri());
         tend.put(UNBATCHED, first.uri());
-        Map<String, PredictionLog> logs = Map.of(LOG_ON, onLog, UNBATCHED, unbatchedLog);
+        Map<String, PredictionLog> logs =
+            Map.of(LOG_ON, onLog, SYNC_LATER, laterLog, UNBATCHED, unbatchedLog);
         checkSameAnswers(
             tend, logs, Map.of(FLASK, flask.uri(), FLASK_ONE, flaskOne.uri()), token, rows);
         Wrk wrk = new Wrk(bodies, token, connections, warmup, seconds, out);
         Map<String, URI> variants = new LinkedHashMap<>();
         variants.put(NOOP, first.uri().resolve("/api/v1" + NoopApi.PATH));
         variants.put(LOG_ON, on.uri().resolve(PREDICT));
+        variants.put(SYNC_LATER, later.uri().resolve(PREDICT));
         variants.put(LOG_OFF, off.uri().resolve(PREDICT));
         variants.put(UNBATCHED, first.uri().resolve(PREDICT));
         variants.put(FLASK, flask.uri().resolve("/predict"));
@@ -278,6 +309,7 @@ public final class ServingBenchmark {
         }
       } finally {
         off.close();
+        later.close();
         on.close();
         first.close();
       }
@@ -604,7 +636,7 @@ public final class ServingBenchmark {
       byName.put(r.name(), r);
       System.out.printf("%-38s %10.0f %9.3f %9.3f%n", r.name(), r.rate(), r.p50(), r.p99());
     }
-    for (String tend : List.of(LOG_ON, LOG_OFF, UNBATCHED)) {
+    for (String tend : List.of(LOG_ON, SYNC_LATER, LOG_OFF, UNBATCHED)) {
       System.out.printf(
           "%s: / no-op %.2f (paired %.2f; target >= 0.70), / Flask %.1fx (paired %.1fx; target"
               + " >= 20x), / Flask with one OpenMP thread %.2fx (paired %.2fx)%n",
@@ -619,6 +651,9 @@ public final class ServingBenchmark {
     System.out.printf(
         "prediction logging: log on / off %.2f (paired %.2f; target >= 0.90)%n",
         ratio(byName, LOG_ON, LOG_OFF), paired(runs, LOG_ON, LOG_OFF));
+    System.out.printf(
+        "prediction logging, fsync within the sync interval: log on / off %.2f (paired %.2f)%n",
+        ratio(byName, SYNC_LATER, LOG_OFF), paired(runs, SYNC_LATER, LOG_OFF));
     System.out.printf(
         "batching on / off, both logging: %.2f (paired %.2f)%n",
         ratio(byName, LOG_ON, UNBATCHED), paired(runs, LOG_ON, UNBATCHED));
