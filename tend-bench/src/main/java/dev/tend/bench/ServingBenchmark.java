@@ -73,8 +73,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * connections, against baselines measured in the same run: a no-op endpoint on Tend's own HTTP
  * stack, a Flask + gunicorn server (Debian's packages) serving the same XGBoost model with the same
  * preprocessing, once with Debian's OpenMP defaults and once with one OpenMP thread per worker, and
- * an in-process prediction loop. Tend is measured with its durable prediction log and with a log
- * that discards (the cost of logging), and with micro-batching off. Not part of the tests.
+ * an in-process prediction loop. Tend is measured with its durable prediction log (fsync before
+ * each answer, or within a sync interval), with a log that discards (the cost of logging), and with
+ * micro-batching off. Not part of the tests.
  */
 public final class ServingBenchmark {
   /* The servers read the routes again this often: those without DeploymentsApi learn of it so. */
