@@ -1,5 +1,6 @@
 package dev.tend.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tend.engine.Dataset;
 import dev.tend.engine.Engine;
@@ -19,6 +20,8 @@ import dev.tend.server.serving.ServingApi;
 import dev.tend.server.serving.TrafficObserver;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
+import dev.tend.serving.log.PredictionQuery;
+import dev.tend.serving.log.PredictionRecord;
 import dev.tend.source.DataSources;
 import dev.tend.tracking.NewRun;
 import dev.tend.tracking.RunInfo;
@@ -69,20 +72,32 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * Single-row prediction of the flagship model over HTTP (issue 6), with wrk at a fixed number of
  * connections, against baselines measured in the same run: a no-op endpoint on Tend's own HTTP
  * stack, a Flask + gunicorn server (Debian's packages) serving the same XGBoost model with the same
- * preprocessing, and an in-process prediction loop. Tend is measured with micro-batching off and
- * on. Not part of the tests.
+ * preprocessing, once with Debian's OpenMP defaults and once with one OpenMP thread per worker, and
+ * an in-process prediction loop. Tend is measured with its durable prediction log (fsync before
+ * each answer, or within a sync interval), with a log that discards (the cost of logging), and with
+ * micro-batching off. Not part of the tests.
  */
 public final class ServingBenchmark {
-  /* Both servers read the routes again this often: the second one learns of the deployment. */
+  /* The servers read the routes again this often: those without DeploymentsApi learn of it so. */
   private static final Duration ROUTE_REFRESH = Duration.ofMillis(200);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> INPUTS = List.of("date", "distance", "origin", "destination");
   private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+  private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
+  private static final Pattern TIMEOUTS = Pattern.compile("timeout (\\d+)");
   private static final Pattern PERCENTILE =
       Pattern.compile("^\\s*(50|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
 
+  private static final String DEPLOYMENT = "flights";
+  private static final String PREDICT = "/api/v1/deployments/" + DEPLOYMENT + "/predict";
+  private static final String NOOP = "noop";
+  private static final String LOG_ON = "tend, log on";
+  private static final String LOG_OFF = "tend, log off";
+  private static final String UNBATCHED = "tend, log on, batching off";
+  private static final String SYNC_LATER = "tend, log on, fsync within interval";
   private static final String FLASK = "flask + gunicorn";
+  private static final String FLASK_ONE = "flask + gunicorn, OMP 1 thread";
 
   private ServingBenchmark() {}
 
@@ -116,6 +131,8 @@ public final class ServingBenchmark {
     int rowCount = Integer.parseInt(flags.getOrDefault("rows", "300"));
     int flaskWorkers = Integer.parseInt(flags.getOrDefault("flask-workers", "2"));
     int reps = Integer.parseInt(flags.getOrDefault("reps", "3"));
+    Duration syncInterval =
+        Duration.ofMillis(Long.parseLong(flags.getOrDefault("sync-interval-ms", "1000")));
     Path out = Path.of(flags.getOrDefault("out", "tend-bench/target/serving"));
     Files.createDirectories(out);
     Path dir = Files.createTempDirectory("tend-serving-bench");
@@ -162,11 +179,29 @@ public final class ServingBenchmark {
     booster.dispose();
 
     List<Result> results = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     Map<String, List<Result>> runs = new LinkedHashMap<>();
     try (Model model = ModelLoader.load(modelDir)) {
+      // Loaded as the servers load it: say which runtime they predict with.
+      XgboostModel xgboost = (XgboostModel) model;
+      System.out.printf(
+          "the model predicts with %s%n",
+          xgboost.evaluatesTrees() ? "Tend's tree evaluator" : "XGBoost4J");
       IntConsumer predict = i -> model.predict(List.of(rows.get(i % rows.size())));
       results.add(inProcess("in-process loop, 1 thread", predict, 1, seconds));
       results.add(inProcess("in-process loop, 2 threads", predict, 2, seconds));
+      if (xgboost.evaluatesTrees()) {
+        try (XgboostModel xgboost4j =
+            XgboostModel.of(
+                xgboost.modelBytes(), xgboost.preprocessing(), xgboost.manifest(), false)) {
+          results.add(
+              inProcess(
+                  "in-process loop on XGBoost4J, 1 thread",
+                  i -> xgboost4j.predict(List.of(rows.get(i % rows.size()))),
+                  1,
+                  seconds));
+        }
+      }
       results.add(inplace(model, rows, seconds));
     }
 
@@ -180,70 +215,88 @@ public final class ServingBenchmark {
                 TendConfigLoader.DATA_DIR,
                 dir.resolve("server").toString()));
     try (StoreServices store = StoreServices.open(config);
-        PredictionLog offLog =
-            PredictionLog.open(dir.resolve("predictions-off"), PredictionLogOptions.defaults());
+        PredictionLog unbatchedLog =
+            PredictionLog.open(
+                dir.resolve("predictions-unbatched"), PredictionLogOptions.defaults());
         PredictionLog onLog =
             PredictionLog.open(dir.resolve("predictions-on"), PredictionLogOptions.defaults());
-        ServingApi plain =
-            new ServingApi(
-                store.projects(),
-                store.registry(),
-                store.deployments(),
-                store.artifacts(),
-                dir.resolve("models-off"),
-                offLog,
-                TrafficObserver.NONE,
-                ROUTE_REFRESH,
-                Batching.OFF);
-        ServingApi batched =
-            new ServingApi(
-                store.projects(),
-                store.registry(),
-                store.deployments(),
-                store.artifacts(),
-                dir.resolve("models-on"),
-                onLog,
-                TrafficObserver.NONE,
-                ROUTE_REFRESH,
-                Batching.DEFAULT)) {
+        PredictionLog laterLog =
+            PredictionLog.open(
+                dir.resolve("predictions-sync-later"),
+                PredictionLogOptions.defaults().withSyncInterval(syncInterval));
+        PredictionLog discarding = new DiscardingPredictionLog();
+        ServingApi unbatched =
+            servingApi(store, dir.resolve("models-unbatched"), unbatchedLog, Batching.OFF);
+        ServingApi logged = servingApi(store, dir.resolve("models-on"), onLog, Batching.DEFAULT);
+        ServingApi syncedLater =
+            servingApi(store, dir.resolve("models-sync-later"), laterLog, Batching.DEFAULT);
+        ServingApi unlogged =
+            servingApi(store, dir.resolve("models-discarding"), discarding, Batching.DEFAULT)) {
       DeploymentsApi deployments =
           new DeploymentsApi(
               store.projects(),
               store.registry(),
               store.deployments(),
-              plain.servable(),
+              unbatched.servable(),
               new RolloutMonitor(Clock.systemUTC()),
               name -> {
-                plain.changed(name);
-                batched.changed(name);
+                unbatched.changed(name);
+                logged.changed(name);
+                syncedLater.changed(name);
+                unlogged.changed(name);
               });
       String token = store.bootstrap(Optional.empty()).orElseThrow().plainText();
-      TendServer off =
+      TendServer first =
           TendServer.start(
               config,
               store.services(),
-              List.of(new ProjectsApi(store.projects()), plain, deployments, new NoopApi()));
-      TendServer on = TendServer.start(config, store.services(), List.of(batched));
-      try (Flask flask = Flask.start(modelDir, jsonModel, flaskWorkers, dir)) {
-        deploy(store, off.uri(), token, modelDir);
-        checkSameAnswers(off.uri(), on.uri(), flask.uri(), token, rows);
-        String predict = "/api/v1/deployments/flights/predict";
+              List.of(new ProjectsApi(store.projects()), unbatched, deployments, new NoopApi()));
+      TendServer on = TendServer.start(config, store.services(), List.of(logged));
+      TendServer later = TendServer.start(config, store.services(), List.of(syncedLater));
+      TendServer off = TendServer.start(config, store.services(), List.of(unlogged));
+      try (Flask flask = Flask.start(modelDir, jsonModel, flaskWorkers, dir, "gunicorn", Map.of());
+          Flask flaskOne =
+              Flask.start(
+                  modelDir,
+                  jsonModel,
+                  flaskWorkers,
+                  dir,
+                  "gunicorn-omp1",
+                  Map.of("OMP_NUM_THREADS", "1"))) {
+        deploy(store, first.uri(), token, modelDir);
+        Map<String, URI> tend = new LinkedHashMap<>();
+        tend.put(LOG_ON, on.uri());
+        tend.put(SYNC_LATER, later.uri());
+        tend.put(LOG_OFF, off.uri());
+        tend.put(UNBATCHED, first.uri());
+        Map<String, PredictionLog> logs =
+            Map.of(LOG_ON, onLog, SYNC_LATER, laterLog, UNBATCHED, unbatchedLog);
+        checkSameAnswers(
+            tend, logs, Map.of(FLASK, flask.uri(), FLASK_ONE, flaskOne.uri()), token, rows);
         Wrk wrk = new Wrk(bodies, token, connections, warmup, seconds, out);
         Map<String, URI> variants = new LinkedHashMap<>();
-        variants.put("noop", off.uri().resolve("/api/v1" + NoopApi.PATH));
-        variants.put("tend, batching off", off.uri().resolve(predict));
-        variants.put("tend, batching on", on.uri().resolve(predict));
+        variants.put(NOOP, first.uri().resolve("/api/v1" + NoopApi.PATH));
+        variants.put(LOG_ON, on.uri().resolve(PREDICT));
+        variants.put(SYNC_LATER, later.uri().resolve(PREDICT));
+        variants.put(LOG_OFF, off.uri().resolve(PREDICT));
+        variants.put(UNBATCHED, first.uri().resolve(PREDICT));
         variants.put(FLASK, flask.uri().resolve("/predict"));
+        variants.put(FLASK_ONE, flaskOne.uri().resolve("/predict"));
         List<String> names = new ArrayList<>(variants.keySet());
         for (int rep = 1; rep <= reps; rep++) {
           // The order rotates every repetition, so a change of load does not hit one variant only.
           for (int i = 0; i < names.size(); i++) {
             String name = names.get((i + rep - 1) % names.size());
-            Result r = wrk.run(name, rep, variants.get(name));
+            Instant start = Instant.now();
+            WrkRun run = wrk.run(name, rep, variants.get(name));
+            Result r = run.result();
             System.out.printf(
-                "rep %d %-26s %8.0f req/s, p50 %8.2f ms, p99 %8.2f ms%n",
+                "rep %d %-30s %8.0f req/s, p50 %8.2f ms, p99 %8.2f ms%n",
                 rep, name, r.rate(), r.p50(), r.p99());
             runs.computeIfAbsent(name, n -> new ArrayList<>()).add(r);
+            if (logs.containsKey(name)) {
+              logged(logs.get(name), start, run, connections).ifPresent(problems::add);
+            }
           }
         }
         for (String name : names) {
@@ -256,11 +309,61 @@ public final class ServingBenchmark {
                   median(r.stream().mapToDouble(Result::p99).toArray())));
         }
       } finally {
-        on.close();
         off.close();
+        later.close();
+        on.close();
+        first.close();
       }
     }
     report(results, runs);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "the prediction log does not hold what was answered:\n" + String.join("\n", problems));
+    }
+  }
+
+  private static ServingApi servingApi(
+      StoreServices store, Path models, PredictionLog log, Batching batching) {
+    return new ServingApi(
+        store.projects(),
+        store.registry(),
+        store.deployments(),
+        store.artifacts(),
+        models,
+        log,
+        TrafficObserver.NONE,
+        ROUTE_REFRESH,
+        batching);
+  }
+
+  /*
+   * Whether the log holds a record for every request wrk saw answered since start: each answer
+   * waits for its record to be durable, so at least that many; at most that many plus the
+   * requests in flight when wrk stopped (its connections, twice: warm-up and timed run) and those
+   * it gave up on. Returns the problem, or empty.
+   */
+  private static Optional<String> logged(
+      PredictionLog log, Instant start, WrkRun run, int connections) {
+    Instant end = Instant.now().plusSeconds(60);
+    int held = log.query(PredictionQuery.of(DEPLOYMENT, start, end, Integer.MAX_VALUE)).size();
+    long most = run.answered() + 2L * connections + run.timeouts();
+    System.out.printf(
+        "      the log holds %d predictions from this run; wrk saw %d answered%n",
+        held, run.answered());
+    if (held < run.answered() || held > most) {
+      return Optional.of(
+          run.result().name()
+              + ": the log holds "
+              + held
+              + " predictions, wrk saw "
+              + run.answered()
+              + " answered (expected "
+              + run.answered()
+              + " to "
+              + most
+              + ")");
+    }
+    return Optional.empty();
   }
 
   /* The flagship's options, as the pipeline's train step builds them from examples/flights. */
@@ -434,26 +537,73 @@ public final class ServingBenchmark {
         201);
   }
 
-  /* Every row through Tend (both servers) and Flask: the same probability to 1e-6, or stop. */
+  /*
+   * Every row through each Tend server and each Flask: the same probability to 1e-6 (Tend's
+   * servers exactly the same), or stop. Then each real log must hold the predictions its server
+   * answered, under the ids it answered with and with the probability it answered.
+   */
   private static void checkSameAnswers(
-      URI off, URI on, URI flask, String token, List<Map<String, Object>> rows)
+      Map<String, URI> tend,
+      Map<String, PredictionLog> logs,
+      Map<String, URI> flasks,
+      String token,
+      List<Map<String, Object>> rows)
       throws IOException, InterruptedException {
     double worst = 0;
+    Map<String, Map<String, Double>> answered = new HashMap<>();
     for (Map<String, Object> row : rows) {
       String body = JSON.writeValueAsString(Map.of("inputs", row));
-      String path = "/api/v1/deployments/flights/predict";
-      double a = probability(send(off, token, "POST", path, body, 200));
-      double b = probability(send(on, token, "POST", path, body, 200));
-      double c = probability(send(flask, token, "POST", "/predict", body, 200));
-      worst = Math.max(worst, Math.max(Math.abs(a - c), Math.abs(a - b)));
-      if (Math.abs(a - c) > 1e-6 || a != b) {
-        throw new IllegalStateException(
-            "Tend and Flask disagree on " + body + ": " + a + ", " + b + " (batching on), " + c);
+      Map<String, Double> got = new LinkedHashMap<>();
+      for (Map.Entry<String, URI> server : tend.entrySet()) {
+        JsonNode answer = JSON.readTree(send(server.getValue(), token, "POST", PREDICT, body, 200));
+        double p = answer.path("outputs").path("probability").asDouble(Double.NaN);
+        got.put(server.getKey(), p);
+        answered
+            .computeIfAbsent(server.getKey(), k -> new HashMap<>())
+            .put(answer.path("id").asText(), p);
+      }
+      for (Map.Entry<String, URI> flask : flasks.entrySet()) {
+        got.put(
+            flask.getKey(),
+            probability(send(flask.getValue(), token, "POST", "/predict", body, 200)));
+      }
+      double first = got.get(LOG_ON);
+      for (Map.Entry<String, Double> g : got.entrySet()) {
+        double difference = Math.abs(g.getValue() - first);
+        worst = Math.max(worst, difference);
+        boolean same = tend.containsKey(g.getKey()) ? difference == 0 : difference <= 1e-6;
+        if (!same) {
+          throw new IllegalStateException("the servers disagree on " + body + ": " + got);
+        }
       }
     }
     System.out.printf(
-        "Tend (batching off and on) and Flask agree on all %d rows: largest difference %.2e%n",
-        rows.size(), worst);
+        "%s and %s agree on all %d rows: largest difference %.2e%n",
+        tend.keySet(), flasks.keySet(), rows.size(), worst);
+    for (Map.Entry<String, PredictionLog> log : logs.entrySet()) {
+      Map<String, Double> ids = answered.get(log.getKey());
+      Map<String, PredictionRecord> held = log.getValue().lookup(ids.keySet());
+      for (Map.Entry<String, Double> id : ids.entrySet()) {
+        PredictionRecord record = held.get(id.getKey());
+        double p =
+            record == null
+                ? Double.NaN
+                : JSON.readTree(record.outputs()).path("probability").asDouble(Double.NaN);
+        if (p != id.getValue()) {
+          throw new IllegalStateException(
+              log.getKey()
+                  + " answered prediction "
+                  + id.getKey()
+                  + " with "
+                  + id.getValue()
+                  + " but its log holds "
+                  + (record == null ? "nothing" : record.outputs()));
+        }
+      }
+      System.out.printf(
+          "%s: the log holds all %d predictions answered, with their probabilities%n",
+          log.getKey(), ids.size());
+    }
   }
 
   private static double probability(String answer) throws IOException {
@@ -481,39 +631,47 @@ public final class ServingBenchmark {
   }
 
   private static void report(List<Result> results, Map<String, List<Result>> runs) {
-    System.out.printf("%n%-34s %10s %9s %9s%n", "variant", "req/s", "p50 ms", "p99 ms");
+    System.out.printf("%n%-38s %10s %9s %9s%n", "variant", "req/s", "p50 ms", "p99 ms");
     Map<String, Result> byName = new HashMap<>();
     for (Result r : results) {
       byName.put(r.name(), r);
-      System.out.printf("%-34s %10.0f %9.3f %9.3f%n", r.name(), r.rate(), r.p50(), r.p99());
+      System.out.printf("%-38s %10.0f %9.3f %9.3f%n", r.name(), r.rate(), r.p50(), r.p99());
     }
-    Result noop = byName.get("noop");
-    Result flask = byName.get(FLASK);
-    for (String tend : List.of("tend, batching off", "tend, batching on")) {
-      Result t = byName.get(tend);
+    for (String tend : List.of(LOG_ON, SYNC_LATER, LOG_OFF, UNBATCHED)) {
       System.out.printf(
           "%s: / no-op %.2f (paired %.2f; target >= 0.70), / Flask %.1fx (paired %.1fx; target"
-              + " >= 20x)%n",
+              + " >= 20x), / Flask with one OpenMP thread %.2fx (paired %.2fx)%n",
           tend,
-          t.rate() / noop.rate(),
-          paired(runs, tend, "noop"),
-          t.rate() / flask.rate(),
-          paired(runs, tend, FLASK));
+          ratio(byName, tend, NOOP),
+          paired(runs, tend, NOOP),
+          ratio(byName, tend, FLASK),
+          paired(runs, tend, FLASK),
+          ratio(byName, tend, FLASK_ONE),
+          paired(runs, tend, FLASK_ONE));
     }
-    Result off = byName.get("tend, batching off");
-    Result on = byName.get("tend, batching on");
     System.out.printf(
-        "batching on / off: %.2f (paired %.2f)%n",
-        on.rate() / off.rate(), paired(runs, "tend, batching on", "tend, batching off"));
-    System.out.println(
-        "prediction logging: not on this branch's predict path; nothing to compare yet");
+        "prediction logging: log on / off %.2f (paired %.2f; target >= 0.90)%n",
+        ratio(byName, LOG_ON, LOG_OFF), paired(runs, LOG_ON, LOG_OFF));
+    System.out.printf(
+        "prediction logging, fsync within the sync interval: log on / off %.2f (paired %.2f)%n",
+        ratio(byName, SYNC_LATER, LOG_OFF), paired(runs, SYNC_LATER, LOG_OFF));
+    System.out.printf(
+        "batching on / off, both logging: %.2f (paired %.2f)%n",
+        ratio(byName, LOG_ON, UNBATCHED), paired(runs, LOG_ON, UNBATCHED));
   }
+
+  private static double ratio(Map<String, Result> byName, String a, String b) {
+    return byName.get(a).rate() / byName.get(b).rate();
+  }
+
+  /** What one wrk measurement gave, and how many requests it saw answered, warm-up included. */
+  record WrkRun(Result result, long answered, long timeouts) {}
 
   /** Runs wrk with the rotating-rows Lua script; keeps its raw output. */
   record Wrk(Path bodies, String token, int connections, int warmup, int seconds, Path out) {
-    Result run(String name, int rep, URI url) throws IOException, InterruptedException {
+    WrkRun run(String name, int rep, URI url) throws IOException, InterruptedException {
       Path script = Path.of("bench/serving.lua").toAbsolutePath();
-      wrk(url, script, warmup);
+      String warm = wrk(url, script, warmup);
       String output = wrk(url, script, seconds);
       String file = name.replaceAll("[^a-z0-9]+", "-") + "-" + rep + ".txt";
       Files.writeString(out.resolve(file), output);
@@ -538,7 +696,16 @@ public final class ServingBenchmark {
           p99 = ms;
         }
       }
-      return new Result(name, Double.parseDouble(rate.group(1)), p50, p99);
+      return new WrkRun(
+          new Result(name, Double.parseDouble(rate.group(1)), p50, p99),
+          count(REQUESTS, warm) + count(REQUESTS, output),
+          count(TIMEOUTS, warm) + count(TIMEOUTS, output));
+    }
+
+    /* The number the pattern finds in wrk's output; no match (no socket errors line) is 0. */
+    private static long count(Pattern pattern, String output) {
+      Matcher m = pattern.matcher(output);
+      return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private String wrk(URI url, Path script, int duration)
@@ -565,10 +732,20 @@ public final class ServingBenchmark {
     }
   }
 
-  /** gunicorn serving bench/flask_serving.py with the model's JSON and preprocessing. */
+  /**
+   * gunicorn serving bench/flask_serving.py with the model's JSON and preprocessing, with {@code
+   * environment} added to its own; it logs to {@code dir/<name>.log}.
+   */
   record Flask(Process process, int port) implements AutoCloseable {
-    static Flask start(Path modelDir, Path jsonModel, int workers, Path dir)
+    static Flask start(
+        Path modelDir,
+        Path jsonModel,
+        int workers,
+        Path dir,
+        String name,
+        Map<String, String> environment)
         throws IOException, InterruptedException {
+      Path log = dir.resolve(name + ".log");
       int port;
       try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
         port = socket.getLocalPort();
@@ -588,7 +765,8 @@ public final class ServingBenchmark {
                   "warning",
                   "flask_serving:app")
               .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("gunicorn.log").toFile());
+              .redirectOutput(log.toFile());
+      pb.environment().putAll(environment);
       pb.environment().put("TEND_BENCH_MODEL_JSON", jsonModel.toString());
       pb.environment().put("TEND_BENCH_MODEL_DIR", modelDir.toString());
       Flask flask = new Flask(pb.start(), port);
@@ -608,10 +786,7 @@ public final class ServingBenchmark {
         if (!flask.process.isAlive() || System.nanoTime() > deadline) {
           flask.close();
           throw new IllegalStateException(
-              "gunicorn did not start; see "
-                  + dir.resolve("gunicorn.log")
-                  + ":\n"
-                  + Files.readString(dir.resolve("gunicorn.log")));
+              "gunicorn did not start; see " + log + ":\n" + Files.readString(log));
         }
         Thread.sleep(200);
       }
