@@ -94,6 +94,28 @@ class DriftFiguresTest {
   }
 
   @Test
+  void windowsDriftOnlyAtTwiceTheOfflineThreshold() {
+    SplittableRandom random = new SplittableRandom(6);
+    DatasetProfile reference =
+        TestProfiles.builder().doubles("x", normal(random, 100_000, 0)).build();
+    // A uniform sum of 12 has sd 1: a shift of 0.15 lies between 0.1 (offline) and 0.2.
+    DatasetProfile window =
+        TestProfiles.builder().doubles("x", normal(random, 50_000, 0.15)).build();
+    assertThat(DriftFigures.threshold(DriftMethod.WASSERSTEIN).effectSize()).isEqualTo(0.2);
+    assertThat(DriftFigures.threshold(DriftMethod.KS).alpha()).hasValue(0.05);
+    assertThat(DriftFigures.compare(reference, window, Optional.empty()).alert()).isFalse();
+    DriftFigures.Comparison offline =
+        DriftFigures.compare(
+            reference,
+            window,
+            List.of("x"),
+            Optional.empty(),
+            dev.tend.drift.DriftDefaults::threshold);
+    assertThat(offline.alert()).isTrue();
+    assertThat(offline.features().get(0).result().effectSize()).isBetween(0.12, 0.18);
+  }
+
+  @Test
   void realShiftsDriftAndFormPoints() {
     SplittableRandom random = new SplittableRandom(4);
     DatasetProfile reference =
