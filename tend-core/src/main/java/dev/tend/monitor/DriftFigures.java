@@ -41,7 +41,7 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * the same significance gate ({@link #threshold}). A monitor compares every window, many a day, so
  * it needs more margin than a one-off check: at the offline thresholds a quarter of the windows of
  * a stable month alarmed, all on the day of week, whose mix differs between the two halves of
- * January 2001 by 0.087 standard deviations (three Mondays in the first, three Tuesdays and
+ * January 2001 by about 0.095 standard deviations (three Mondays in the first, three Tuesdays and
  * Wednesdays in the second): calendar, not drift.
  *
  * <p><b>The default drift alert</b> fires when any feature drifted, that is when {@link
