@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChannelDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelDispatcher.class);
+  private static final int MAX_TRACKED_ALERTS = 10_000;
 
   /**
    * How deliveries are queued and retried.
@@ -192,7 +193,17 @@ public final class ChannelDispatcher implements AutoCloseable {
   private final class Lane implements Runnable {
     final Channel channel;
     final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-    final Map<String, Long> latest = new ConcurrentHashMap<>();
+    /* The latest dispatch of each alert, so a stale retry can tell; bounded, eldest out. */
+    final Map<String, Long> latest =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+              private static final long serialVersionUID = 1L;
+
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > MAX_TRACKED_ALERTS;
+              }
+            });
     final Thread thread;
 
     Lane(Channel channel) {
@@ -232,7 +243,6 @@ public final class ChannelDispatcher implements AutoCloseable {
       try {
         channel.deliver(event);
         report(channel.name(), event, task.attempt(), Status.DELIVERED, "", Optional.empty());
-        forget(task);
       } catch (DeliveryException e) {
         fail(task, e.getMessage(), e.retryable());
       } catch (RuntimeException e) {
@@ -245,7 +255,6 @@ public final class ChannelDispatcher implements AutoCloseable {
       if (!retryable || task.attempt() >= settings.maxAttempts() || closed) {
         report(
             channel.name(), task.event(), task.attempt(), Status.FAILED, detail, Optional.empty());
-        forget(task);
         return;
       }
       Duration delay = backoff(task.attempt());
@@ -284,13 +293,6 @@ public final class ChannelDispatcher implements AutoCloseable {
               "the server stopped before the next attempt",
               Optional.empty());
         }
-      }
-    }
-
-    /* Keeps the map of latest events bounded by the alerts still open on this channel. */
-    private void forget(Task task) {
-      if (task.event().kind() == AlertEvent.Kind.RESOLVED) {
-        latest.remove(task.event().fingerprint(), task.seq());
       }
     }
   }
