@@ -2,8 +2,10 @@ package dev.tend.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.server.alerting.channel.ChannelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The server's settings, immutable and complete: every field has a value, filled from defaults,
@@ -31,6 +33,8 @@ import java.time.Duration;
  *     serving.batching.max-delay})
  * @param logSyncInterval how long an answered prediction may stay written to the operating system
  *     but not fsynced; zero fsyncs before every answer ({@code serving.log.sync-interval})
+ * @param alertChannels where alerts can be sent ({@code alerting.channels}, file only), with unique
+ *     names
  */
 public record TendConfig(
     int port,
@@ -45,7 +49,8 @@ public record TendConfig(
     Duration pipelineLease,
     int batchMaxRows,
     Duration batchMaxDelay,
-    Duration logSyncInterval) {
+    Duration logSyncInterval,
+    List<ChannelSettings> alertChannels) {
 
   public static final int DEFAULT_PORT = 8070;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -91,6 +96,43 @@ public record TendConfig(
     if (logSyncInterval.isNegative() || logSyncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("logSyncInterval must be from 0 to 1m");
     }
+    alertChannels = List.copyOf(requireNonNull(alertChannels, "alertChannels is null"));
+    if (alertChannels.stream().map(ChannelSettings::name).distinct().count()
+        != alertChannels.size()) {
+      throw new IllegalArgumentException("alert channel names must be unique");
+    }
+  }
+
+  /** A configuration without alert channels. */
+  public TendConfig(
+      int port,
+      String bind,
+      long maxRequestBodyBytes,
+      Duration shutdownTimeout,
+      Path dataDir,
+      String metadataUrl,
+      Path artifactsDir,
+      boolean anonymousReads,
+      int pipelineWorkers,
+      Duration pipelineLease,
+      int batchMaxRows,
+      Duration batchMaxDelay,
+      Duration logSyncInterval) {
+    this(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        List.of());
   }
 
   /** A configuration with the default prediction log sync interval. */
@@ -226,5 +268,24 @@ public record TendConfig(
   public TendConfig withMaxRequestBodyBytes(long bytes) {
     return new TendConfig(
         port, bind, bytes, shutdownTimeout, dataDir, metadataUrl, artifactsDir, anonymousReads);
+  }
+
+  /** This configuration with {@code channels} as its alert channels. */
+  public TendConfig withAlertChannels(List<ChannelSettings> channels) {
+    return new TendConfig(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        channels);
   }
 }
