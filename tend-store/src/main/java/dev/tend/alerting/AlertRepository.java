@@ -107,6 +107,9 @@ public interface AlertRepository {
 
   Optional<Alert> alert(String projectId, String alertId);
 
+  /** The alert with this id, in whichever project. */
+  Optional<Alert> alertById(String alertId);
+
   /** The alerts of an incident, oldest first. */
   List<Alert> alertsOfIncident(String incidentId);
 

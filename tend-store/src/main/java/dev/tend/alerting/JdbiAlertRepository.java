@@ -655,6 +655,17 @@ final class JdbiAlertRepository implements AlertRepository {
   }
 
   @Override
+  public Optional<Alert> alertById(String alertId) {
+    return database.read(
+        handle ->
+            handle
+                .createQuery("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE id = :id")
+                .bind("id", alertId)
+                .map((rs, ctx) -> alertRow(rs))
+                .findOne());
+  }
+
+  @Override
   public List<Alert> alertsOfIncident(String incidentId) {
     return database.read(
         handle ->
