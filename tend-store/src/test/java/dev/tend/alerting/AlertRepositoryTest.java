@@ -17,10 +17,16 @@ import dev.tend.store.NotFoundException;
 import dev.tend.store.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -275,6 +281,61 @@ class AlertRepositoryTest {
     assertThat(again.incidentOpened()).isTrue();
     assertThat(alerts.incidents(shop.id(), 10)).hasSize(2);
     assertThat(alerts.alertsOfIncident(f1.incidentId())).hasSize(2);
+  }
+
+  @Test
+  void evaluatorsRacingOnOneDeploymentOpenOneIncidentAndOneAlertPerFingerprint() throws Exception {
+    int threads = 6;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<Integer>> wins = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String fingerprint = "fp-" + (t % 3); // two evaluators per series
+      wins.add(
+          pool.submit(
+              () -> {
+                start.await();
+                int won = 0;
+                // As Alerting does: on a lost race re-read the series and step again.
+                for (int attempt = 0; attempt < 5; attempt++) {
+                  Optional<StoredSeries> stored = alerts.series(shop.id(), fingerprint);
+                  if (stored.isPresent() && stored.get().state().state() == AlertState.FIRING) {
+                    break; // the other evaluator fired it: nothing left to do
+                  }
+                  Instant end = T0.plus(Duration.ofHours(1));
+                  Optional<Moved> moved =
+                      alerts.move(
+                          new SeriesMove(
+                              shop.id(),
+                              fingerprint,
+                              "r",
+                              stored
+                                  .map(s -> OptionalLong.of(s.seq()))
+                                  .orElse(OptionalLong.empty()),
+                              firing(1, T0, end),
+                              Optional.of(alert(fingerprint, "r", "warning", T0)),
+                              false,
+                              0.4,
+                              end),
+                          end);
+                  if (moved.isPresent()) {
+                    won++;
+                    break;
+                  }
+                }
+                return won;
+              }));
+    }
+    int total = 0;
+    for (Future<Integer> win : wins) {
+      total += win.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(total).isEqualTo(3);
+    assertThat(alerts.alerts(shop.id(), Optional.empty(), 100))
+        .extracting(Alert::fingerprint)
+        .containsExactlyInAnyOrder("fp-0", "fp-1", "fp-2");
+    assertThat(alerts.incidents(shop.id(), 100)).hasSize(1);
   }
 
   @Test
