@@ -55,7 +55,12 @@ class DatabaseTest {
             "pipeline_logs",
             "pipeline_trigger_cursors",
             "deployments",
-            "deployment_revisions")) {
+            "deployment_revisions",
+            "alert_rules",
+            "alert_series",
+            "alerts",
+            "incidents",
+            "incident_events")) {
       assertThat(db.count(table)).as(table).isZero();
     }
     db.database()
@@ -68,7 +73,7 @@ class DatabaseTest {
 
     assertThat(reopened.schemaVersion()).isEqualTo("11");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(9);
+    assertThat(db.count("tend_schema_history")).isEqualTo(10);
   }
 
   @Test

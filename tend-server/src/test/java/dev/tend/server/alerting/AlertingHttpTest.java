@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.access.Principal;
+import dev.tend.access.Role;
 import dev.tend.alert.AlertEvent;
 import dev.tend.alerting.AlertRepository;
 import dev.tend.monitor.MetricPoint;
@@ -473,6 +475,21 @@ class AlertingHttpTest {
     json(send("GET", P + "/incidents/nope", null, null), 404);
     json(send("DELETE", P + "/alert-rules/r", null, null), 404);
     assertThat(get(P + "/alert-rules").get("items")).isEmpty();
+  }
+
+  @Test
+  void viewersReadRulesAndAlertsButOnlyEditorsChangeThem() throws Exception {
+    json(send("PUT", P + "/alert-rules/f1-low", "application/yaml", F1_RULE), 201);
+    Principal bob = store.access().createPrincipal("bob", false, "admin");
+    store.access().grant(shop.id(), bob.id(), Role.VIEWER, "admin");
+    token = store.access().createToken(bob.id(), "t", "admin").plainText();
+    assertThat(get(P + "/alert-rules").get("items")).hasSize(1);
+    assertThat(get(P + "/alerts").get("items")).isEmpty();
+    json(send("PUT", P + "/alert-rules/f1-low", "application/yaml", F1_RULE), 403);
+    json(send("DELETE", P + "/alert-rules/f1-low", null, null), 403);
+    json(send("POST", P + "/alerts/01ARZ3NDEKTSV4RRFFQ69G5FAV/acknowledge", null, null), 403);
+    store.access().grant(shop.id(), bob.id(), Role.EDITOR, "admin");
+    json(send("DELETE", P + "/alert-rules/f1-low", null, null), 204);
   }
 
   List<PipelineRun> pipelineRuns() {
