@@ -1,11 +1,16 @@
 package dev.tend.cli;
 
 import dev.tend.access.IssuedToken;
+import dev.tend.alerting.AlertRepository;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.feedback.FeedbackRepository;
 import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
+import dev.tend.server.alerting.AlertSink;
+import dev.tend.server.alerting.Alerting;
+import dev.tend.server.alerting.AlertsApi;
+import dev.tend.server.alerting.MetricHistory;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.deployments.DeploymentsApi;
@@ -40,6 +45,9 @@ public final class LocalServer implements AutoCloseable {
   /** Copies of DuckDB's native library older than this are left by killed processes. */
   private static final Duration STALE_NATIVE_COPY_AGE = Duration.ofMinutes(10);
 
+  /** How often still firing alerts are checked for their repeat interval. */
+  private static final Duration ALERT_REPEAT_CHECK = Duration.ofSeconds(30);
+
   private final StoreServices store;
   private final Engine engine;
   private final TendServer server;
@@ -47,6 +55,7 @@ public final class LocalServer implements AutoCloseable {
   private final ServingApi serving;
   private final RolloutController rollouts;
   private final PredictionLog predictions;
+  private final Alerting alerting;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -57,6 +66,7 @@ public final class LocalServer implements AutoCloseable {
       ServingApi serving,
       RolloutController rollouts,
       PredictionLog predictions,
+      Alerting alerting,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
@@ -65,6 +75,7 @@ public final class LocalServer implements AutoCloseable {
     this.serving = serving;
     this.rollouts = rollouts;
     this.predictions = predictions;
+    this.alerting = alerting;
     this.bootstrap = bootstrap;
   }
 
@@ -90,6 +101,7 @@ public final class LocalServer implements AutoCloseable {
     ServingApi serving = null;
     RolloutController rollouts = null;
     PredictionLog predictions = null;
+    Alerting alerting = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -154,6 +166,15 @@ public final class LocalServer implements AutoCloseable {
               new FeedbackRolloutQuality(feedback.labelledPredictions(), store.registry()),
               deployments,
               Clock.systemUTC());
+      alerting =
+          new Alerting(
+              store.projects(),
+              AlertRepository.of(store.database()),
+              MetricHistory.NONE,
+              AlertSink.NONE,
+              pipelines.triggers()::alertFired,
+              Clock.systemUTC(),
+              Optional.empty());
       TendServer server =
           TendServer.start(
               settings,
@@ -173,14 +194,19 @@ public final class LocalServer implements AutoCloseable {
                   pipelines.api(),
                   deployments,
                   serving,
-                  feedback));
+                  feedback,
+                  new AlertsApi(store.projects(), alerting)));
+      alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
       return new LocalServer(
-          store, engine, server, pipelines, serving, rollouts, predictions, bootstrap);
+          store, engine, server, pipelines, serving, rollouts, predictions, alerting, bootstrap);
     } catch (RuntimeException e) {
+      if (alerting != null) {
+        alerting.close();
+      }
       if (rollouts != null) {
         rollouts.close();
       }
@@ -204,6 +230,11 @@ public final class LocalServer implements AutoCloseable {
     return bootstrap;
   }
 
+  /** Alerting, for the monitor runner's figures and the channels' delivery reports. */
+  public Alerting alerting() {
+    return alerting;
+  }
+
   StoreServices store() {
     return store;
   }
@@ -218,6 +249,7 @@ public final class LocalServer implements AutoCloseable {
       server.close();
     } finally {
       try {
+        alerting.close();
         rollouts.close();
         serving.close();
         predictions.close();

@@ -1,6 +1,8 @@
 package dev.tend.cli;
 
 import dev.tend.checks.SourceLocation;
+import dev.tend.cli.alerts.AlertsCommand;
+import dev.tend.cli.alerts.IncidentsCommand;
 import dev.tend.cli.data.DataCommand;
 import dev.tend.cli.demo.DemoCommand;
 import dev.tend.cli.deploy.DeployCommand;
@@ -50,6 +52,8 @@ import picocli.CommandLine.Command;
       PipelineCommand.class,
       DeployCommand.class,
       Rollouts.class,
+      AlertsCommand.class,
+      IncidentsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -32,7 +32,7 @@ class DatabaseTest {
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChange() {
-    assertThat(db.database().schemaVersion()).isEqualTo("9");
+    assertThat(db.database().schemaVersion()).isEqualTo("11");
     assertThat(db.database().dialect().name()).isEqualTo(engine.name());
     for (String table :
         List.of(
@@ -55,7 +55,12 @@ class DatabaseTest {
             "pipeline_logs",
             "pipeline_trigger_cursors",
             "deployments",
-            "deployment_revisions")) {
+            "deployment_revisions",
+            "alert_rules",
+            "alert_series",
+            "alerts",
+            "incidents",
+            "incident_events")) {
       assertThat(db.count(table)).as(table).isZero();
     }
     db.database()
@@ -66,9 +71,9 @@ class DatabaseTest {
 
     Database reopened = db.reopen();
 
-    assertThat(reopened.schemaVersion()).isEqualTo("9");
+    assertThat(reopened.schemaVersion()).isEqualTo("11");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(9);
+    assertThat(db.count("tend_schema_history")).isEqualTo(10);
   }
 
   @Test

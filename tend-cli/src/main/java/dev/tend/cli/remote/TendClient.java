@@ -126,6 +126,25 @@ public final class TendClient implements AutoCloseable {
   }
 
   /**
+   * Sends {@code text} as the body of {@code contentType} (such as {@code application/yaml}) and
+   * reads the JSON answer, for resources the server reads as text.
+   *
+   * @throws ProblemException on any status from 300 up
+   */
+  public Response sendText(String method, String path, String contentType, String text) {
+    HttpRequest.Builder request =
+        request(path)
+            .method(method, HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8))
+            .header("Content-Type", contentType + "; charset=utf-8");
+    HttpResponse<byte[]> response =
+        exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() >= 300) {
+      throw problem(method, path, response.statusCode(), response.body(), contentType(response));
+    }
+    return new Response(response.statusCode(), json(response.body()), false);
+  }
+
+  /**
    * Calls MLflow's REST API ({@code /api/2.0/mlflow}): {@code GET} with the parameters in {@code
    * path}'s query, other methods with a JSON body, as MLflow's clients do. MLflow's error answers
    * ({@code {"error_code", "message"}}) become a {@link ProblemException} whose code is MLflow's

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.alerting.AlertRepository;
 import dev.tend.artifacts.LocalArtifactStore;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.deployments.DeploymentRepository;
@@ -18,6 +19,11 @@ import dev.tend.server.InMemoryAuth;
 import dev.tend.server.InMemoryIdempotencyStore;
 import dev.tend.server.ServerServices;
 import dev.tend.server.TendServer;
+import dev.tend.server.alerting.AlertPipelines;
+import dev.tend.server.alerting.AlertSink;
+import dev.tend.server.alerting.Alerting;
+import dev.tend.server.alerting.AlertsApi;
+import dev.tend.server.alerting.MetricHistory;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.deployments.DeploymentsApi;
@@ -52,6 +58,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -174,6 +181,22 @@ class OpenApiCompletenessTest {
             dataDir.resolve("predictions"), PredictionLogOptions.defaults().withoutMaintenance())) {
       assertComplete(
           List.of(new FeedbackApi(ProjectRepository.of(db), FeedbackRepository.of(db), log)));
+    }
+  }
+
+  @Test
+  void theAlertingRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    try (Alerting alerting =
+        new Alerting(
+            ProjectRepository.of(db),
+            AlertRepository.of(db),
+            MetricHistory.NONE,
+            AlertSink.NONE,
+            AlertPipelines.NONE,
+            Clock.systemUTC(),
+            Optional.empty())) {
+      assertComplete(List.of(new AlertsApi(ProjectRepository.of(db), alerting)));
     }
   }
 

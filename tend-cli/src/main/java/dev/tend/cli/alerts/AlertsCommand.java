@@ -1,0 +1,359 @@
+package dev.tend.cli.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tend.alert.AlertRule;
+import dev.tend.alert.AlertRuleException;
+import dev.tend.alert.AlertRules;
+import dev.tend.cli.Connection;
+import dev.tend.cli.FormatOption;
+import dev.tend.cli.Main;
+import dev.tend.cli.ProjectOption;
+import dev.tend.cli.Table;
+import dev.tend.cli.remote.TendClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tend alerts rules apply|list|show|delete}, {@code tend alerts list|ack}. */
+@Command(
+    name = "alerts",
+    mixinStandardHelpOptions = true,
+    description =
+        "Alert rules and the alerts they raise ($TEND_URL, $TEND_TOKEN, $TEND_PROJECT). See"
+            + " docs/alerts.md.",
+    subcommands = {AlertsCommand.Rules.class, AlertsCommand.List.class, AlertsCommand.Ack.class})
+public final class AlertsCommand {
+  private AlertsCommand() {}
+
+  static String projectPath(String project) {
+    return "/projects/" + TendClient.segment(project);
+  }
+
+  /** {@code tend alerts rules ...}. */
+  @Command(
+      name = "rules",
+      mixinStandardHelpOptions = true,
+      description = "Apply, list, show and delete alert rules.",
+      subcommands = {Apply.class, RuleList.class, Show.class, Delete.class})
+  static final class Rules {}
+
+  /** {@code tend alerts rules apply FILE}. */
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description =
+          "Creates or replaces the rule in FILE (YAML, or JSON for a .json file); the rule's"
+              + " `name` names it. The file is checked here first, so errors point at its lines.")
+  static final class Apply implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Connection connection;
+    @Mixin ProjectOption project;
+    @Mixin Output output;
+
+    @Parameters(paramLabel = "FILE", description = "The rule, such as f1-low.yaml.")
+    Path file;
+
+    @Override
+    public Integer call() {
+      String text = read(file);
+      AlertRule rule;
+      try {
+        rule = AlertRules.parse(text, file.toString(), Optional.empty());
+      } catch (AlertRuleException e) {
+        throw new Main.UsageException(e.location(), e.getMessage());
+      }
+      boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+      PrintWriter out = spec.commandLine().getOut();
+      try (TendClient client = connection.open()) {
+        TendClient.Response response =
+            client.sendText(
+                "PUT",
+                projectPath(project.name()) + "/alert-rules/" + TendClient.segment(rule.name()),
+                json ? "application/json" : "application/yaml",
+                text);
+        if (output.json()) {
+          FormatOption.print(out, response.body());
+        } else {
+          int version = response.body().path("version").asInt();
+          out.println(
+              (response.status() == 201 ? "Created" : "Applied")
+                  + " alert rule "
+                  + rule.name()
+                  + " (version "
+                  + version
+                  + ") in project "
+                  + project.name());
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** {@code tend alerts rules list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the rules.")
+  static final class RuleList implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Connection connection;
+    @Mixin ProjectOption project;
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (TendClient client = connection.open()) {
+        JsonNode list = client.get(projectPath(project.name()) + "/alert-rules").body();
+        if (output.json()) {
+          FormatOption.print(out, list);
+          return 0;
+        }
+        Table table =
+            Table.of("RULE", "METRIC", "DEPLOYMENT", "CONDITION", "FOR", "SEVERITY", "VERSION");
+        for (JsonNode r : list.path("items")) {
+          JsonNode rule = r.path("rule");
+          table.row(
+              r.path("name").asText(),
+              rule.path("metric").asText()
+                  + (rule.hasNonNull("column") ? "[" + rule.path("column").asText() + "]" : ""),
+              rule.path("deployment").asText(),
+              condition(rule.path("condition")),
+              rule.path("for").asInt(),
+              rule.path("severity").asText(),
+              r.path("version").asInt());
+        }
+        out.print(table.isEmpty() ? "No alert rules.\n" : table.render());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  /* A condition in one line, such as "< 0.5" or "change by 20% down from previous 6". */
+  static String condition(JsonNode condition) {
+    if (condition.has("threshold")) {
+      JsonNode t = condition.path("threshold");
+      return t.path("op").asText() + " " + t.path("value").asText();
+    }
+    if (condition.has("change")) {
+      JsonNode c = condition.path("change");
+      String baseline = c.path("baseline").asText();
+      return "change by "
+          + c.path("by").asText()
+          + " "
+          + c.path("direction").asText()
+          + " from "
+          + baseline
+          + (baseline.equals("previous") ? " " + c.path("windows").asInt() : "")
+          + (baseline.equals("reference") ? " " + c.path("reference").asText() : "");
+    }
+    JsonNode a = condition.path("anomaly");
+    return "anomaly |z| >= "
+        + a.path("z").asText()
+        + " over "
+        + a.path("windows").asInt()
+        + " windows, "
+        + a.path("direction").asText();
+  }
+
+  /** {@code tend alerts rules show NAME}. */
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Shows a rule as it was applied.")
+  static final class Show implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Connection connection;
+    @Mixin ProjectOption project;
+    @Mixin Output output;
+
+    @Parameters(paramLabel = "NAME", description = "The rule.")
+    String name;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (TendClient client = connection.open()) {
+        JsonNode rule =
+            client
+                .get(projectPath(project.name()) + "/alert-rules/" + TendClient.segment(name))
+                .body();
+        if (output.json()) {
+          FormatOption.print(out, rule);
+        } else {
+          out.println(
+              "# "
+                  + rule.path("name").asText()
+                  + ", version "
+                  + rule.path("version").asInt()
+                  + ", updated "
+                  + rule.path("updated_at").asText()
+                  + " by "
+                  + rule.path("updated_by").asText());
+          String source = rule.path("source").asText();
+          out.print(source.endsWith("\n") ? source : source + "\n");
+          out.flush();
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** {@code tend alerts rules delete NAME}. */
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Deletes a rule; its open alerts resolve.")
+  static final class Delete implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Connection connection;
+    @Mixin ProjectOption project;
+
+    @Parameters(paramLabel = "NAME", description = "The rule.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (TendClient client = connection.open()) {
+        client.send(
+            "DELETE",
+            projectPath(project.name()) + "/alert-rules/" + TendClient.segment(name),
+            Optional.empty(),
+            Map.of());
+      }
+      spec.commandLine().getOut().println("Deleted alert rule " + name);
+      return 0;
+    }
+  }
+
+  /** {@code tend alerts list [--state STATE]}. */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists the project's alerts, newest first.")
+  static final class List implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Connection connection;
+    @Mixin ProjectOption project;
+    @Mixin Output output;
+
+    @Option(
+        names = "--state",
+        paramLabel = "STATE",
+        description = "Only firing, acknowledged or resolved alerts.")
+    String state;
+
+    @Override
+    public Integer call() {
+      if (state != null
+          && !java.util.List.of("firing", "acknowledged", "resolved").contains(state)) {
+        throw new Main.UsageException(
+            "--state must be firing, acknowledged or resolved, not '" + state + "'");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (TendClient client = connection.open()) {
+        JsonNode list =
+            client
+                .get(
+                    projectPath(project.name())
+                        + "/alerts"
+                        + (state == null ? "" : "?state=" + TendClient.query(state)))
+                .body();
+        if (output.json()) {
+          FormatOption.print(out, list);
+          return 0;
+        }
+        Table table = Table.of("ID", "STATE", "SEVERITY", "RULE", "DEPLOYMENT", "FIRED", "SUMMARY");
+        for (JsonNode a : list.path("items")) {
+          table.row(
+              a.path("id").asText(),
+              a.path("state").asText(),
+              a.path("severity").asText(),
+              a.path("rule").asText(),
+              a.path("deployment").asText(),
+              a.path("fired_at").asText(),
+              a.path("summary").asText());
+        }
+        out.print(table.isEmpty() ? "No alerts.\n" : table.render());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code tend alerts ack ID}. */
+  @Command(
+      name = "ack",
+      mixinStandardHelpOptions = true,
+      description = "Acknowledges an open alert; it stays open until its condition clears.")
+  static final class Ack implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Connection connection;
+    @Mixin ProjectOption project;
+    @Mixin Output output;
+
+    @Parameters(paramLabel = "ID", description = "The alert's id.")
+    String id;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (TendClient client = connection.open()) {
+        JsonNode alert =
+            client
+                .send(
+                    "POST",
+                    projectPath(project.name())
+                        + "/alerts/"
+                        + TendClient.segment(id)
+                        + "/acknowledge",
+                    Optional.empty(),
+                    Map.of())
+                .body();
+        if (output.json()) {
+          FormatOption.print(out, alert);
+        } else {
+          out.println(
+              "Acknowledged alert "
+                  + id
+                  + " ("
+                  + alert.path("rule").asText()
+                  + " on "
+                  + alert.path("deployment").asText()
+                  + ") by "
+                  + alert.path("acknowledged_by").asText());
+        }
+      }
+      return 0;
+    }
+  }
+
+  static String read(Path file) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
+    } catch (NoSuchFileException e) {
+      throw new Main.UsageException("no such file: " + file);
+    } catch (CharacterCodingException e) {
+      throw new Main.UsageException(file + " is not UTF-8 text");
+    } catch (IOException e) {
+      throw new Main.UsageException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** {@code tend alerts} (rules, alerts, acknowledgements) and {@code tend incidents}. */
+package dev.tend.cli.alerts;
