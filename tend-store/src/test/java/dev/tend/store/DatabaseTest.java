@@ -32,7 +32,7 @@ class DatabaseTest {
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChange() {
-    assertThat(db.database().schemaVersion()).isEqualTo("9");
+    assertThat(db.database().schemaVersion()).isEqualTo("10");
     assertThat(db.database().dialect().name()).isEqualTo(engine.name());
     for (String table :
         List.of(
@@ -66,9 +66,9 @@ class DatabaseTest {
 
     Database reopened = db.reopen();
 
-    assertThat(reopened.schemaVersion()).isEqualTo("9");
+    assertThat(reopened.schemaVersion()).isEqualTo("10");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(9);
+    assertThat(db.count("tend_schema_history")).isEqualTo(10);
   }
 
   @Test
