@@ -28,6 +28,8 @@ import dev.tend.server.http.ProblemCode;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
+import dev.tend.server.monitoring.MonitorRunner;
+import dev.tend.server.monitoring.Monitoring;
 import dev.tend.server.pipelines.PipelineService;
 import dev.tend.server.pipelines.PipelinesApi;
 import dev.tend.server.projects.ProjectsApi;
@@ -46,6 +48,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -165,6 +168,30 @@ class OpenApiCompletenessTest {
             dataDir.resolve("predictions"), PredictionLogOptions.defaults().withoutMaintenance())) {
       assertComplete(
           List.of(new FeedbackApi(ProjectRepository.of(db), FeedbackRepository.of(db), log)));
+    }
+  }
+
+  @Test
+  void theMonitoringRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
+    try (PredictionLog log =
+            PredictionLog.open(
+                dataDir.resolve("predictions"),
+                PredictionLogOptions.defaults().withoutMaintenance());
+        Monitoring monitoring =
+            new Monitoring(
+                new Monitoring.Store(
+                    db,
+                    ProjectRepository.of(db),
+                    RegistryRepository.of(db, artifacts),
+                    TrackingRepository.of(db),
+                    DatasetRepository.of(db),
+                    DeploymentRepository.of(db)),
+                log,
+                MonitorRunner.Settings.of(Duration.ofSeconds(5), Duration.ofSeconds(1)),
+                Clock.systemUTC())) {
+      assertComplete(List.of(monitoring.api()));
     }
   }
 
