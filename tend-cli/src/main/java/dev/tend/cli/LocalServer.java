@@ -16,11 +16,14 @@ import dev.tend.server.feedback.FeedbackApi;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
+import dev.tend.server.monitoring.MonitorRunner;
+import dev.tend.server.monitoring.Monitoring;
 import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.serving.Batching;
 import dev.tend.server.serving.ServingApi;
+import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.serving.log.PredictionLog;
@@ -47,6 +50,7 @@ public final class LocalServer implements AutoCloseable {
   private final ServingApi serving;
   private final RolloutController rollouts;
   private final PredictionLog predictions;
+  private final Monitoring monitoring;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -57,6 +61,7 @@ public final class LocalServer implements AutoCloseable {
       ServingApi serving,
       RolloutController rollouts,
       PredictionLog predictions,
+      Monitoring monitoring,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
@@ -65,6 +70,7 @@ public final class LocalServer implements AutoCloseable {
     this.serving = serving;
     this.rollouts = rollouts;
     this.predictions = predictions;
+    this.monitoring = monitoring;
     this.bootstrap = bootstrap;
   }
 
@@ -90,6 +96,7 @@ public final class LocalServer implements AutoCloseable {
     ServingApi serving = null;
     RolloutController rollouts = null;
     PredictionLog predictions = null;
+    Monitoring monitoring = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -107,6 +114,25 @@ public final class LocalServer implements AutoCloseable {
               PredictionLogOptions.defaults().withSyncInterval(settings.logSyncInterval()));
       /* Figures per version for rollouts; the serving path reports its requests to it. */
       RolloutMonitor monitor = new RolloutMonitor(Clock.systemUTC());
+      /* Every deployment's windows and figures; it counts failed requests too. */
+      monitoring =
+          new Monitoring(
+              new Monitoring.Store(
+                  store.database(),
+                  store.projects(),
+                  store.registry(),
+                  store.tracking(),
+                  store.datasets(),
+                  store.deployments()),
+              predictions,
+              MonitorRunner.Settings.of(settings.monitorInterval(), settings.logSyncInterval()),
+              Clock.systemUTC());
+      TrafficObserver failures = monitoring.failures();
+      TrafficObserver traffic =
+          (deployment, version, role, latency, failed) -> {
+            monitor.served(deployment, version, role, latency, failed);
+            failures.served(deployment, version, role, latency, failed);
+          };
       serving =
           new ServingApi(
               store.projects(),
@@ -115,7 +141,7 @@ public final class LocalServer implements AutoCloseable {
               store.artifacts(),
               settings.dataDir().resolve("models"),
               predictions,
-              monitor,
+              traffic,
               ServingApi.DEFAULT_REFRESH,
               Batching.of(settings));
       DeploymentsApi deployments =
@@ -146,6 +172,7 @@ public final class LocalServer implements AutoCloseable {
               Optional.of(deployments.service()));
       FeedbackApi feedback =
           new FeedbackApi(store.projects(), FeedbackRepository.of(store.database()), predictions);
+      feedback.onLogged(monitoring.runner());
       /* Candidates are judged on quality too once feedback labels their predictions. */
       rollouts =
           new RolloutController(
@@ -173,16 +200,21 @@ public final class LocalServer implements AutoCloseable {
                   pipelines.api(),
                   deployments,
                   serving,
-                  feedback));
+                  feedback,
+                  monitoring.api()));
       rollouts.start(RolloutController.PERIOD);
+      monitoring.start();
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
       return new LocalServer(
-          store, engine, server, pipelines, serving, rollouts, predictions, bootstrap);
+          store, engine, server, pipelines, serving, rollouts, predictions, monitoring, bootstrap);
     } catch (RuntimeException e) {
       if (rollouts != null) {
         rollouts.close();
+      }
+      if (monitoring != null) {
+        monitoring.close();
       }
       if (serving != null) {
         serving.close();
@@ -208,6 +240,11 @@ public final class LocalServer implements AutoCloseable {
     return store;
   }
 
+  /** The monitor runner and its store: listeners (alerts, /metrics) register here. */
+  public Monitoring monitoring() {
+    return monitoring;
+  }
+
   public URI uri() {
     return server.uri();
   }
@@ -219,6 +256,7 @@ public final class LocalServer implements AutoCloseable {
     } finally {
       try {
         rollouts.close();
+        monitoring.close();
         serving.close();
         predictions.close();
         pipelines.close();

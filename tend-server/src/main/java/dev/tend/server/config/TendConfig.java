@@ -31,6 +31,8 @@ import java.time.Duration;
  *     serving.batching.max-delay})
  * @param logSyncInterval how long an answered prediction may stay written to the operating system
  *     but not fsynced; zero fsyncs before every answer ({@code serving.log.sync-interval})
+ * @param monitorInterval how often the monitor runner ingests the prediction log and feedback into
+ *     monitoring windows ({@code monitoring.interval})
  */
 public record TendConfig(
     int port,
@@ -45,7 +47,8 @@ public record TendConfig(
     Duration pipelineLease,
     int batchMaxRows,
     Duration batchMaxDelay,
-    Duration logSyncInterval) {
+    Duration logSyncInterval,
+    Duration monitorInterval) {
 
   public static final int DEFAULT_PORT = 8070;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -57,6 +60,7 @@ public record TendConfig(
   public static final int DEFAULT_BATCH_MAX_ROWS = 64;
   public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ZERO;
   public static final Duration DEFAULT_LOG_SYNC_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(5);
 
   public TendConfig {
     requireNonNull(bind, "bind is null");
@@ -91,6 +95,42 @@ public record TendConfig(
     if (logSyncInterval.isNegative() || logSyncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("logSyncInterval must be from 0 to 1m");
     }
+    requireNonNull(monitorInterval, "monitorInterval is null");
+    if (monitorInterval.toMillis() < 100 || monitorInterval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("monitorInterval must be from 100ms to 1h");
+    }
+  }
+
+  /** A configuration with the default monitor interval. */
+  public TendConfig(
+      int port,
+      String bind,
+      long maxRequestBodyBytes,
+      Duration shutdownTimeout,
+      Path dataDir,
+      String metadataUrl,
+      Path artifactsDir,
+      boolean anonymousReads,
+      int pipelineWorkers,
+      Duration pipelineLease,
+      int batchMaxRows,
+      Duration batchMaxDelay,
+      Duration logSyncInterval) {
+    this(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        DEFAULT_MONITOR_INTERVAL);
   }
 
   /** A configuration with the default prediction log sync interval. */

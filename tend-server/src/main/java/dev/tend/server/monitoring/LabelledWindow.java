@@ -21,11 +21,11 @@ import java.util.function.Function;
 
 /**
  * The figures of one window that need its predictions joined with their feedback: realised
- * performance and label coverage ({@link LabelledFigures}) of binary classifiers and regressions,
- * and business outcomes with their confidence intervals ({@link Intervals}): the share of true for
- * a boolean outcome, the mean for a numeric one, over the predictions that have the outcome. Per
- * model version, for all versions, and per segment. Mutable and not thread-safe: add the window's
- * predictions, then take the points.
+ * performance and label coverage ({@link LabelledFigures}) of binary and multiclass classifiers and
+ * regressions, and business outcomes with their confidence intervals ({@link Intervals}): the share
+ * of true for a boolean outcome, the mean for a numeric one, over the predictions that have the
+ * outcome. Per model version, for all versions, and per segment. Mutable and not thread-safe: add
+ * the window's predictions, then take the points.
  */
 final class LabelledWindow {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +36,9 @@ final class LabelledWindow {
     final List<Double> probabilities = new ArrayList<>();
     final List<Double> actualValues = new ArrayList<>();
     final List<Double> predictedValues = new ArrayList<>();
+    final List<String> classes = new ArrayList<>();
+    final List<Integer> actualClasses = new ArrayList<>();
+    final List<double[]> classProbabilities = new ArrayList<>();
     final Map<String, double[]> outcomes = new TreeMap<>();
     final Map<String, boolean[]> numeric = new TreeMap<>();
   }
@@ -100,6 +103,8 @@ final class LabelledWindow {
           group.actual.add(positive.get());
           group.probabilities.add(probability.doubleValue());
         }
+      } else if (outputs.isObject() && outputs.has("label") && !label.isNull()) {
+        multiclass(group, label.asText(), outputs);
       } else if (value.isNumber() && label.isNumber()) {
         group.actualValues.add(label.doubleValue());
         group.predictedValues.add(value.doubleValue());
@@ -119,6 +124,42 @@ final class LabelledWindow {
                 kind[0] |= v.isNumber();
               }
             });
+  }
+
+  /*
+   * A multiclass prediction: outputs name the label and one probability_<class> per class, the
+   * same classes on every row of a version (a row naming others, or a label no class names, is
+   * left out).
+   */
+  private static void multiclass(Group group, String label, JsonNode outputs) {
+    List<String> classes = new ArrayList<>();
+    outputs
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (name.startsWith("probability_") && outputs.get(name).isNumber()) {
+                classes.add(name.substring("probability_".length()));
+              }
+            });
+    if (classes.size() < 2) {
+      return;
+    }
+    classes.sort(null);
+    if (group.classes.isEmpty()) {
+      group.classes.addAll(classes);
+    } else if (!group.classes.equals(classes)) {
+      return;
+    }
+    int actual = classes.indexOf(label);
+    if (actual < 0) {
+      return;
+    }
+    double[] probabilities = new double[classes.size()];
+    for (int i = 0; i < probabilities.length; i++) {
+      probabilities[i] = outputs.get("probability_" + classes.get(i)).doubleValue();
+    }
+    group.actualClasses.add(actual);
+    group.classProbabilities.add(probabilities);
   }
 
   /*
@@ -183,6 +224,12 @@ final class LabelledWindow {
                     probabilities,
                     SketchFigures.THRESHOLD,
                     Math.max(rows, actual.length)));
+          } else if (!g.actualClasses.isEmpty()) {
+            int[] actual = g.actualClasses.stream().mapToInt(Integer::intValue).toArray();
+            double[][] probabilities = g.classProbabilities.toArray(double[][]::new);
+            points.addAll(
+                LabelledFigures.multiclass(
+                    scope, actual, probabilities, Math.max(rows, actual.length)));
           } else if (!g.actualValues.isEmpty()) {
             double[] actual = g.actualValues.stream().mapToDouble(Double::doubleValue).toArray();
             double[] predicted =

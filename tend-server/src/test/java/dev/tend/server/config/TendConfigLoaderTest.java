@@ -65,7 +65,8 @@ class TendConfigLoaderTest {
           Map.entry("pipelines.lease", "5s"),
           Map.entry("serving.batching.max-rows", "8"),
           Map.entry("serving.batching.max-delay", "2ms"),
-          Map.entry("serving.log.sync-interval", "250ms"));
+          Map.entry("serving.log.sync-interval", "250ms"),
+          Map.entry("monitoring.interval", "2s"));
 
   private static final TendConfig EXPECTED =
       new TendConfig(
@@ -81,7 +82,8 @@ class TendConfigLoaderTest {
           Duration.ofSeconds(5),
           8,
           Duration.ofMillis(2),
-          Duration.ofMillis(250));
+          Duration.ofMillis(250),
+          Duration.ofSeconds(2));
 
   @Test
   void everyKeyFromEnvironment() {
@@ -122,6 +124,8 @@ class TendConfigLoaderTest {
                 max-delay: 2ms
               log:
                 sync-interval: 250ms
+            monitoring:
+              interval: 2s
             """);
     assertThat(TendConfigLoader.load(Optional.of(file), Map.of(), Map.of())).isEqualTo(EXPECTED);
   }
@@ -196,6 +200,9 @@ class TendConfigLoaderTest {
   @Test
   void theLogSyncIntervalDefaultsToOneSecondAndZeroMeansFsyncEveryAnswer() {
     assertThat(load(Map.of(), Map.of()).logSyncInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(load(Map.of(), Map.of()).monitorInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> load(Map.of(), Map.of("monitoring.interval", "2h")))
+        .hasMessage("monitoring.interval must be from 100ms to 1h, found 2h");
     assertThat(load(Map.of("TEND_SERVING_LOG_SYNC_INTERVAL", "0s"), Map.of()).logSyncInterval())
         .isEqualTo(Duration.ZERO);
     assertThatThrownBy(() -> load(Map.of(), Map.of("serving.log.sync-interval", "2m")))
