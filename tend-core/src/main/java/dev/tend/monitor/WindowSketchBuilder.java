@@ -201,8 +201,9 @@ public final class WindowSketchBuilder {
       columns.add(p.finish());
     }
     ProfileProvenance provenance = WindowSketch.provenance(rows == 0 ? 0 : lastMicros);
-    Map<String, Long> unexpectedCounts = new HashMap<>();
-    unexpected.forEach((k, v) -> unexpectedCounts.put(k, v[0]));
+    Map<String, Long> counts = new HashMap<>();
+    unexpected.forEach((k, v) -> counts.put(k, v[0]));
+    Map<String, Long> unexpectedCounts = WindowSketch.mergeNames(counts, Map.of());
     return new WindowSketch(
         schema.task(),
         rows,

@@ -36,8 +36,12 @@ import java.util.Map;
  * timestamp without offset is UTC). Mutable and not thread-safe.
  */
 public final class RecordParser {
+  /* Jackson's bundled fast double parser: the JDK's Double.parseDouble was a fifth of the time. */
   private static final JsonFactory JSON =
-      JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+      JsonFactory.builder()
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .build();
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
