@@ -132,18 +132,18 @@ public final class Calibration {
 
   /**
    * The confidence distribution: how many of {@code probabilities} have their predicted class's
-   * probability, {@code max(p, 1 - p)}, in each of {@code bins} equal-width bins over [0.5, 1].
+   * probability ({@code p} when {@code p} exceeds the threshold, else {@code 1 - p}) in each of
+   * {@code bins} equal-width bins over [0, 1].
    */
-  public static long[] confidenceHistogram(double[] probabilities, int bins) {
+  public static long[] confidenceHistogram(double[] probabilities, double threshold, int bins) {
     requireNonNull(probabilities, "probabilities is null");
     if (bins < 1) {
       throw new IllegalArgumentException("bins must be >= 1, got " + bins);
     }
     long[] counts = new long[bins];
+    Cbpe.checkProbability(threshold, "threshold");
     for (double p : probabilities) {
-      Cbpe.checkProbability(p, "probability");
-      double confidence = Math.max(p, 1 - p);
-      counts[Math.min(bins - 1, (int) ((confidence - 0.5) * 2 * bins))]++;
+      counts[Cbpe.bin(p > threshold ? p : 1 - p, bins)]++;
     }
     return counts;
   }

@@ -95,6 +95,9 @@ public final class Cbpe {
 
   /** The bin of {@code probability} in a histogram of {@code bins} equal-width bins over [0, 1]. */
   public static int bin(double probability, int bins) {
+    if (bins < 1) {
+      throw new IllegalArgumentException("bins must be >= 1, got " + bins);
+    }
     checkProbability(probability, "probability");
     return Math.min(bins - 1, (int) (probability * bins));
   }

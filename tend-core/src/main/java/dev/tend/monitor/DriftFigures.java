@@ -6,6 +6,7 @@ import dev.tend.drift.Drift;
 import dev.tend.drift.DriftDefaults;
 import dev.tend.drift.DriftMethod;
 import dev.tend.drift.DriftResult;
+import dev.tend.drift.DriftThreshold;
 import dev.tend.profile.ColumnProfile;
 import dev.tend.profile.DatasetProfile;
 import dev.tend.schema.DataType;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
@@ -24,20 +26,29 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * thread-safe.
  *
  * <p>Each column gets the method {@link DriftDefaults#methodFor} picks for its type and the smaller
- * of the two sample sizes, judged by {@link DriftDefaults#threshold}: tests gated by an effect size
- * (KS, chi-square with Cramér's V) up to {@value DriftDefaults#SMALL_SAMPLE_LIMIT} values, effect
- * sizes alone (Wasserstein in reference standard deviations, Jensen-Shannon distance) above. So a
- * large window does not alarm on a difference that is significant but trivial. A string column
- * counts as a small sample, and gets chi-square, also while its smaller sample holds fewer than
- * {@value #VALUES_PER_CATEGORY} values per category beyond the first: the Jensen-Shannon distance
- * of two samples of one distribution grows like {@code sqrt((k - 1) / (8 n ln 2))} for {@code k}
- * categories, which for the 229 airports of the flights data reaches the 0.1 threshold near 5,000
- * rows.
+ * of the two sample sizes: tests gated by an effect size (KS, chi-square with Cramér's V) up to
+ * {@value DriftDefaults#SMALL_SAMPLE_LIMIT} values, effect sizes alone (Wasserstein in reference
+ * standard deviations, Jensen-Shannon distance) above, so a large window does not alarm on a
+ * difference that is significant but trivial. A string column counts as a small sample, and gets
+ * chi-square, also while its smaller sample holds fewer than {@value #VALUES_PER_CATEGORY} values
+ * per category beyond the first: the Jensen-Shannon distance of two samples of one distribution
+ * grows like {@code sqrt((k - 1) / (8 n ln 2))} for {@code k} categories, which for the 229
+ * airports of the flights data reaches 0.1 near 5,000 rows.
+ *
+ * <p>By default a column drifted when its effect size reaches {@value #EFFECT_SIZE_FACTOR} times
+ * the offline default of {@link DriftDefaults#threshold} (0.2 reference standard deviations of
+ * Wasserstein distance, Cohen's "small" effect; 0.2 for Jensen-Shannon, KS D and Cramér's V), with
+ * the same significance gate ({@link #threshold}). A monitor compares every window, many a day, so
+ * it needs more margin than a one-off check: at the offline thresholds a quarter of the windows of
+ * a stable month alarmed, all on the day of week, whose mix differs between the two halves of
+ * January 2001 by about 0.095 standard deviations (three Mondays in the first, three Tuesdays and
+ * Wednesdays in the second): calendar, not drift.
  *
  * <p><b>The default drift alert</b> fires when any feature drifted, that is when {@link
- * MonitorMetric#DRIFTED_FEATURE_SHARE} is above 0 ({@link Comparison#alert()}). Measured on 300
- * windows of 500 to 20,000 rows of one stable month of flights data, at most 1% raise it (see
- * {@code DriftFalseAlarmTest} in tend-data).
+ * MonitorMetric#DRIFTED_FEATURE_SHARE} is above {@value #ALERT_SHARE_ABOVE} ({@link
+ * Comparison#alert()}). On 300 windows of 500 to 20,000 rows drawn from the second half of January
+ * 2001 of the flights data, against a reference of its first half, at most 1% raise it ({@code
+ * DriftFalseAlarmTest} in tend-data), while every window with distances in kilometres does.
  */
 public final class DriftFigures {
   /**
@@ -48,6 +59,18 @@ public final class DriftFigures {
 
   /** {@link MonitorMetric#DRIFTED_FEATURE_SHARE} above which the default drift rule fires. */
   public static final double ALERT_SHARE_ABOVE = 0.0;
+
+  /** How many times the offline effect-size threshold a window's column must reach to drift. */
+  public static final double EFFECT_SIZE_FACTOR = 2.0;
+
+  /**
+   * The default monitoring threshold of a method: {@link DriftDefaults#threshold}'s effect size
+   * times {@value #EFFECT_SIZE_FACTOR}, and its significance level.
+   */
+  public static DriftThreshold threshold(DriftMethod method) {
+    DriftThreshold offline = DriftDefaults.threshold(method);
+    return new DriftThreshold(offline.effectSize() * EFFECT_SIZE_FACTOR, offline.alpha());
+  }
 
   private DriftFigures() {}
 
@@ -107,7 +130,7 @@ public final class DriftFigures {
 
   /**
    * Compares every column of either profile except {@code prediction}, and {@code prediction} if
-   * present, of {@code current} against {@code baseline}.
+   * present, of {@code current} against {@code baseline}, at the default thresholds.
    */
   public static Comparison compare(
       DatasetProfile baseline, DatasetProfile current, Optional<String> prediction) {
@@ -121,12 +144,23 @@ public final class DriftFigures {
     return compare(baseline, current, List.copyOf(features), prediction);
   }
 
-  /** Compares the named features, and {@code prediction} if present. */
+  /** Compares the named features, and {@code prediction} if present, at the default thresholds. */
   public static Comparison compare(
       DatasetProfile baseline,
       DatasetProfile current,
       List<String> features,
       Optional<String> prediction) {
+    return compare(baseline, current, features, prediction, DriftFigures::threshold);
+  }
+
+  /** Compares the named features, and {@code prediction} if present, at the given thresholds. */
+  public static Comparison compare(
+      DatasetProfile baseline,
+      DatasetProfile current,
+      List<String> features,
+      Optional<String> prediction,
+      Function<DriftMethod, DriftThreshold> thresholds) {
+    requireNonNull(thresholds, "thresholds is null");
     requireNonNull(baseline, "baseline is null");
     requireNonNull(current, "current is null");
     requireNonNull(features, "features is null");
@@ -134,10 +168,11 @@ public final class DriftFigures {
     List<ColumnDrift> compared = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     for (String feature : features) {
-      compareColumn(baseline, current, feature, compared, skipped);
+      compareColumn(baseline, current, feature, thresholds, compared, skipped);
     }
     List<ColumnDrift> predictionDrift = new ArrayList<>();
-    prediction.ifPresent(p -> compareColumn(baseline, current, p, predictionDrift, skipped));
+    prediction.ifPresent(
+        p -> compareColumn(baseline, current, p, thresholds, predictionDrift, skipped));
     return new Comparison(compared, predictionDrift.stream().findFirst(), skipped);
   }
 
@@ -145,6 +180,7 @@ public final class DriftFigures {
       DatasetProfile baseline,
       DatasetProfile current,
       String column,
+      Function<DriftMethod, DriftThreshold> thresholds,
       List<ColumnDrift> compared,
       List<Skipped> skipped) {
     Optional<ColumnProfile> before = baseline.column(column);
@@ -160,7 +196,7 @@ public final class DriftFigures {
                       : "not in the window's profile"));
       return;
     }
-    Result result = column(before.get(), now.get());
+    Result result = column(before.get(), now.get(), thresholds);
     if (result.drift().isPresent()) {
       compared.add(new ColumnDrift(column, result.drift().get()));
     } else {
@@ -170,7 +206,10 @@ public final class DriftFigures {
 
   private record Result(Optional<DriftResult> drift, String skipReason) {}
 
-  private static Result column(ColumnProfile baseline, ColumnProfile current) {
+  private static Result column(
+      ColumnProfile baseline,
+      ColumnProfile current,
+      Function<DriftMethod, DriftThreshold> thresholds) {
     if (baseline.type() != current.type()) {
       return skip(
           "types differ: "
@@ -194,7 +233,7 @@ public final class DriftFigures {
       long perCategory = (long) VALUES_PER_CATEGORY * Math.max(0, before.size() - 1);
       long effective = n >= perCategory ? n : Math.min(n, DriftDefaults.SMALL_SAMPLE_LIMIT);
       DriftMethod method = DriftDefaults.methodFor(type, effective).orElseThrow();
-      return found(Drift.categorical(method, before, now));
+      return found(Drift.categorical(method, before, now, thresholds.apply(method)));
     }
     Optional<KllDoublesSketch> before = baseline.quantileSketch();
     Optional<KllDoublesSketch> now = current.quantileSketch();
@@ -205,7 +244,7 @@ public final class DriftFigures {
           beforeN == 0 ? "no finite values in the baseline" : "no finite values in the window");
     }
     DriftMethod method = DriftDefaults.methodFor(type, Math.min(beforeN, nowN)).orElseThrow();
-    return found(Drift.numeric(method, before.get(), now.get()));
+    return found(Drift.numeric(method, before.get(), now.get(), thresholds.apply(method)));
   }
 
   private static Result skip(String reason) {

@@ -3,6 +3,7 @@ package dev.tend.monitor;
 import static java.util.Objects.requireNonNull;
 
 import org.hipparchus.distribution.continuous.TDistribution;
+import org.hipparchus.special.Gamma;
 
 /**
  * 95% confidence intervals for business outcomes: Wilson's score interval for a proportion ({@link
@@ -68,9 +69,72 @@ public final class Intervals {
       throw new IllegalArgumentException(
           "mean and stddev must be finite and stddev >= 0, got " + mean + ", " + stddev);
     }
-    double t = new TDistribution(count - 1.0, 1e-14).inverseCumulativeProbability(0.975);
+    double t = tQuantile975(count - 1.0);
     double half = t * stddev / Math.sqrt(count);
     return new Interval(mean, mean - half, mean + half, count);
+  }
+
+  /**
+   * The t distribution's 0.975 quantile: Hipparchus's estimate (good to about 1e-9) polished by
+   * Newton steps on an upper tail computed to about 1e-15.
+   */
+  static double tQuantile975(double degreesOfFreedom) {
+    TDistribution t = new TDistribution(degreesOfFreedom);
+    double x = t.inverseCumulativeProbability(0.975);
+    for (int i = 0; i < 6; i++) {
+      x += (upperTail(x, degreesOfFreedom) - 0.025) / t.density(x);
+    }
+    return x;
+  }
+
+  /** P(T > x) for x >= 0: half the regularized incomplete beta I_{v/(v+x^2)}(v/2, 1/2). */
+  private static double upperTail(double x, double v) {
+    return 0.5 * regularizedBeta(v / (v + x * x), v / 2, 0.5);
+  }
+
+  /** I_x(a, b) by the continued fraction of Numerical Recipes (modified Lentz), to 1e-16. */
+  private static double regularizedBeta(double x, double a, double b) {
+    if (x <= 0) {
+      return 0;
+    }
+    if (x >= 1) {
+      return 1;
+    }
+    if (x > (a + 1) / (a + b + 2)) {
+      return 1 - regularizedBeta(1 - x, b, a);
+    }
+    double front =
+        Math.exp(
+            Gamma.logGamma(a + b)
+                - Gamma.logGamma(a)
+                - Gamma.logGamma(b)
+                + a * Math.log(x)
+                + b * Math.log1p(-x));
+    double tiny = 1e-300;
+    double c = 1;
+    double d = 1 - (a + b) * x / (a + 1);
+    d = 1 / (Math.abs(d) < tiny ? tiny : d);
+    double h = d;
+    for (int m = 1; m <= 10_000; m++) {
+      int m2 = 2 * m;
+      double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+      d = 1 + aa * d;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      c = 1 + aa / c;
+      c = Math.abs(c) < tiny ? tiny : c;
+      h *= d * c;
+      aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+      d = 1 + aa * d;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      c = 1 + aa / c;
+      c = Math.abs(c) < tiny ? tiny : c;
+      double delta = d * c;
+      h *= delta;
+      if (Math.abs(delta - 1) < 1e-16) {
+        break;
+      }
+    }
+    return front * h / a;
   }
 
   /** Student's t interval for the mean of {@code values}. */
