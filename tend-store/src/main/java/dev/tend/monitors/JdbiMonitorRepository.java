@@ -363,7 +363,8 @@ final class JdbiMonitorRepository implements MonitorRepository {
       Optional<String> modelVersion,
       Optional<String> segment,
       Instant from,
-      Instant to) {
+      Instant to,
+      boolean sketches) {
     requireNonNull(deployment, "deployment is null");
     requireNonNull(modelVersion, "modelVersion is null");
     requireNonNull(segment, "segment is null");
@@ -371,7 +372,8 @@ final class JdbiMonitorRepository implements MonitorRepository {
     requireNonNull(to, "to is null");
     StringBuilder sql =
         new StringBuilder("SELECT ")
-            .append(WINDOW_COLUMNS)
+            .append(
+                sketches ? WINDOW_COLUMNS : WINDOW_COLUMNS.replace(" sketch,", " NULL AS sketch,"))
             .append(
                 " FROM monitor_windows WHERE deployment = :deployment AND window_start >= :from"
                     + " AND window_start < :to");
@@ -390,6 +392,20 @@ final class JdbiMonitorRepository implements MonitorRepository {
           segment.ifPresent(s -> query.bind("segment", s));
           return query.map((rs, ctx) -> window(rs)).list();
         });
+  }
+
+  @Override
+  public long windowCount(String deployment) {
+    requireNonNull(deployment, "deployment is null");
+    return database.read(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT COUNT(*) FROM monitor_windows WHERE deployment = :deployment"
+                        + " AND model_version = '*' AND segment = ''")
+                .bind("deployment", deployment)
+                .mapTo(Long.class)
+                .one());
   }
 
   @Override

@@ -53,14 +53,18 @@ public interface MonitorRepository {
 
   /**
    * The deployment's windows starting in {@code [from, to)}, of one model version and segment or
-   * all, by start, version and segment.
+   * all, by start, version and segment; their sketches only when {@code sketches} asks for them.
    */
   List<MonitorWindow> windows(
       String deployment,
       Optional<String> modelVersion,
       Optional<String> segment,
       Instant from,
-      Instant to);
+      Instant to,
+      boolean sketches);
+
+  /** How many windows of all versions and rows the deployment has. */
+  long windowCount(String deployment);
 
   /** Upserts figures, each replacing the one of its window, metric, column, version and segment. */
   void savePoints(List<MetricPoint> points);

@@ -152,7 +152,7 @@ class MonitorRepositoryTest {
                 CONCAT))
         .isTrue();
     List<MonitorWindow> windows =
-        monitors.windows("churn", Optional.of("v1"), Optional.of(""), T0, T0.plusSeconds(60));
+        monitors.windows("churn", Optional.of("v1"), Optional.of(""), T0, T0.plusSeconds(60), true);
     assertThat(windows).hasSize(1);
     MonitorWindow v1 = windows.getFirst();
     assertThat(v1.rows()).isEqualTo(3);
@@ -161,9 +161,13 @@ class MonitorRepositoryTest {
     assertThat(monitors.cursor("churn").position()).isEqualTo(first);
     assertThat(monitors.cursor("churn").feedback())
         .isEqualTo(new FeedbackPosition(T0, "p-1", "label"));
-    assertThat(monitors.windows("churn", Optional.empty(), Optional.empty(), T0, T0.plusSeconds(1)))
+    assertThat(
+            monitors.windows(
+                "churn", Optional.empty(), Optional.empty(), T0, T0.plusSeconds(1), false))
+        .allMatch(w -> w.sketch().isEmpty())
         .extracting(w -> w.key().modelVersion())
         .containsExactly("*", "v1");
+    assertThat(monitors.windowCount("churn")).isEqualTo(1);
   }
 
   @Test

@@ -593,7 +593,12 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
       MonitorConfig config, Instant start, Map<String, Lineage.Reference> references) {
     List<MonitorWindow> windows =
         monitors.windows(
-            config.deployment(), Optional.empty(), Optional.empty(), start, start.plusMillis(1));
+            config.deployment(),
+            Optional.empty(),
+            Optional.empty(),
+            start,
+            start.plusMillis(1),
+            true);
     if (windows.isEmpty()) {
       return List.of();
     }
@@ -605,7 +610,8 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
             Optional.empty(),
             Optional.empty(),
             previousStart,
-            previousStart.plusMillis(1))) {
+            previousStart.plusMillis(1),
+            true)) {
       previous.put(w.key().modelVersion() + '\u0000' + w.key().segment(), w);
     }
     List<MetricPoint> points = new ArrayList<>();
@@ -661,7 +667,12 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
     Map<String, Map<String, Long>> rows = new HashMap<>();
     for (MonitorWindow w :
         monitors.windows(
-            config.deployment(), Optional.empty(), Optional.empty(), start, start.plusMillis(1))) {
+            config.deployment(),
+            Optional.empty(),
+            Optional.empty(),
+            start,
+            start.plusMillis(1),
+            false)) {
       rows.computeIfAbsent(w.key().modelVersion(), v -> new HashMap<>())
           .put(w.key().segment(), w.rows());
     }

@@ -199,15 +199,7 @@ public final class MonitoringApi implements ApiModule {
         cursor.position().time().equals(Instant.EPOCH)
             ? Optional.empty()
             : Optional.of(Duration.between(cursor.position().time(), now).toMillis() / 1000.0);
-    long windows =
-        monitors
-            .windows(
-                config.deployment(),
-                Optional.of(MetricPoint.ALL_VERSIONS),
-                Optional.of(MetricPoint.ALL_ROWS),
-                Instant.EPOCH,
-                END_OF_TIME)
-            .size();
+    long windows = monitors.windowCount(config.deployment());
     StatusView status =
         new StatusView(
             cursor.lastRunAt(),
@@ -435,7 +427,8 @@ public final class MonitoringApi implements ApiModule {
             Optional.of(version.orElse(MetricPoint.ALL_VERSIONS)),
             segment,
             range.from(),
-            range.to());
+            range.to(),
+            false);
     if (windows.size() > MAX_ITEMS) {
       throw new ApiException.ValidationFailed(
           FieldError.query(
@@ -489,7 +482,12 @@ public final class MonitoringApi implements ApiModule {
     Instant start = instant("start", call.pathParam("start"), FieldError.path("start", ""));
     List<MonitorWindow> windows =
         monitors.windows(
-            config.deployment(), Optional.empty(), Optional.empty(), start, start.plusMillis(1));
+            config.deployment(),
+            Optional.empty(),
+            Optional.empty(),
+            start,
+            start.plusMillis(1),
+            true);
     if (windows.isEmpty()) {
       throw new ApiException.NotFound(
           "deployment '" + config.deployment() + "' has no monitor window starting at " + start);
@@ -661,7 +659,7 @@ public final class MonitoringApi implements ApiModule {
     Optional<String> versionFilter = call.queryParam("version");
     List<MonitorWindow> windows =
         monitors.windows(
-            config.deployment(), versionFilter, Optional.empty(), range.from(), range.to());
+            config.deployment(), versionFilter, Optional.empty(), range.from(), range.to(), true);
     record Merged(long[] counts, WindowSketch[] sketch, Instant[] end) {}
     Map<String, Merged> merged = new LinkedHashMap<>();
     for (MonitorWindow w : windows) {
