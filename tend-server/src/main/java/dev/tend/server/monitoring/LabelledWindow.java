@@ -83,7 +83,11 @@ final class LabelledWindow {
       return; // a record whose outputs do not parse has no labelled figures
     }
     Optional<String> segment = segmentOf.apply(p);
-    for (String version : List.of(versionOf.apply(p), MetricPoint.ALL_VERSIONS)) {
+    List<String> versions =
+        MonitorRunner.isShadow(p.prediction())
+            ? List.of(versionOf.apply(p))
+            : List.of(versionOf.apply(p), MetricPoint.ALL_VERSIONS);
+    for (String version : versions) {
       add(new GroupKey(version, MetricPoint.ALL_ROWS), p, outputs);
       if (segment.isPresent()) {
         add(new GroupKey(version, segment.get()), p, outputs);

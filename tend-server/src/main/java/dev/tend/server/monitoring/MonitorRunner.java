@@ -203,6 +203,7 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
       int errors = 0;
       for (MonitorConfig config : monitors.all()) {
         if (!config.enabled()) {
+          failures.take(config.deployment(), Long.MAX_VALUE);
           continue;
         }
         deployments++;
@@ -388,13 +389,15 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
         allSchema = own;
       }
       add(config, sketchers, unsketched, new Slot(start, version), own, record);
-      add(
-          config,
-          sketchers,
-          unsketched,
-          new Slot(start, MetricPoint.ALL_VERSIONS),
-          allSchema,
-          record);
+      if (!isShadow(record)) {
+        add(
+            config,
+            sketchers,
+            unsketched,
+            new Slot(start, MetricPoint.ALL_VERSIONS),
+            allSchema,
+            record);
+      }
     }
     List<WindowChange> changes = new ArrayList<>();
     Duration window = config.window();
@@ -430,6 +433,15 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
                     0,
                     Optional.empty())));
     return changes;
+  }
+
+  /*
+   * A shadow's answers are logged (environment "<env>.shadow") under the ids of the requests the
+   * stable version answered: they belong to the shadow version's windows, not to the deployment's
+   * traffic ('*').
+   */
+  static boolean isShadow(PredictionRecord record) {
+    return record.environment().endsWith(".shadow");
   }
 
   private <S> void add(
