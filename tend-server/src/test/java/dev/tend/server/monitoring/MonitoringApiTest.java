@@ -284,6 +284,27 @@ class MonitoringApiTest {
     assertThat(segments).allMatch("Island=Biscoe"::equals);
   }
 
+  @Test
+  void aShadowCountsInItsOwnVersionOnlyNotInTheDeploymentsTraffic() throws Exception {
+    f.train(10, 2, 11);
+    f.shadow("species", 2);
+    predict(0, 12);
+    /* Shadow copies run after the answer; wait until the log holds them too. */
+    for (int i = 0; i < 100 && f.logged().size() < 24; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(f.logged()).hasSize(24);
+    run(monitoring.runner());
+    Map<String, Long> rows = new HashMap<>();
+    for (JsonNode g : get(MONITOR + "/summary?from=2000-01-01T00:00:00Z").get("groups")) {
+      if (g.get("segment").asText().isEmpty()) {
+        rows.merge(g.get("model_version").asText(), g.get("rows").asLong(), Long::sum);
+      }
+    }
+    assertThat(rows).hasSize(3).containsEntry(MetricPoint.ALL_VERSIONS, 12L);
+    assertThat(rows.values()).containsOnly(12L);
+  }
+
   static void assertProblem(java.net.http.HttpResponse<String> response, int status)
       throws Exception {
     JsonNode problem = json(response, status);

@@ -202,6 +202,12 @@ public final class ServingFixture implements AutoCloseable {
             d.createdBy());
   }
 
+  /** Starts a shadow of {@code species} version {@code version} and tells the serving path. */
+  public void shadow(String name, int version) {
+    rollout(name, version, RolloutMode.SHADOW, 100, Optional.empty());
+    serving.changed(name);
+  }
+
   /** Penguin {@code index}'s features, as a row of inputs. */
   public Map<String, Object> row(int index) {
     Map<String, Object> row = new LinkedHashMap<>();
