@@ -675,7 +675,7 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
   List<MetricPoint> labelledFigures(MonitorConfig config, Instant start) {
     Instant end = start.plus(config.window());
     Optional<String> column = config.segmentColumn();
-    Map<String, Optional<WindowSketchSchema>> schemas = new HashMap<>();
+    Map<String, Optional<SegmentReader>> readers = new HashMap<>();
     Map<String, Map<String, Long>> rows = new HashMap<>();
     for (MonitorWindow w :
         monitors.windows(
@@ -694,7 +694,7 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
             start,
             end,
             p -> versionOf(config, p.prediction()),
-            p -> column.flatMap(c -> segmentOf(schemas, config, c, p)));
+            p -> column.flatMap(c -> segmentOf(readers, config, c, p)));
     Position at = new Position(start, "");
     while (true) {
       List<PredictionRecord> page =
@@ -740,30 +740,42 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
     return lineage.versionId(config.projectId(), record.modelName(), record.modelVersion());
   }
 
+  /* Reads one input of logged records as the sketcher does: one parser and row per version. */
+  private record SegmentReader(RecordParser parser, WindowSketchRow row, int index) {}
+
   /* The segment of a prediction as the sketcher names it: column=value of its parsed inputs. */
   private Optional<String> segmentOf(
-      Map<String, Optional<WindowSketchSchema>> schemas,
+      Map<String, Optional<SegmentReader>> readers,
       MonitorConfig config,
       String column,
       LabelledPrediction p) {
     String version = versionOf(config, p.prediction());
-    Optional<WindowSketchSchema> schema = schemas.computeIfAbsent(version, lineage::schema);
-    if (schema.isEmpty()) {
+    Optional<SegmentReader> reader =
+        readers.computeIfAbsent(
+            version,
+            v ->
+                lineage
+                    .schema(v)
+                    .flatMap(
+                        schema -> {
+                          for (int i = 0; i < schema.inputs().size(); i++) {
+                            if (schema.inputs().get(i).name().equals(column)) {
+                              return Optional.of(
+                                  new SegmentReader(
+                                      new RecordParser(schema),
+                                      new WindowSketchBuilder(schema).newRow(),
+                                      i));
+                            }
+                          }
+                          return Optional.empty();
+                        }));
+    if (reader.isEmpty()) {
       return Optional.empty();
     }
-    int index = -1;
-    for (int i = 0; i < schema.get().inputs().size(); i++) {
-      if (schema.get().inputs().get(i).name().equals(column)) {
-        index = i;
-      }
-    }
-    if (index < 0) {
-      return Optional.empty();
-    }
-    WindowSketchRow row = new WindowSketchBuilder(schema.get()).newRow();
-    row.reset(p.prediction().timestampMicros(), p.prediction().latencyMicros());
-    new RecordParser(schema.get()).parse(p.prediction().inputs(), p.prediction().outputs(), row);
-    String value = row.valueText(index);
+    SegmentReader r = reader.get();
+    r.row().reset(p.prediction().timestampMicros(), p.prediction().latencyMicros());
+    r.parser().parse(p.prediction().inputs(), p.prediction().outputs(), r.row());
+    String value = r.row().valueText(r.index());
     return Optional.of(column + "=" + (value == null ? SegmentedSketcher.MISSING : value));
   }
 }

@@ -267,7 +267,7 @@ class MonitoringApiTest {
     assertThat(set.get("window_seconds").asLong()).isEqualTo(10);
     assertThat(set.get("segment_column").asText()).isEqualTo("Island");
     assertThat(set.get("reference").get("note").asText()).isEqualTo("the monitor's reference");
-    predict(0, 30);
+    Map<String, JsonNode> outputs = predict(0, 30);
     run(monitoring.runner());
     List<String> segments = new ArrayList<>();
     long segmentRows = 0;
@@ -282,6 +282,33 @@ class MonitoringApiTest {
     }
     assertThat(segmentRows).isEqualTo(biscoe);
     assertThat(segments).allMatch("Island=Biscoe"::equals);
+
+    /* Labels for all of them: the segment's accuracy is that of its own rows. */
+    ArrayNode items = JSON.createArrayNode();
+    int right = 0;
+    for (int i = 0; i < 30; i++) {
+      String species = (String) f.penguins.get(i).get("Species");
+      items.addObject().put("prediction_id", "p-" + i).put("value", species);
+      if ("Biscoe".equals(f.penguins.get(i).get("Island"))
+          && outputs.get("p-" + i).get("label").asText().equals(species)) {
+        right++;
+      }
+    }
+    json(
+        f.send("POST", "/api/v1/feedback", JSON.createObjectNode().set("items", items).toString()),
+        200);
+    run(monitoring.runner());
+    JsonNode accuracy =
+        get(MONITOR + "/figures?metric=accuracy&segment=Island%3DBiscoe&from=2000-01-01T00:00:00Z")
+            .get("items");
+    double labelled = 0;
+    double correct = 0;
+    for (JsonNode p : accuracy) {
+      labelled += p.get("count").asLong();
+      correct += p.get("value").asDouble() * p.get("count").asLong();
+    }
+    assertThat(labelled).isEqualTo(biscoe);
+    assertThat(correct).isCloseTo(right, within(1e-6));
   }
 
   @Test
