@@ -162,9 +162,9 @@ public final class WindowSketchRow {
   }
 
   /**
-   * The classifier's confidence for the confidence histogram: the positive-class probability of a
-   * binary classifier, the highest class probability of a multiclass one. Values outside [0, 1] and
-   * NaN are not counted.
+   * A multiclass classifier's confidence for the confidence histogram: its highest class
+   * probability. Values outside [0, 1] and NaN are not counted. (A binary classifier's confidence
+   * is its prediction, the positive-class probability; this value is ignored for it.)
    */
   public void setConfidence(double value) {
     confidence = value;

@@ -2,8 +2,10 @@ package dev.tend.server.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.server.alerting.channel.ChannelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The server's settings, immutable and complete: every field has a value, filled from defaults,
@@ -31,6 +33,8 @@ import java.time.Duration;
  *     serving.batching.max-delay})
  * @param logSyncInterval how long an answered prediction may stay written to the operating system
  *     but not fsynced; zero fsyncs before every answer ({@code serving.log.sync-interval})
+ * @param alertChannels where alerts can be sent ({@code alerting.channels}, file only), with unique
+ *     names
  * @param monitorInterval how often the monitor runner ingests the prediction log and feedback into
  *     monitoring windows ({@code monitoring.interval})
  */
@@ -48,6 +52,7 @@ public record TendConfig(
     int batchMaxRows,
     Duration batchMaxDelay,
     Duration logSyncInterval,
+    List<ChannelSettings> alertChannels,
     Duration monitorInterval) {
 
   public static final int DEFAULT_PORT = 8070;
@@ -95,6 +100,11 @@ public record TendConfig(
     if (logSyncInterval.isNegative() || logSyncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("logSyncInterval must be from 0 to 1m");
     }
+    alertChannels = List.copyOf(requireNonNull(alertChannels, "alertChannels is null"));
+    if (alertChannels.stream().map(ChannelSettings::name).distinct().count()
+        != alertChannels.size()) {
+      throw new IllegalArgumentException("alert channel names must be unique");
+    }
     requireNonNull(monitorInterval, "monitorInterval is null");
     if (monitorInterval.toMillis() < 100 || monitorInterval.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("monitorInterval must be from 100ms to 1h");
@@ -102,6 +112,40 @@ public record TendConfig(
   }
 
   /** A configuration with the default monitor interval. */
+  public TendConfig(
+      int port,
+      String bind,
+      long maxRequestBodyBytes,
+      Duration shutdownTimeout,
+      Path dataDir,
+      String metadataUrl,
+      Path artifactsDir,
+      boolean anonymousReads,
+      int pipelineWorkers,
+      Duration pipelineLease,
+      int batchMaxRows,
+      Duration batchMaxDelay,
+      Duration logSyncInterval,
+      List<ChannelSettings> alertChannels) {
+    this(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        alertChannels,
+        DEFAULT_MONITOR_INTERVAL);
+  }
+
+  /** A configuration without alert channels and with the default monitor interval. */
   public TendConfig(
       int port,
       String bind,
@@ -130,6 +174,7 @@ public record TendConfig(
         batchMaxRows,
         batchMaxDelay,
         logSyncInterval,
+        List.of(),
         DEFAULT_MONITOR_INTERVAL);
   }
 
@@ -266,5 +311,25 @@ public record TendConfig(
   public TendConfig withMaxRequestBodyBytes(long bytes) {
     return new TendConfig(
         port, bind, bytes, shutdownTimeout, dataDir, metadataUrl, artifactsDir, anonymousReads);
+  }
+
+  /** This configuration with {@code channels} as its alert channels. */
+  public TendConfig withAlertChannels(List<ChannelSettings> channels) {
+    return new TendConfig(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        channels,
+        monitorInterval);
   }
 }

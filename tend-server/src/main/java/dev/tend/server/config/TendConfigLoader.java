@@ -1,5 +1,6 @@
 package dev.tend.server.config;
 
+import dev.tend.server.alerting.channel.ChannelSettings;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +58,13 @@ public final class TendConfigLoader {
   public static final String SERVING_BATCHING_MAX_DELAY = "serving.batching.max-delay";
   public static final String SERVING_LOG_SYNC_INTERVAL = "serving.log.sync-interval";
   public static final String MONITORING_INTERVAL = "monitoring.interval";
+
+  /**
+   * The alert channels: a list of mappings, each with {@code name}, {@code type} and the type's
+   * fields (see docs/alert-channels.md). Only the file sets it; a value that is exactly {@code
+   * ${NAME}} or contains it takes environment variable {@code NAME} there, for secrets.
+   */
+  public static final String ALERTING_CHANNELS = "alerting.channels";
 
   /** Every key the loader knows, in the order they are documented. */
   public static final List<String> KEYS =
@@ -111,7 +120,8 @@ public final class TendConfigLoader {
               .resolve(FILE_NAME);
       file = Files.isRegularFile(candidate) ? Optional.of(candidate) : Optional.empty();
     }
-    file.ifPresent(f -> readFile(f, values));
+    List<ChannelSettings> channels = new ArrayList<>();
+    file.ifPresent(f -> readFile(f, values, channels, env));
     for (String key : KEYS) {
       String name = envVar(key);
       String text = env.get(name);
@@ -120,7 +130,7 @@ public final class TendConfigLoader {
       }
     }
     options.forEach((key, text) -> values.put(key, new Value(text, "option for " + key)));
-    return build(values);
+    return build(values).withAlertChannels(channels);
   }
 
   private static TendConfig build(Map<String, Value> values) {
@@ -210,6 +220,7 @@ public final class TendConfigLoader {
         batchRows,
         batchDelay,
         syncInterval,
+        List.of(),
         monitorInterval);
   }
 
@@ -217,7 +228,11 @@ public final class TendConfigLoader {
     return Optional.ofNullable(values.get(key));
   }
 
-  private static void readFile(Path file, Map<String, Value> values) {
+  private static void readFile(
+      Path file,
+      Map<String, Value> values,
+      List<ChannelSettings> channels,
+      Map<String, String> env) {
     String label = file.toString();
     String text;
     try {
@@ -250,11 +265,16 @@ public final class TendConfigLoader {
       throw new ConfigException(
           at(label, root.get()) + ": the configuration must be a mapping of keys to values");
     }
-    flatten(label, "", mapping, values);
+    flatten(label, "", mapping, values, channels, env);
   }
 
   private static void flatten(
-      String label, String prefix, MappingNode mapping, Map<String, Value> values) {
+      String label,
+      String prefix,
+      MappingNode mapping,
+      Map<String, Value> values,
+      List<ChannelSettings> channels,
+      Map<String, String> env) {
     for (NodeTuple tuple : mapping.getValue()) {
       if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
         throw new ConfigException(at(label, tuple.getKeyNode()) + ": keys must be plain names");
@@ -262,7 +282,15 @@ public final class TendConfigLoader {
       String key = prefix + keyNode.getValue();
       Node valueNode = tuple.getValueNode();
       if (valueNode instanceof MappingNode nested && isSection(key)) {
-        flatten(label, key + ".", nested, values);
+        flatten(label, key + ".", nested, values, channels, env);
+        continue;
+      }
+      if (key.equals(ALERTING_CHANNELS)) {
+        if (values.containsKey(key)) {
+          throw new ConfigException(at(label, keyNode) + ": " + key + " is set twice");
+        }
+        values.put(key, new Value("(list)", at(label, valueNode)));
+        channels.addAll(AlertChannelsReader.read(label, valueNode, env));
         continue;
       }
       if (!KEYS.contains(key)) {
@@ -271,7 +299,9 @@ public final class TendConfigLoader {
                 + ": unknown key '"
                 + key
                 + "'; known keys: "
-                + String.join(", ", KEYS));
+                + String.join(", ", KEYS)
+                + ", "
+                + ALERTING_CHANNELS);
       }
       if (!(valueNode instanceof ScalarNode scalar) || isNull(valueNode)) {
         throw new ConfigException(at(label, valueNode) + ": " + key + " needs a single value");
@@ -284,14 +314,15 @@ public final class TendConfigLoader {
   }
 
   private static boolean isSection(String prefix) {
-    return KEYS.stream().anyMatch(k -> k.startsWith(prefix + "."));
+    return ALERTING_CHANNELS.startsWith(prefix + ".")
+        || KEYS.stream().anyMatch(k -> k.startsWith(prefix + "."));
   }
 
-  private static boolean isNull(Node node) {
+  static boolean isNull(Node node) {
     return node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
   }
 
-  private static String at(String label, Node node) {
+  static String at(String label, Node node) {
     return node.getStartMark()
         .map(m -> label + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1))
         .orElse(label);

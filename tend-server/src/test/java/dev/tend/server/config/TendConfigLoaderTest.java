@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,7 @@ class TendConfigLoaderTest {
           8,
           Duration.ofMillis(2),
           Duration.ofMillis(250),
+          List.of(),
           Duration.ofSeconds(2));
 
   @Test

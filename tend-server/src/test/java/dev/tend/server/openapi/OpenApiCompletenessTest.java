@@ -25,6 +25,8 @@ import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.feedback.FeedbackApi;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
+import dev.tend.server.metrics.MetricsApi;
+import dev.tend.server.metrics.TendMetrics;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
@@ -75,6 +77,13 @@ class OpenApiCompletenessTest {
   @Test
   void moduleRoutesAreDocumentedByTheirFragments() throws Exception {
     assertComplete(List.of(testModule()));
+  }
+
+  @Test
+  void theMetricsRouteIsDocumented() throws Exception {
+    try (TendMetrics metrics = new TendMetrics()) {
+      assertComplete(List.of(new MetricsApi(metrics)));
+    }
   }
 
   @Test
@@ -265,7 +274,9 @@ class OpenApiCompletenessTest {
   /* A path's own servers (routes mounted outside /api/v1, such as MLflow's) or the API prefix. */
   private static List<String> servers(JsonNode path) {
     List<String> servers = new ArrayList<>();
-    path.path("servers").forEach(server -> servers.add(server.get("url").asText()));
+    /* A server "/" holds paths at the root, such as /metrics. */
+    path.path("servers")
+        .forEach(server -> servers.add(server.get("url").asText().replaceAll("/$", "")));
     return servers.isEmpty() ? List.of(ApiRoutes.PREFIX) : servers;
   }
 
