@@ -7,10 +7,12 @@ import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.feedback.FeedbackRepository;
 import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
-import dev.tend.server.alerting.AlertSink;
 import dev.tend.server.alerting.Alerting;
 import dev.tend.server.alerting.AlertsApi;
 import dev.tend.server.alerting.MetricHistory;
+import dev.tend.server.alerting.channel.Channel;
+import dev.tend.server.alerting.channel.ChannelDispatcher;
+import dev.tend.server.alerting.channel.DeliveryOutcome;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.deployments.DeploymentsApi;
@@ -18,14 +20,20 @@ import dev.tend.server.deployments.FeedbackRolloutQuality;
 import dev.tend.server.deployments.RolloutController;
 import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.feedback.FeedbackApi;
+import dev.tend.server.metrics.AlertGauges;
+import dev.tend.server.metrics.MetricsApi;
+import dev.tend.server.metrics.TendMetrics;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
+import dev.tend.server.monitoring.MonitorRunner;
+import dev.tend.server.monitoring.Monitoring;
 import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
 import dev.tend.server.serving.Batching;
 import dev.tend.server.serving.ServingApi;
+import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.serving.log.PredictionLog;
@@ -36,6 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A started Tend server with everything it owns: the store, the engine that checks pushes, and the
@@ -55,7 +64,8 @@ public final class LocalServer implements AutoCloseable {
   private final ServingApi serving;
   private final RolloutController rollouts;
   private final PredictionLog predictions;
-  private final Alerting alerting;
+  private final Alerts alerts;
+  private final Monitoring monitoring;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -66,7 +76,8 @@ public final class LocalServer implements AutoCloseable {
       ServingApi serving,
       RolloutController rollouts,
       PredictionLog predictions,
-      Alerting alerting,
+      Alerts alerts,
+      Monitoring monitoring,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
@@ -75,7 +86,8 @@ public final class LocalServer implements AutoCloseable {
     this.serving = serving;
     this.rollouts = rollouts;
     this.predictions = predictions;
-    this.alerting = alerting;
+    this.alerts = alerts;
+    this.monitoring = monitoring;
     this.bootstrap = bootstrap;
   }
 
@@ -102,6 +114,9 @@ public final class LocalServer implements AutoCloseable {
     RolloutController rollouts = null;
     PredictionLog predictions = null;
     Alerting alerting = null;
+    ChannelDispatcher dispatcher = null;
+    TendMetrics metrics = null;
+    Monitoring monitoring = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -119,6 +134,28 @@ public final class LocalServer implements AutoCloseable {
               PredictionLogOptions.defaults().withSyncInterval(settings.logSyncInterval()));
       /* Figures per version for rollouts; the serving path reports its requests to it. */
       RolloutMonitor monitor = new RolloutMonitor(Clock.systemUTC());
+      /* Every deployment's windows and figures; it counts failed requests too. */
+      monitoring =
+          new Monitoring(
+              new Monitoring.Store(
+                  store.database(),
+                  store.projects(),
+                  store.registry(),
+                  store.tracking(),
+                  store.datasets(),
+                  store.deployments()),
+              predictions,
+              MonitorRunner.Settings.of(settings.monitorInterval(), settings.logSyncInterval()),
+              Clock.systemUTC());
+      metrics = new TendMetrics();
+      TrafficObserver failures = monitoring.failures();
+      TrafficObserver served = metrics.serving();
+      TrafficObserver traffic =
+          (deployment, version, role, latency, failed) -> {
+            monitor.served(deployment, version, role, latency, failed);
+            failures.served(deployment, version, role, latency, failed);
+            served.served(deployment, version, role, latency, failed);
+          };
       serving =
           new ServingApi(
               store.projects(),
@@ -127,7 +164,7 @@ public final class LocalServer implements AutoCloseable {
               store.artifacts(),
               settings.dataDir().resolve("models"),
               predictions,
-              monitor,
+              traffic,
               ServingApi.DEFAULT_REFRESH,
               Batching.of(settings));
       DeploymentsApi deployments =
@@ -158,6 +195,7 @@ public final class LocalServer implements AutoCloseable {
               Optional.of(deployments.service()));
       FeedbackApi feedback =
           new FeedbackApi(store.projects(), FeedbackRepository.of(store.database()), predictions);
+      feedback.onLogged(monitoring.runner());
       /* Candidates are judged on quality too once feedback labels their predictions. */
       rollouts =
           new RolloutController(
@@ -166,15 +204,36 @@ public final class LocalServer implements AutoCloseable {
               new FeedbackRolloutQuality(feedback.labelledPredictions(), store.registry()),
               deployments,
               Clock.systemUTC());
+      /* Alert events go to the configured channels; each delivery is noted on the incident. */
+      AtomicReference<Alerting> deliveriesTo = new AtomicReference<>();
+      dispatcher =
+          new ChannelDispatcher(
+              settings.alertChannels().stream().map(c -> Channel.of(c, Clock.systemUTC())).toList(),
+              ChannelDispatcher.Settings.defaults(),
+              outcome -> noteDelivery(deliveriesTo.get(), outcome),
+              Clock.systemUTC());
+      AlertRepository alertRecords = AlertRepository.of(store.database());
       alerting =
           new Alerting(
               store.projects(),
-              AlertRepository.of(store.database()),
-              MetricHistory.NONE,
-              AlertSink.NONE,
+              alertRecords,
+              MetricHistory.of(monitoring.monitors()),
+              dispatcher::dispatch,
               pipelines.triggers()::alertFired,
               Clock.systemUTC(),
               Optional.empty());
+      deliveriesTo.set(alerting);
+      /* Each window's figures feed /metrics and the alert rules, in that order. */
+      Alerting rules = alerting;
+      TendMetrics exported = metrics;
+      monitoring.runner().addListener((projectId, points) -> exported.monitor().update(points));
+      monitoring
+          .runner()
+          .addListener(
+              (projectId, points) -> {
+                rules.figures(projectId, points);
+                exported.alerts().update(firing(alertRecords));
+              });
       TendServer server =
           TendServer.start(
               settings,
@@ -195,20 +254,41 @@ public final class LocalServer implements AutoCloseable {
                   deployments,
                   serving,
                   feedback,
-                  new AlertsApi(store.projects(), alerting)));
+                  new AlertsApi(store.projects(), alerting),
+                  monitoring.api(),
+                  new MetricsApi(metrics)));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);
+      monitoring.start();
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
       return new LocalServer(
-          store, engine, server, pipelines, serving, rollouts, predictions, alerting, bootstrap);
+          store,
+          engine,
+          server,
+          pipelines,
+          serving,
+          rollouts,
+          predictions,
+          new Alerts(alerting, dispatcher, metrics),
+          monitoring,
+          bootstrap);
     } catch (RuntimeException e) {
       if (alerting != null) {
         alerting.close();
       }
+      if (dispatcher != null) {
+        dispatcher.close();
+      }
+      if (metrics != null) {
+        metrics.close();
+      }
       if (rollouts != null) {
         rollouts.close();
+      }
+      if (monitoring != null) {
+        monitoring.close();
       }
       if (serving != null) {
         serving.close();
@@ -225,6 +305,43 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
+  /** Alert evaluation and what it reaches: the channels and {@code /metrics}; closed together. */
+  private record Alerts(Alerting alerting, ChannelDispatcher dispatcher, TendMetrics metrics)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        alerting.close();
+      } finally {
+        try {
+          dispatcher.close();
+        } finally {
+          metrics.close();
+        }
+      }
+    }
+  }
+
+  /** Notes a delivery's last word on the incident timeline; retries still to come are not. */
+  private static void noteDelivery(Alerting alerting, DeliveryOutcome outcome) {
+    if (alerting == null || outcome.status() == DeliveryOutcome.Status.RETRYING) {
+      return;
+    }
+    alerting.delivered(
+        outcome.event().alertId(),
+        new Alerting.Delivery(
+            outcome.channel(),
+            outcome.event().kind(),
+            outcome.status() == DeliveryOutcome.Status.DELIVERED,
+            outcome.detail()));
+  }
+
+  private static List<AlertGauges.Firing> firing(AlertRepository alerts) {
+    return alerts.openCounts().stream()
+        .map(c -> new AlertGauges.Firing(c.project(), c.rule(), c.severity(), c.count()))
+        .toList();
+  }
+
   /** The token of the admin created at this start; empty when the database had one already. */
   public Optional<IssuedToken> bootstrap() {
     return bootstrap;
@@ -232,11 +349,16 @@ public final class LocalServer implements AutoCloseable {
 
   /** Alerting, for the monitor runner's figures and the channels' delivery reports. */
   public Alerting alerting() {
-    return alerting;
+    return alerts.alerting();
   }
 
   StoreServices store() {
     return store;
+  }
+
+  /** The monitor runner and its store: listeners (alerts, /metrics) register here. */
+  public Monitoring monitoring() {
+    return monitoring;
   }
 
   public URI uri() {
@@ -249,8 +371,9 @@ public final class LocalServer implements AutoCloseable {
       server.close();
     } finally {
       try {
-        alerting.close();
+        alerts.close();
         rollouts.close();
+        monitoring.close();
         serving.close();
         predictions.close();
         pipelines.close();

@@ -7,6 +7,7 @@ import dev.tend.cli.data.DataCommand;
 import dev.tend.cli.demo.DemoCommand;
 import dev.tend.cli.deploy.DeployCommand;
 import dev.tend.cli.deploy.Rollouts;
+import dev.tend.cli.monitor.MonitorCommand;
 import dev.tend.cli.pipeline.PipelineCommand;
 import dev.tend.cli.quality.CheckCommand;
 import dev.tend.cli.quality.ProfileCommand;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Command;
       Rollouts.class,
       AlertsCommand.class,
       IncidentsCommand.class,
+      MonitorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -4,6 +4,7 @@ import dev.tend.server.config.TendConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Starts a real Tend server in-process on a free port for the CLI's end-to-end tests. */
 public final class TestServers {
@@ -11,6 +12,11 @@ public final class TestServers {
 
   /** A server with SQLite metadata and local artifacts under {@code dir}, and a new admin. */
   public static LocalServer start(Path dir) {
+    return start(dir, UnaryOperator.identity());
+  }
+
+  /** The same server with its configuration changed by {@code change} first. */
+  public static LocalServer start(Path dir, UnaryOperator<TendConfig> change) {
     TendConfig defaults = TendConfig.forDataDir(dir);
     TendConfig config =
         new TendConfig(
@@ -22,6 +28,6 @@ public final class TestServers {
             defaults.metadataUrl(),
             defaults.artifactsDir(),
             false);
-    return LocalServer.start(config, Optional.empty());
+    return LocalServer.start(change.apply(config), Optional.empty());
   }
 }

@@ -84,6 +84,12 @@ public interface AlertRepository {
   /** Open alerts of every project last sent at least their repeat interval before {@code now}. */
   List<Alert> dueForRepeat(Instant now);
 
+  /** How many alerts of one rule are open now (firing, acknowledged or not). */
+  record OpenCount(String project, String rule, String severity, int count) {}
+
+  /** Open alerts of every project, counted per project name, rule and severity. */
+  List<OpenCount> openCounts();
+
   /**
    * Records that an alert was sent again, if it was last sent at {@code lastSentAt} (compare-and-
    * set, so one server repeats it); false when another server did.

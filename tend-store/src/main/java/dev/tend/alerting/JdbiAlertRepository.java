@@ -539,6 +539,27 @@ final class JdbiAlertRepository implements AlertRepository {
   }
 
   @Override
+  public List<OpenCount> openCounts() {
+    return database.read(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT p.name AS project, a.rule_name, a.severity, COUNT(*) AS open_count"
+                        + " FROM alerts a JOIN projects p ON p.id = a.project_id"
+                        + " WHERE a.resolved_at IS NULL"
+                        + " GROUP BY p.name, a.rule_name, a.severity"
+                        + " ORDER BY p.name, a.rule_name, a.severity")
+                .map(
+                    (rs, ctx) ->
+                        new OpenCount(
+                            rs.getString("project"),
+                            rs.getString("rule_name"),
+                            rs.getString("severity"),
+                            rs.getInt("open_count")))
+                .list());
+  }
+
+  @Override
   public boolean markRepeated(String alertId, Instant lastSentAt, Instant when) {
     Instant now = when.truncatedTo(ChronoUnit.MILLIS);
     return database.write(

@@ -233,6 +233,10 @@ class AlertRepositoryTest {
                 firedAt))
         .hasValueSatisfying(m -> assertThat(m.alert().orElseThrow().id()).isEqualTo(f1.id()));
     assertThat(alerts.alerts(shop.id(), Optional.empty(), 10)).hasSize(2);
+    assertThat(alerts.openCounts())
+        .containsExactly(
+            new AlertRepository.OpenCount(shop.name(), "errors", "critical", 1),
+            new AlertRepository.OpenCount(shop.name(), "f1-low", "warning", 1));
 
     var ack = alerts.acknowledge(shop.id(), f1.id(), "bob", firedAt.plusSeconds(120));
     assertThat(ack.changed()).isTrue();
@@ -252,6 +256,7 @@ class AlertRepositoryTest {
     assertThatThrownBy(() -> alerts.acknowledge(shop.id(), f1.id(), "bob", resolvedAt))
         .isInstanceOf(ConflictException.class);
     Moved r2 = resolve("fp-err", "errors", T0.plus(Duration.ofHours(4)), resolvedAt).orElseThrow();
+    assertThat(alerts.openCounts()).isEmpty();
     assertThat(r2.incidentResolved()).isTrue();
     Incident incident = alerts.incident(shop.id(), f1.incidentId()).orElseThrow();
     assertThat(incident.resolvedAt()).contains(resolvedAt);

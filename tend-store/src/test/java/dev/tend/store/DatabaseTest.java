@@ -73,7 +73,7 @@ class DatabaseTest {
 
     assertThat(reopened.schemaVersion()).isEqualTo("11");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(10);
+    assertThat(db.count("tend_schema_history")).isEqualTo(11);
   }
 
   @Test

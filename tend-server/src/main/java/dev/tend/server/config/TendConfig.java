@@ -35,6 +35,8 @@ import java.util.List;
  *     but not fsynced; zero fsyncs before every answer ({@code serving.log.sync-interval})
  * @param alertChannels where alerts can be sent ({@code alerting.channels}, file only), with unique
  *     names
+ * @param monitorInterval how often the monitor runner ingests the prediction log and feedback into
+ *     monitoring windows ({@code monitoring.interval})
  */
 public record TendConfig(
     int port,
@@ -50,7 +52,8 @@ public record TendConfig(
     int batchMaxRows,
     Duration batchMaxDelay,
     Duration logSyncInterval,
-    List<ChannelSettings> alertChannels) {
+    List<ChannelSettings> alertChannels,
+    Duration monitorInterval) {
 
   public static final int DEFAULT_PORT = 8070;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -62,6 +65,7 @@ public record TendConfig(
   public static final int DEFAULT_BATCH_MAX_ROWS = 64;
   public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ZERO;
   public static final Duration DEFAULT_LOG_SYNC_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(5);
 
   public TendConfig {
     requireNonNull(bind, "bind is null");
@@ -101,9 +105,47 @@ public record TendConfig(
         != alertChannels.size()) {
       throw new IllegalArgumentException("alert channel names must be unique");
     }
+    requireNonNull(monitorInterval, "monitorInterval is null");
+    if (monitorInterval.toMillis() < 100 || monitorInterval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("monitorInterval must be from 100ms to 1h");
+    }
   }
 
-  /** A configuration without alert channels. */
+  /** A configuration with the default monitor interval. */
+  public TendConfig(
+      int port,
+      String bind,
+      long maxRequestBodyBytes,
+      Duration shutdownTimeout,
+      Path dataDir,
+      String metadataUrl,
+      Path artifactsDir,
+      boolean anonymousReads,
+      int pipelineWorkers,
+      Duration pipelineLease,
+      int batchMaxRows,
+      Duration batchMaxDelay,
+      Duration logSyncInterval,
+      List<ChannelSettings> alertChannels) {
+    this(
+        port,
+        bind,
+        maxRequestBodyBytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        alertChannels,
+        DEFAULT_MONITOR_INTERVAL);
+  }
+
+  /** A configuration without alert channels and with the default monitor interval. */
   public TendConfig(
       int port,
       String bind,
@@ -132,7 +174,8 @@ public record TendConfig(
         batchMaxRows,
         batchMaxDelay,
         logSyncInterval,
-        List.of());
+        List.of(),
+        DEFAULT_MONITOR_INTERVAL);
   }
 
   /** A configuration with the default prediction log sync interval. */
@@ -241,6 +284,7 @@ public record TendConfig(
     return dataDir.resolve("artifacts");
   }
 
+  /** This configuration, every other setting kept, on {@code newPort}. */
   public TendConfig withPort(int newPort) {
     return new TendConfig(
         newPort,
@@ -250,9 +294,17 @@ public record TendConfig(
         dataDir,
         metadataUrl,
         artifactsDir,
-        anonymousReads);
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        alertChannels,
+        monitorInterval);
   }
 
+  /** This configuration, every other setting kept, with anonymous reads {@code allowed} or not. */
   public TendConfig withAnonymousReads(boolean allowed) {
     return new TendConfig(
         port,
@@ -262,12 +314,34 @@ public record TendConfig(
         dataDir,
         metadataUrl,
         artifactsDir,
-        allowed);
+        allowed,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        alertChannels,
+        monitorInterval);
   }
 
+  /** This configuration, every other setting kept, refusing bodies larger than {@code bytes}. */
   public TendConfig withMaxRequestBodyBytes(long bytes) {
     return new TendConfig(
-        port, bind, bytes, shutdownTimeout, dataDir, metadataUrl, artifactsDir, anonymousReads);
+        port,
+        bind,
+        bytes,
+        shutdownTimeout,
+        dataDir,
+        metadataUrl,
+        artifactsDir,
+        anonymousReads,
+        pipelineWorkers,
+        pipelineLease,
+        batchMaxRows,
+        batchMaxDelay,
+        logSyncInterval,
+        alertChannels,
+        monitorInterval);
   }
 
   /** This configuration with {@code channels} as its alert channels. */
@@ -286,6 +360,7 @@ public record TendConfig(
         batchMaxRows,
         batchMaxDelay,
         logSyncInterval,
-        channels);
+        channels,
+        monitorInterval);
   }
 }

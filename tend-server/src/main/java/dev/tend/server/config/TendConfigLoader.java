@@ -57,6 +57,7 @@ public final class TendConfigLoader {
   public static final String SERVING_BATCHING_MAX_ROWS = "serving.batching.max-rows";
   public static final String SERVING_BATCHING_MAX_DELAY = "serving.batching.max-delay";
   public static final String SERVING_LOG_SYNC_INTERVAL = "serving.log.sync-interval";
+  public static final String MONITORING_INTERVAL = "monitoring.interval";
 
   /**
    * The alert channels: a list of mappings, each with {@code name}, {@code type} and the type's
@@ -80,7 +81,8 @@ public final class TendConfigLoader {
           PIPELINES_LEASE,
           SERVING_BATCHING_MAX_ROWS,
           SERVING_BATCHING_MAX_DELAY,
-          SERVING_LOG_SYNC_INTERVAL);
+          SERVING_LOG_SYNC_INTERVAL,
+          MONITORING_INTERVAL);
 
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(b|kib|mib|gib|kb|mb|gb)?", Pattern.CASE_INSENSITIVE);
@@ -194,6 +196,16 @@ public final class TendConfigLoader {
               + " must be at most 1m, found "
               + values.get(SERVING_LOG_SYNC_INTERVAL).text());
     }
+    Duration monitorInterval =
+        value(values, MONITORING_INTERVAL)
+            .map(v -> duration(v, MONITORING_INTERVAL))
+            .orElse(TendConfig.DEFAULT_MONITOR_INTERVAL);
+    if (monitorInterval.toMillis() < 100 || monitorInterval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigException(
+          MONITORING_INTERVAL
+              + " must be from 100ms to 1h, found "
+              + values.get(MONITORING_INTERVAL).text());
+    }
     return new TendConfig(
         port,
         bind,
@@ -207,7 +219,9 @@ public final class TendConfigLoader {
         lease,
         batchRows,
         batchDelay,
-        syncInterval);
+        syncInterval,
+        List.of(),
+        monitorInterval);
   }
 
   private static Optional<Value> value(Map<String, Value> values, String key) {

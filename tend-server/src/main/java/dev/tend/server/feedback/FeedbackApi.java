@@ -91,9 +91,15 @@ public final class FeedbackApi implements ApiModule {
   private final PredictionLog log;
   private final LabelledPredictions labelled;
   private final Clock clock;
+  private volatile LoggedPredictions logged = LoggedPredictions.NONE;
 
   public FeedbackApi(ProjectRepository projects, FeedbackRepository feedback, PredictionLog log) {
     this(projects, feedback, log, Clock.systemUTC());
+  }
+
+  /** Lets {@code logged} see external predictions around their append (the monitor does). */
+  public void onLogged(LoggedPredictions logged) {
+    this.logged = requireNonNull(logged, "logged is null");
   }
 
   FeedbackApi(
@@ -420,7 +426,7 @@ public final class FeedbackApi implements ApiModule {
             e);
       }
     }
-    append(records);
+    logged.log(records, () -> append(records));
     ObjectNode response = JSON.createObjectNode();
     ArrayNode ids = response.putArray("prediction_ids");
     records.forEach(r -> ids.add(r.predictionId()));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,8 @@ class TendConfigLoaderTest {
           Map.entry("pipelines.lease", "5s"),
           Map.entry("serving.batching.max-rows", "8"),
           Map.entry("serving.batching.max-delay", "2ms"),
-          Map.entry("serving.log.sync-interval", "250ms"));
+          Map.entry("serving.log.sync-interval", "250ms"),
+          Map.entry("monitoring.interval", "2s"));
 
   private static final TendConfig EXPECTED =
       new TendConfig(
@@ -81,7 +83,9 @@ class TendConfigLoaderTest {
           Duration.ofSeconds(5),
           8,
           Duration.ofMillis(2),
-          Duration.ofMillis(250));
+          Duration.ofMillis(250),
+          List.of(),
+          Duration.ofSeconds(2));
 
   @Test
   void everyKeyFromEnvironment() {
@@ -89,6 +93,16 @@ class TendConfigLoaderTest {
     ALL.forEach((k, v) -> env.put(TendConfigLoader.envVar(k), v));
     assertThat(TendConfigLoader.KEYS).containsExactlyInAnyOrderElementsOf(ALL.keySet());
     assertThat(load(env, Map.of())).isEqualTo(EXPECTED);
+  }
+
+  @Test
+  void copiesWithOneSettingChangedKeepEveryOtherSetting() {
+    assertThat(EXPECTED.withPort(EXPECTED.port())).isEqualTo(EXPECTED);
+    assertThat(EXPECTED.withAnonymousReads(EXPECTED.anonymousReads())).isEqualTo(EXPECTED);
+    assertThat(EXPECTED.withMaxRequestBodyBytes(EXPECTED.maxRequestBodyBytes()))
+        .isEqualTo(EXPECTED);
+    assertThat(EXPECTED.withAlertChannels(EXPECTED.alertChannels())).isEqualTo(EXPECTED);
+    assertThat(EXPECTED.withPort(0).port()).isZero();
   }
 
   @Test
@@ -122,6 +136,8 @@ class TendConfigLoaderTest {
                 max-delay: 2ms
               log:
                 sync-interval: 250ms
+            monitoring:
+              interval: 2s
             """);
     assertThat(TendConfigLoader.load(Optional.of(file), Map.of(), Map.of())).isEqualTo(EXPECTED);
   }
@@ -196,6 +212,9 @@ class TendConfigLoaderTest {
   @Test
   void theLogSyncIntervalDefaultsToOneSecondAndZeroMeansFsyncEveryAnswer() {
     assertThat(load(Map.of(), Map.of()).logSyncInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(load(Map.of(), Map.of()).monitorInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> load(Map.of(), Map.of("monitoring.interval", "2h")))
+        .hasMessage("monitoring.interval must be from 100ms to 1h, found 2h");
     assertThat(load(Map.of("TEND_SERVING_LOG_SYNC_INTERVAL", "0s"), Map.of()).logSyncInterval())
         .isEqualTo(Duration.ZERO);
     assertThatThrownBy(() -> load(Map.of(), Map.of("serving.log.sync-interval", "2m")))

@@ -36,6 +36,8 @@ import dev.tend.server.metrics.TendMetrics;
 import dev.tend.server.mlflow.MlflowApi;
 import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
+import dev.tend.server.monitoring.MonitorRunner;
+import dev.tend.server.monitoring.Monitoring;
 import dev.tend.server.pipelines.PipelineService;
 import dev.tend.server.pipelines.PipelinesApi;
 import dev.tend.server.projects.ProjectsApi;
@@ -54,6 +56,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -197,6 +200,30 @@ class OpenApiCompletenessTest {
             Clock.systemUTC(),
             Optional.empty())) {
       assertComplete(List.of(new AlertsApi(ProjectRepository.of(db), alerting)));
+    }
+  }
+
+  @Test
+  void theMonitoringRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
+    try (PredictionLog log =
+            PredictionLog.open(
+                dataDir.resolve("predictions"),
+                PredictionLogOptions.defaults().withoutMaintenance());
+        Monitoring monitoring =
+            new Monitoring(
+                new Monitoring.Store(
+                    db,
+                    ProjectRepository.of(db),
+                    RegistryRepository.of(db, artifacts),
+                    TrackingRepository.of(db),
+                    DatasetRepository.of(db),
+                    DeploymentRepository.of(db)),
+                log,
+                MonitorRunner.Settings.of(Duration.ofSeconds(5), Duration.ofSeconds(1)),
+                Clock.systemUTC())) {
+      assertComplete(List.of(monitoring.api()));
     }
   }
 

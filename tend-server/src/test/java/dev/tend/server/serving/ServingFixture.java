@@ -13,6 +13,7 @@ import dev.tend.deployments.Traffic;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.registry.RegisteredModel;
+import dev.tend.server.ApiModule;
 import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
@@ -37,39 +38,55 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * A real server (SQLite or PostgreSQL store, XGBoost runtime, a real prediction log) with project
  * {@code zoo} and model {@code species} trained on the Palmer penguins data: version 1 always,
  * version 2 on request. For the serving tests that route between versions.
  */
-final class ServingFixture implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class ServingFixture implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
   static final Path PENGUINS = Path.of("../../shared/data/penguins.json");
-  static final String PROJECT = "/api/v1/projects/zoo";
-  static final List<String> FEATURES =
+  public static final String PROJECT = "/api/v1/projects/zoo";
+  public static final List<String> FEATURES =
       List.of("Island", "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)");
 
-  final TestDatabase db;
-  final StoreServices store;
+  public final TestDatabase db;
+  public final StoreServices store;
   final Engine engine;
-  final PredictionLog log;
+  public final PredictionLog log;
   final ServingApi serving;
   final TendServer server;
   final HttpClient client;
   final String admin;
-  final List<Map<String, Object>> penguins;
+  public final List<Map<String, Object>> penguins;
 
   ServingFixture(
       dev.tend.store.Engine database,
       Path dataDir,
       PredictionLogOptions logOptions,
       TrafficObserver observer)
+      throws Exception {
+    this(database, dataDir, logOptions, observer, (store, log) -> List.of());
+  }
+
+  /**
+   * The fixture with more API modules, made from its store and prediction log: for features built
+   * on serving, such as monitoring.
+   */
+  public ServingFixture(
+      dev.tend.store.Engine database,
+      Path dataDir,
+      PredictionLogOptions logOptions,
+      TrafficObserver observer,
+      BiFunction<StoreServices, PredictionLog, List<ApiModule>> more)
       throws Exception {
     db = TestDatabase.create(database);
     TendConfig config =
@@ -96,33 +113,33 @@ final class ServingFixture implements AutoCloseable {
             log,
             observer,
             Duration.ofHours(1));
-    server =
-        TendServer.start(
-            config,
-            store.services(),
-            List.of(
-                new ProjectsApi(store.projects()),
-                new DatasetsApi(
-                    store.projects(), store.datasets(), store.artifacts(), engine, store.workDir()),
-                new TrainingApi(
-                    store.projects(),
+    List<ApiModule> modules = new ArrayList<>();
+    modules.addAll(
+        List.of(
+            new ProjectsApi(store.projects()),
+            new DatasetsApi(
+                store.projects(), store.datasets(), store.artifacts(), engine, store.workDir()),
+            new TrainingApi(
+                store.projects(),
+                store.datasets(),
+                new TrainingService(
                     store.datasets(),
-                    new TrainingService(
-                        store.datasets(),
-                        store.tracking(),
-                        store.runArtifacts(),
-                        store.registry(),
-                        store.artifacts(),
-                        engine,
-                        store.workDir())),
-                serving,
-                new DeploymentsApi(
-                    store.projects(),
+                    store.tracking(),
+                    store.runArtifacts(),
                     store.registry(),
-                    store.deployments(),
-                    serving.servable(),
-                    new RolloutMonitor(Clock.systemUTC()),
-                    serving)));
+                    store.artifacts(),
+                    engine,
+                    store.workDir())),
+            serving,
+            new DeploymentsApi(
+                store.projects(),
+                store.registry(),
+                store.deployments(),
+                serving.servable(),
+                new RolloutMonitor(Clock.systemUTC()),
+                serving)));
+    modules.addAll(more.apply(store, log));
+    server = TendServer.start(config, store.services(), modules);
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     admin = store.bootstrap(Optional.empty()).orElseThrow().plainText();
     json(send("POST", "/api/v1/projects", "{\"name\": \"zoo\"}"), 201);
@@ -149,7 +166,7 @@ final class ServingFixture implements AutoCloseable {
   }
 
   /** Trains the next version of {@code species}. */
-  JsonNode train(int rounds, int maxDepth, int seed) throws Exception {
+  public JsonNode train(int rounds, int maxDepth, int seed) throws Exception {
     ObjectNode train = JSON.createObjectNode();
     train.put("dataset", "penguins@1").put("label", "Species").put("task", "multiclass");
     FEATURES.forEach(train.putArray("features")::add);
@@ -159,7 +176,7 @@ final class ServingFixture implements AutoCloseable {
   }
 
   /** Deploys version {@code version} of {@code species} as the stable version of {@code name}. */
-  void deploy(String name, int version) throws Exception {
+  public void deploy(String name, int version) throws Exception {
     HttpResponse<String> response =
         send(
             "PUT",
@@ -185,15 +202,21 @@ final class ServingFixture implements AutoCloseable {
             d.createdBy());
   }
 
+  /** Starts a shadow of {@code species} version {@code version} and tells the serving path. */
+  public void shadow(String name, int version) {
+    rollout(name, version, RolloutMode.SHADOW, 100, Optional.empty());
+    serving.changed(name);
+  }
+
   /** Penguin {@code index}'s features, as a row of inputs. */
-  Map<String, Object> row(int index) {
+  public Map<String, Object> row(int index) {
     Map<String, Object> row = new LinkedHashMap<>();
     FEATURES.forEach(f -> row.put(f, penguins.get(index).get(f)));
     return row;
   }
 
   /** Every durable record in the log. */
-  List<PredictionRecord> logged() {
+  public List<PredictionRecord> logged() {
     return log.query(PredictionQuery.all(1_000_000));
   }
 
@@ -203,7 +226,7 @@ final class ServingFixture implements AutoCloseable {
         .header("Authorization", "Bearer " + admin);
   }
 
-  HttpResponse<String> send(String method, String path, String body) throws Exception {
+  public HttpResponse<String> send(String method, String path, String body) throws Exception {
     return client.send(build(method, path, body), BodyHandlers.ofString());
   }
 
@@ -221,9 +244,14 @@ final class ServingFixture implements AutoCloseable {
     return request.build();
   }
 
-  static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+  public static JsonNode json(HttpResponse<String> response, int status) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     return JSON.readTree(response.body());
+  }
+
+  /** The token of the fixture's admin. */
+  public String admin() {
+    return admin;
   }
 
   @Override

@@ -163,6 +163,10 @@ final class ParquetStore implements AutoCloseable {
     if (!ids.isEmpty()) {
       sql.append(" AND prediction_id IN (").append("?, ".repeat(ids.size() - 1)).append("?)");
     }
+    if (query.afterId().isPresent()) {
+      /* Ids are visible ASCII, which DuckDB and Java order alike. */
+      sql.append(" AND (ts > make_timestamp(?) OR prediction_id > ?)");
+    }
     sql.append(" ORDER BY ts, prediction_id LIMIT ?");
     try (DuckDBConnection connection = connection();
         PreparedStatement statement = connection.prepareStatement(sql.toString())) {
@@ -174,6 +178,10 @@ final class ParquetStore implements AutoCloseable {
       }
       for (String id : ids) {
         statement.setString(p++, id);
+      }
+      if (query.afterId().isPresent()) {
+        statement.setLong(p++, micros(query.from()));
+        statement.setString(p++, query.afterId().get());
       }
       statement.setInt(p, query.limit());
       List<PredictionRecord> records = new ArrayList<>();
