@@ -247,6 +247,48 @@ public final class DriftFigures {
     return found(Drift.numeric(method, before.get(), now.get(), thresholds.apply(method)));
   }
 
+  /**
+   * Every measure that applies to {@code column} of both profiles, at the monitoring thresholds:
+   * PSI, KS (statistic and p-value), Jensen-Shannon and Wasserstein for numbers, dates and
+   * timestamps; PSI, Jensen-Shannon and chi-square for strings and booleans. What {@link #compare}
+   * decides with is one of them, chosen by type and sample size; the others are for people
+   * comparing. Empty where the column cannot be compared (see {@link Comparison#skipped()}).
+   */
+  public static List<DriftResult> measures(
+      DatasetProfile baseline, DatasetProfile current, String column) {
+    requireNonNull(column, "column is null");
+    Optional<ColumnProfile> before = requireNonNull(baseline, "baseline is null").column(column);
+    Optional<ColumnProfile> now = requireNonNull(current, "current is null").column(column);
+    if (before.isEmpty()
+        || now.isEmpty()
+        || column(before.get(), now.get(), DriftFigures::threshold).drift().isEmpty()) {
+      return List.of();
+    }
+    List<DriftResult> results = new ArrayList<>();
+    DataType type = before.get().type();
+    if (type == DataType.STRING || type == DataType.BOOLEAN) {
+      for (DriftMethod method : DriftMethod.values()) {
+        if (method.supportsCategorical()) {
+          results.add(
+              Drift.categorical(
+                  method,
+                  before.get().categoryCounts(),
+                  now.get().categoryCounts(),
+                  threshold(method)));
+        }
+      }
+    } else {
+      KllDoublesSketch a = before.get().quantileSketch().orElseThrow();
+      KllDoublesSketch b = now.get().quantileSketch().orElseThrow();
+      for (DriftMethod method : DriftMethod.values()) {
+        if (method.supportsNumeric()) {
+          results.add(Drift.numeric(method, a, b, threshold(method)));
+        }
+      }
+    }
+    return results;
+  }
+
   private static Result skip(String reason) {
     return new Result(Optional.empty(), reason);
   }

@@ -64,6 +64,39 @@ class DriftFiguresTest {
   }
 
   @Test
+  void measuresGiveEveryApplicableMethodAndAgreeWithTheDecidingOne() {
+    SplittableRandom random = new SplittableRandom(4);
+    DatasetProfile reference =
+        TestProfiles.builder()
+            .doubles("x", normal(random, 20_000, 0))
+            .column("c", DataType.STRING, categories(random, 20_000, 4, 0))
+            .build();
+    DatasetProfile shifted =
+        TestProfiles.builder()
+            .doubles("x", normal(random, 5_000, 1))
+            .column("c", DataType.STRING, categories(random, 5_000, 4, 2))
+            .build();
+    List<dev.tend.drift.DriftResult> x = DriftFigures.measures(reference, shifted, "x");
+    assertThat(x)
+        .extracting(dev.tend.drift.DriftResult::method)
+        .containsExactly(
+            DriftMethod.PSI, DriftMethod.KS, DriftMethod.JENSEN_SHANNON, DriftMethod.WASSERSTEIN);
+    assertThat(x).allSatisfy(r -> assertThat(r.drifted()).as(r.method().name()).isTrue());
+    assertThat(x.get(1).pValue().orElseThrow()).isLessThan(1e-6);
+    List<dev.tend.drift.DriftResult> c = DriftFigures.measures(reference, shifted, "c");
+    assertThat(c)
+        .extracting(dev.tend.drift.DriftResult::method)
+        .containsExactly(DriftMethod.PSI, DriftMethod.JENSEN_SHANNON, DriftMethod.CHI_SQUARE);
+    dev.tend.drift.DriftResult deciding =
+        DriftFigures.compare(reference, shifted, Optional.empty()).features().get(0).result();
+    assertThat(x)
+        .filteredOn(r -> r.method() == deciding.method())
+        .singleElement()
+        .satisfies(r -> assertThat(r.statistic()).isEqualTo(deciding.statistic()));
+    assertThat(DriftFigures.measures(reference, shifted, "absent")).isEmpty();
+  }
+
+  @Test
   void manyCategoriesKeepChiSquareUntilEnoughValuesPerCategory() {
     SplittableRandom random = new SplittableRandom(2);
     DatasetProfile reference =

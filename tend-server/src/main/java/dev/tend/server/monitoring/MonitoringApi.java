@@ -154,7 +154,45 @@ public final class MonitoringApi implements ApiModule {
       OptionalDouble alpha,
       boolean drifted,
       long referenceCount,
-      long currentCount) {}
+      long currentCount,
+      List<MeasureView> measures) {}
+
+  /** One drift measure of a feature, besides the one that decides. */
+  record MeasureView(
+      String method,
+      double statistic,
+      OptionalDouble pValue,
+      double effectSize,
+      double threshold,
+      boolean drifted) {
+    static MeasureView of(DriftResult r) {
+      return new MeasureView(
+          r.method().name().toLowerCase(java.util.Locale.ROOT),
+          r.statistic(),
+          r.pValue(),
+          r.effectSize(),
+          r.threshold().effectSize(),
+          r.drifted());
+    }
+  }
+
+  /** Counts of the positive-class (or top-class) probability over equal-width bins of [0, 1]. */
+  record ConfidenceView(int bins, List<Long> counts) {
+    static final int BINS = 20;
+
+    static Optional<ConfidenceView> of(WindowSketch sketch) {
+      long[] fine = sketch.confidenceCounts();
+      if (sketch.confidenceBins() == 0 || sketch.confidenceTotal() == 0) {
+        return Optional.empty();
+      }
+      long[] coarse = new long[BINS];
+      for (int i = 0; i < fine.length; i++) {
+        coarse[(int) ((long) i * BINS / fine.length)] += fine[i];
+      }
+      return Optional.of(
+          new ConfidenceView(BINS, java.util.Arrays.stream(coarse).boxed().toList()));
+    }
+  }
 
   record SkippedView(String column, String reason) {}
 
@@ -167,7 +205,8 @@ public final class MonitoringApi implements ApiModule {
       long failedRequests,
       Map<String, List<PointView>> figures,
       List<DriftView> drift,
-      List<SkippedView> driftSkipped) {}
+      List<SkippedView> driftSkipped,
+      Optional<ConfidenceView> confidence) {}
 
   record DetailView(
       String deployment, Instant start, ReferenceView reference, List<GroupView> groups) {}
@@ -563,13 +602,27 @@ public final class MonitoringApi implements ApiModule {
                 r.threshold().alpha(),
                 r.drifted(),
                 r.referenceCount(),
-                r.currentCount()));
+                r.currentCount(),
+                DriftFigures.measures(reference.profile().get(), sketch.get().inputs(), c.column())
+                    .stream()
+                    .map(MeasureView::of)
+                    .toList()));
       }
       comparison.skipped().forEach(s -> skipped.add(new SkippedView(s.column(), s.reason())));
     } else if (reference.profile().isEmpty()) {
       skipped.add(new SkippedView("*", reference.note()));
     }
-    return new GroupView(version, segment, start, end, rows, failed, figures, drift, skipped);
+    return new GroupView(
+        version,
+        segment,
+        start,
+        end,
+        rows,
+        failed,
+        figures,
+        drift,
+        skipped,
+        sketch.flatMap(ConfidenceView::of));
   }
 
   /* Which part of a window's detail a figure belongs to. */

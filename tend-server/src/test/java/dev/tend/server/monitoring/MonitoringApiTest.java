@@ -239,6 +239,47 @@ class MonitoringApiTest {
             .asText();
     JsonNode window = get(MONITOR + "/windows/" + URLEncoder.encode(start, StandardCharsets.UTF_8));
     assertThat(window.get("groups")).isNotEmpty();
+    assertTheBusiestWindowShowsEveryDriftMeasureAndTheConfidences();
+  }
+
+  /* The detail of the window with the served rows: every measure per feature, confidences. */
+  private void assertTheBusiestWindowShowsEveryDriftMeasureAndTheConfidences() throws Exception {
+    JsonNode busiest = null;
+    for (JsonNode w : get(MONITOR + "/windows?from=2000-01-01T00:00:00Z").get("items")) {
+      if (w.get("model_version").asText().equals("*")
+          && (busiest == null || w.get("rows").asLong() > busiest.get("rows").asLong())) {
+        busiest = w;
+      }
+    }
+    assertThat(busiest).isNotNull();
+    String start = URLEncoder.encode(busiest.get("start").asText(), StandardCharsets.UTF_8);
+    JsonNode all = null;
+    for (JsonNode g : get(MONITOR + "/windows/" + start).get("groups")) {
+      if (g.get("model_version").asText().equals("*") && g.get("segment").asText().isEmpty()) {
+        all = g;
+      }
+    }
+    assertThat(all).isNotNull();
+    assertThat(all.get("drift")).isNotEmpty();
+    for (JsonNode feature : all.get("drift")) {
+      java.util.List<String> methods = new java.util.ArrayList<>();
+      feature.get("measures").forEach(m -> methods.add(m.get("method").asText()));
+      assertThat(methods)
+          .as(feature.get("column").asText())
+          .contains(feature.get("method").asText());
+      if (feature.get("column").asText().equals("Island")) {
+        assertThat(methods).containsExactly("psi", "jensen_shannon", "chi_square");
+      } else {
+        assertThat(methods).containsExactly("psi", "ks", "jensen_shannon", "wasserstein");
+      }
+    }
+    JsonNode confidence = all.get("confidence");
+    assertThat(confidence.get("bins").asInt()).isEqualTo(20);
+    long counted = 0;
+    for (JsonNode c : confidence.get("counts")) {
+      counted += c.asLong();
+    }
+    assertThat(counted).isPositive().isLessThanOrEqualTo(all.get("rows").asLong());
   }
 
   @Test
