@@ -32,6 +32,8 @@ public enum MonitorMetric {
   UNSEEN_CATEGORY_SHARE(ColumnUse.OPTIONAL, "share of categories unseen in the reference"),
   /** Share of the data quality checks on live inputs that passed, 0 to 1. */
   QUALITY_SCORE(ColumnUse.NONE, "share of data quality checks passed"),
+  /** Checks of the reference dataset's suite that failed on the window's inputs. */
+  CHECKS_FAILED(ColumnUse.NONE, "checks of the reference dataset's suite failing on the inputs"),
   /** A feature's drift effect size against the reference (the method's statistic). */
   FEATURE_DRIFT(ColumnUse.REQUIRED, "drift effect size against the reference"),
   /** A feature's drift effect size against the previous window. */

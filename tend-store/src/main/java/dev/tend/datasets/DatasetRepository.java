@@ -84,6 +84,9 @@ public interface DatasetRepository {
   /** The files of a committed version, by path. */
   List<ManifestFile> manifest(String versionId);
 
+  /** A committed (or rejected) version by its id. */
+  Optional<DatasetVersion> versionById(String versionId);
+
   /** The serialized profile of a committed version. */
   Optional<byte[]> profile(String versionId);
 

@@ -452,6 +452,12 @@ final class JdbiDatasetRepository implements DatasetRepository {
                 .findOne());
   }
 
+  @Override
+  public Optional<DatasetVersion> versionById(String versionId) {
+    requireNonNull(versionId, "versionId is null");
+    return database.read(handle -> findVersion(handle, versionId));
+  }
+
   private static Optional<DatasetVersion> findVersion(Handle handle, String versionId) {
     return handle
         .createQuery(

@@ -116,6 +116,7 @@ class DatasetRepositoryTest {
 
     assertThat(pending.number()).isEqualTo(1);
     assertThat(datasets.version(dataset.id(), 1)).isEmpty();
+    assertThat(datasets.versionById(pending.id())).isEmpty();
     assertThat(datasets.versions(dataset.id(), Optional.empty(), 10).items()).isEmpty();
     assertThat(datasets.manifest(pending.id())).isEmpty();
     assertThat(datasets.profile(pending.id())).isEmpty();
@@ -133,6 +134,7 @@ class DatasetRepositoryTest {
     assertThat(committed.source()).isEqualTo("upload of jan.parquet");
     assertThat(committed.totalBytes()).isEqualTo(20);
     assertThat(datasets.version(dataset.id(), 1)).contains(committed);
+    assertThat(datasets.versionById(committed.id())).contains(committed);
     assertThat(datasets.manifest(committed.id()))
         .extracting(ManifestFile::path)
         .containsExactly("a.parquet", "b.parquet");

@@ -2,6 +2,7 @@ package dev.tend.server.monitoring;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.checks.Suite;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.deployments.DeploymentRepository;
 import dev.tend.monitor.WindowSketchSchema;
@@ -12,6 +13,7 @@ import dev.tend.registry.RegisteredModel;
 import dev.tend.registry.RegistryRepository;
 import dev.tend.registry.SignatureColumn;
 import dev.tend.schema.DataType;
+import dev.tend.suite.SuiteParser;
 import dev.tend.tracking.RunInput;
 import dev.tend.tracking.TrackingRepository;
 import java.util.ArrayList;
@@ -36,17 +38,26 @@ final class Lineage {
    * @param profile the reference profile
    * @param datasetVersionId the dataset version it is the profile of
    * @param note why there is no reference, or where it comes from
+   * @param suite the check suite of the reference's dataset, when it has one that parses
+   * @param suiteProblem why the dataset's suite cannot be applied (it does not parse)
    */
   record Reference(
-      Optional<DatasetProfile> profile, Optional<String> datasetVersionId, String note) {
+      Optional<DatasetProfile> profile,
+      Optional<String> datasetVersionId,
+      String note,
+      Optional<Suite> suite,
+      Optional<String> suiteProblem) {
     Reference {
       requireNonNull(profile, "profile is null");
       requireNonNull(datasetVersionId, "datasetVersionId is null");
       requireNonNull(note, "note is null");
+      requireNonNull(suite, "suite is null");
+      requireNonNull(suiteProblem, "suiteProblem is null");
     }
 
     static Reference none(String why) {
-      return new Reference(Optional.empty(), Optional.empty(), why);
+      return new Reference(
+          Optional.empty(), Optional.empty(), why, Optional.empty(), Optional.empty());
     }
   }
 
@@ -57,6 +68,10 @@ final class Lineage {
   private final Map<String, Optional<ModelVersion>> versions = new ConcurrentHashMap<>();
   private final Map<String, String> versionIds = new ConcurrentHashMap<>();
   private final Map<String, Optional<DatasetProfile>> profiles = new ConcurrentHashMap<>();
+  private final Map<String, ParsedSuite> suites = new ConcurrentHashMap<>();
+
+  /* A dataset's suite text parsed, or why it does not parse. */
+  private record ParsedSuite(Optional<Suite> suite, Optional<String> problem) {}
 
   Lineage(
       RegistryRepository registry,
@@ -143,7 +158,7 @@ final class Lineage {
     if (config.referenceVersionId().isPresent()) {
       String id = config.referenceVersionId().get();
       return profile(id)
-          .map(p -> new Reference(Optional.of(p), Optional.of(id), "the monitor's reference"))
+          .map(p -> withSuite(p, id, "the monitor's reference"))
           .orElseGet(
               () -> Reference.none("the reference dataset version " + id + " has no profile"));
     }
@@ -188,14 +203,57 @@ final class Lineage {
     return profile(id)
         .map(
             p ->
-                new Reference(
-                    Optional.of(p),
-                    Optional.of(id),
+                withSuite(
+                    p,
+                    id,
                     "the training data of "
                         + model.get().modelName()
                         + " v"
                         + model.get().version()))
         .orElseGet(() -> Reference.none("the training dataset version " + id + " has no profile"));
+  }
+
+  /*
+   * The reference with its dataset's suite, read now (a dataset's suite may be attached or
+   * replaced at any time) and parsed once per text.
+   */
+  private Reference withSuite(DatasetProfile profile, String datasetVersionId, String note) {
+    Optional<dev.tend.datasets.Dataset> dataset =
+        datasets.versionById(datasetVersionId).flatMap(v -> datasets.get(v.datasetId()));
+    Optional<dev.tend.datasets.Suite> attached = dataset.flatMap(dev.tend.datasets.Dataset::suite);
+    if (attached.isEmpty()) {
+      return new Reference(
+          Optional.of(profile),
+          Optional.of(datasetVersionId),
+          note,
+          Optional.empty(),
+          Optional.empty());
+    }
+    String name = dataset.get().name();
+    ParsedSuite parsed =
+        bounded(suites)
+            .computeIfAbsent(
+                attached.get().sha256() + '\u0000' + name,
+                k -> {
+                  try {
+                    Suite suite = SuiteParser.parse(attached.get().yaml(), "suite.yaml", name);
+                    return new ParsedSuite(Optional.of(suite), Optional.empty());
+                  } catch (RuntimeException e) {
+                    return new ParsedSuite(
+                        Optional.empty(),
+                        Optional.of(
+                            "the suite of dataset '"
+                                + name
+                                + "' does not parse: "
+                                + e.getMessage()));
+                  }
+                });
+    return new Reference(
+        Optional.of(profile),
+        Optional.of(datasetVersionId),
+        note,
+        parsed.suite(),
+        parsed.problem());
   }
 
   private static boolean isTraining(RunInput input) {

@@ -216,7 +216,8 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
             touched.windows.addAll(late);
           }
           points += figures(config, touched);
-          monitors.recordRun(config.deployment(), now, Optional.empty());
+          // A suite that does not parse leaves its checks out; the figures are still saved.
+          monitors.recordRun(config.deployment(), now, touched.problem);
         } catch (RuntimeException e) {
           errors++;
           LOG.warn("monitoring deployment {} failed: {}", config.deployment(), e.toString());
@@ -241,6 +242,8 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
   private static final class Touched {
     final Set<Instant> windows = new TreeSet<>();
     final Set<Instant> labelled = new TreeSet<>();
+    /* A problem that did not stop the run, kept as the monitor's last error. */
+    Optional<String> problem = Optional.empty();
   }
 
   private ReentrantLock lock(String deployment) {
@@ -584,6 +587,10 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
     for (Instant start : touched.labelled) {
       points.addAll(labelledFigures(config, start));
     }
+    references.values().stream()
+        .flatMap(r -> r.suiteProblem().stream())
+        .findFirst()
+        .ifPresent(p -> touched.problem = Optional.of(p));
     if (points.isEmpty()) {
       return 0;
     }
@@ -642,6 +649,7 @@ public final class MonitorRunner implements LoggedPredictions, AutoCloseable {
               Optional.ofNullable(previous.get(version + '\u0000' + w.key().segment()))
                   .flatMap(MonitorRunner::decode),
               reference.profile(),
+              reference.suite(),
               calibration(config.deployment(), version, start)));
     }
     return points;

@@ -13,6 +13,7 @@ import dev.tend.monitor.DriftFigures;
 import dev.tend.monitor.FigureScope;
 import dev.tend.monitor.MetricPoint;
 import dev.tend.monitor.MonitorMetric;
+import dev.tend.monitor.SuiteFigures;
 import dev.tend.monitor.WindowSketch;
 import dev.tend.monitor.WindowSketchSchema;
 import dev.tend.monitors.MonitorConfig;
@@ -196,6 +197,20 @@ public final class MonitoringApi implements ApiModule {
 
   record SkippedView(String column, String reason) {}
 
+  /** One check of the reference dataset's suite judged on the window's inputs. */
+  record CheckView(
+      String name,
+      Optional<String> description,
+      String status,
+      String observed,
+      String expected,
+      Optional<String> reason) {
+    static CheckView of(SuiteFigures.LiveCheck c) {
+      return new CheckView(
+          c.name(), c.description(), c.status().label(), c.observed(), c.expected(), c.reason());
+    }
+  }
+
   record GroupView(
       String modelVersion,
       String segment,
@@ -206,6 +221,8 @@ public final class MonitoringApi implements ApiModule {
       Map<String, List<PointView>> figures,
       List<DriftView> drift,
       List<SkippedView> driftSkipped,
+      List<CheckView> checks,
+      Optional<String> suiteError,
       Optional<ConfidenceView> confidence) {}
 
   record DetailView(
@@ -612,6 +629,12 @@ public final class MonitoringApi implements ApiModule {
     } else if (reference.profile().isEmpty()) {
       skipped.add(new SkippedView("*", reference.note()));
     }
+    List<CheckView> checks = new ArrayList<>();
+    if (sketch.isPresent() && reference.suite().isPresent() && sketch.get().rows() > 0) {
+      SuiteFigures.evaluate(reference.suite().get(), sketch.get().inputs(), end)
+          .checks()
+          .forEach(c -> checks.add(CheckView.of(c)));
+    }
     return new GroupView(
         version,
         segment,
@@ -622,6 +645,8 @@ public final class MonitoringApi implements ApiModule {
         figures,
         drift,
         skipped,
+        checks,
+        reference.suiteProblem(),
         sketch.flatMap(ConfidenceView::of));
   }
 
@@ -634,7 +659,8 @@ public final class MonitoringApi implements ApiModule {
           SCHEMA_VIOLATION_SHARE,
           OUT_OF_RANGE_SHARE,
           UNSEEN_CATEGORY_SHARE,
-          QUALITY_SCORE ->
+          QUALITY_SCORE,
+          CHECKS_FAILED ->
           "quality";
       case FEATURE_DRIFT,
           FEATURE_DRIFT_PREVIOUS,
@@ -750,6 +776,7 @@ public final class MonitoringApi implements ApiModule {
                   Optional.ofNullable(m.sketch()[0]),
                   Optional.empty(),
                   reference.profile(),
+                  reference.suite(),
                   Optional.empty());
           groups.add(
               group(

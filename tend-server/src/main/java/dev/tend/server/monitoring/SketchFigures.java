@@ -1,5 +1,6 @@
 package dev.tend.server.monitoring;
 
+import dev.tend.checks.Suite;
 import dev.tend.monitor.Calibration;
 import dev.tend.monitor.Cbpe;
 import dev.tend.monitor.DriftFigures;
@@ -7,6 +8,7 @@ import dev.tend.monitor.FigureScope;
 import dev.tend.monitor.MetricPoint;
 import dev.tend.monitor.MonitorMetric;
 import dev.tend.monitor.QualityFigures;
+import dev.tend.monitor.SuiteFigures;
 import dev.tend.monitor.WindowSketch;
 import dev.tend.monitor.WindowSketchSchema;
 import dev.tend.profile.DatasetProfile;
@@ -18,8 +20,9 @@ import java.util.OptionalDouble;
 /**
  * The figures of one window (or a merged range) that its sketch and counts give: rows, throughput,
  * error rate, latency, data quality and drift against the reference, drift against the previous
- * window, and CBPE estimates of a binary classifier (calibrated when a calibration is given).
- * Figures needing a reference are left out without one, except the schema-violation share.
+ * window, the reference dataset's check suite applied to the inputs, and CBPE estimates of a binary
+ * classifier (calibrated when a calibration is given). Figures needing a reference are left out
+ * without one, except the schema-violation share.
  */
 final class SketchFigures {
   /** A binary classifier predicts the positive class above this probability. */
@@ -33,6 +36,8 @@ final class SketchFigures {
    * @param sketch the window's sketch, when its predictions could be sketched
    * @param previous the sketch of the window before, for drift against it
    * @param reference the reference profile
+   * @param suite the check suite of the reference's dataset, judged on the inputs as of the
+   *     window's end
    * @param calibration maps a binary classifier's scores to probabilities for CBPE
    */
   static List<MetricPoint> of(
@@ -42,6 +47,7 @@ final class SketchFigures {
       Optional<WindowSketch> sketch,
       Optional<WindowSketch> previous,
       Optional<DatasetProfile> reference,
+      Optional<Suite> suite,
       Optional<Calibration> calibration) {
     List<MetricPoint> points = new ArrayList<>();
     double seconds =
@@ -62,10 +68,22 @@ final class SketchFigures {
     latency(points, scope, s, MonitorMetric.LATENCY_P99_MS, 0.99);
     List<String> features =
         s.schema().inputs().stream().map(WindowSketchSchema.Input::name).toList();
+    Optional<SuiteFigures.Report> checks =
+        suite.map(x -> SuiteFigures.evaluate(x, s.inputs(), scope.windowEnd()));
+    checks.ifPresent(c -> points.addAll(SuiteFigures.points(scope, c, s.rows())));
     if (reference.isPresent()) {
-      points.addAll(
-          QualityFigures.points(
-              scope, QualityFigures.evaluate(reference.get(), s.inputs(), s.violatingRows())));
+      QualityFigures.Report quality =
+          QualityFigures.evaluate(reference.get(), s.inputs(), s.violatingRows());
+      for (MetricPoint p : QualityFigures.points(scope, quality)) {
+        if (p.metric() != MonitorMetric.QUALITY_SCORE || checks.isEmpty()) {
+          points.add(p);
+        }
+      }
+      if (checks.isPresent()) {
+        SuiteFigures.qualityScore(quality, checks.get())
+            .ifPresent(
+                q -> points.add(scope.point(MonitorMetric.QUALITY_SCORE, "", q, quality.rows())));
+      }
       DriftFigures.Comparison againstReference =
           DriftFigures.compare(reference.get(), s.inputs(), features, Optional.empty());
       Optional<DriftFigures.Comparison> againstPrevious =

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -203,6 +204,94 @@ class MonitoringApiTest {
     } finally {
       again.close();
     }
+  }
+
+  @Test
+  void theTrainingDatasetsSuiteIsJudgedOnLiveInputs() throws Exception {
+    String suite =
+        """
+        checks:
+          - completeness: {column: "Beak Length (mm)", max_missing: 10%}
+            description: Beak length is measured on nearly every bird.
+          - between: {column: "Flipper Length (mm)", min: 150, max: 250}
+          - completeness: {column: "Body Mass (g)"}
+          - completeness: {column: "Beak Depth (mm)"}
+            where: Island = 'Biscoe'
+        """;
+    json(
+        f.send(
+            "PUT", PROJECT + "/datasets/penguins", JSON.writeValueAsString(Map.of("suite", suite))),
+        200);
+    /* One window for the whole test, unless it runs across midnight. */
+    json(f.send("PUT", MONITOR, "{\"window\": \"1d\"}"), 200);
+
+    /* Good inputs: one bird of 40 (row 3) lacks its beak length, within the 10% allowed. */
+    predict(0, 40);
+    assertThat(run(monitoring.runner()).errors()).isZero();
+    assertThat(figure("checks_failed")).isZero();
+    JsonNode checks = allRows(windowDetail()).get("checks");
+    assertThat(checks).hasSize(4);
+    assertThat(checks.get(0).get("status").asText()).isEqualTo("passed");
+    assertThat(checks.get(0).get("description").asText()).startsWith("Beak length");
+    assertThat(checks.get(1).get("status").asText()).isEqualTo("passed");
+    assertThat(checks.get(2).get("status").asText()).isEqualTo("skipped");
+    assertThat(checks.get(2).get("reason").asText())
+        .isEqualTo("column 'Body Mass (g)' not an input of the model");
+    assertThat(checks.get(3).get("status").asText()).isEqualTo("skipped");
+    assertThat(checks.get(3).get("reason").asText()).startsWith("needs rows");
+    double before = figure("quality_score");
+
+    /* Then 20 birds without their beak length in the same window: 21 of 60 missing. */
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode rows = body.putArray("rows");
+    for (int i = 40; i < 60; i++) {
+      Map<String, Object> row = new HashMap<>(f.row(i));
+      row.put("Beak Length (mm)", null);
+      rows.addObject().put("id", "p-" + i).set("inputs", JSON.valueToTree(row));
+    }
+    json(f.send("POST", PREDICT, body.toString()), 200);
+    assertThat(run(monitoring.runner()).errors()).isZero();
+    assertThat(figure("checks_failed")).isEqualTo(1);
+    assertThat(figure("quality_score")).isLessThan(before);
+    JsonNode failing = allRows(windowDetail()).get("checks").get(0);
+    assertThat(failing.get("name").asText()).isEqualTo("completeness(Beak Length (mm))");
+    assertThat(failing.get("status").asText()).isEqualTo("failed");
+    assertThat(failing.get("observed").asText()).isEqualTo("21 of 60 rows missing (35%)");
+
+    /* A suite that no longer parses leaves the checks out but stops nothing. */
+    String datasetId =
+        f.store
+            .datasets()
+            .find(f.store.projects().findByName("zoo").orElseThrow().id(), "penguins")
+            .orElseThrow()
+            .id();
+    f.store.datasets().attachSuite(datasetId, Optional.of("checks: [nonsense"), "test");
+    predict(60, 70);
+    MonitorRunner.RunReport report = run(monitoring.runner());
+    assertThat(report.errors()).isZero();
+    assertThat(report.predictions()).isEqualTo(10);
+    assertThat(rows()).isEqualTo(70);
+    assertThat(get(MONITOR).get("status").get("last_error").asText()).contains("does not parse");
+    JsonNode group = allRows(windowDetail());
+    assertThat(group.get("checks")).isEmpty();
+    assertThat(group.get("suite_error").asText()).contains("does not parse");
+  }
+
+  /* The detail of the newest window. */
+  private JsonNode windowDetail() throws Exception {
+    JsonNode items = get(MONITOR + "/windows?from=2000-01-01T00:00:00Z").get("items");
+    String start = items.get(items.size() - 1).get("start").asText();
+    return get(MONITOR + "/windows/" + URLEncoder.encode(start, StandardCharsets.UTF_8));
+  }
+
+  /* The group of all versions and rows of a window's detail. */
+  private static JsonNode allRows(JsonNode detail) {
+    for (JsonNode g : detail.get("groups")) {
+      if (g.get("model_version").asText().equals("*") && g.get("segment").asText().isEmpty()) {
+        return g;
+      }
+    }
+    throw new AssertionError("no group of all versions and rows in " + detail);
   }
 
   @Test
