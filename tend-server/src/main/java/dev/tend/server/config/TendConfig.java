@@ -111,40 +111,6 @@ public record TendConfig(
     }
   }
 
-  /** A configuration with the default monitor interval. */
-  public TendConfig(
-      int port,
-      String bind,
-      long maxRequestBodyBytes,
-      Duration shutdownTimeout,
-      Path dataDir,
-      String metadataUrl,
-      Path artifactsDir,
-      boolean anonymousReads,
-      int pipelineWorkers,
-      Duration pipelineLease,
-      int batchMaxRows,
-      Duration batchMaxDelay,
-      Duration logSyncInterval,
-      List<ChannelSettings> alertChannels) {
-    this(
-        port,
-        bind,
-        maxRequestBodyBytes,
-        shutdownTimeout,
-        dataDir,
-        metadataUrl,
-        artifactsDir,
-        anonymousReads,
-        pipelineWorkers,
-        pipelineLease,
-        batchMaxRows,
-        batchMaxDelay,
-        logSyncInterval,
-        alertChannels,
-        DEFAULT_MONITOR_INTERVAL);
-  }
-
   /** A configuration without alert channels and with the default monitor interval. */
   public TendConfig(
       int port,
