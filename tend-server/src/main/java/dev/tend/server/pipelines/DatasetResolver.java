@@ -150,7 +150,7 @@ final class DatasetResolver {
               + label(ref, newest)
               + ": "
               + String.join("; ", differing)
-              + " (read fewer versions or name a version after the schema change)");
+              + " (read fewer versions, so that the window starts after the schema changed)");
     }
   }
 
@@ -181,7 +181,7 @@ final class DatasetResolver {
         parts.add("has " + column + " as " + has + ", not " + wants);
       }
     }
-    return parts.isEmpty() ? "orders its columns differently" : String.join(", ", parts);
+    return String.join(", ", parts);
   }
 
   /** The window's files under {@code dir}, as one source the engine opens. */

@@ -852,6 +852,14 @@ class PipelineRunsTest {
     JsonNode metrics = step(run, "evaluate").at("/outputs/metrics");
     assertThat(metrics.get("rows").asLong() + metrics.get("skipped_rows").asLong()).isEqualTo(300);
     assertThat(texts(metrics.get("dataset_versions"))).containsExactly("weekly@1", "weekly@3");
+    JsonNode logs =
+        json(
+            send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
+    assertThat(logs.get("lines").findValuesAsText("text"))
+        .contains(
+            "window of weekly@latest: 2 of 3 accepted versions (weekly@1, weekly@3); no older"
+                + " ones exist",
+            "skipped weekly@2: rejected");
 
     RegisteredModel model = store.registry().model(projectId(), "weekly").orElseThrow();
     ModelVersion version = store.registry().version(model.id(), 1).orElseThrow();
