@@ -83,7 +83,7 @@ public final class OpsCommand implements Callable<Integer> {
       if (from.isPresent() || to.isPresent()) {
         throw new Main.UsageException("give either --since or --from/--to, not both");
       }
-      query.add("from=" + clock.instant().minus(age(since.get())));
+      query.add("from=" + clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(age(since.get())));
     }
     from.ifPresent(f -> query.add("from=" + TendClient.query(f)));
     to.ifPresent(t -> query.add("to=" + TendClient.query(t)));

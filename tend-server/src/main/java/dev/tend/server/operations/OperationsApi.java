@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,7 +111,10 @@ public final class OperationsApi implements ApiModule {
                     throw invalid("environment", e.getMessage());
                   }
                 });
-    Instant to = call.queryParam("to").map(t -> instant("to", t)).orElseGet(clock::instant);
+    Instant to =
+        call.queryParam("to")
+            .map(t -> instant("to", t))
+            .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.MILLIS));
     Instant from =
         call.queryParam("from")
             .map(t -> instant("from", t))
