@@ -60,7 +60,9 @@ public final class OperationsCalculator {
         events.revisions().stream()
             .collect(
                 Collectors.groupingBy(
-                    RevisionEvent::deployment, TreeMap::new, Collectors.toList()));
+                    RevisionEvent::deployment,
+                    TreeMap::new,
+                    Collectors.toCollection(ArrayList::new)));
     for (List<RevisionEvent> revisions : byDeployment.values()) {
       revisions.sort(Comparator.comparingInt(RevisionEvent::number));
       Optional<RevisionEvent> previous = Optional.empty();
