@@ -10,6 +10,7 @@ import dev.tend.cli.remote.TendClient;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
