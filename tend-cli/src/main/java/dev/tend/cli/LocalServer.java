@@ -28,6 +28,7 @@ import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.monitoring.MonitorRunner;
 import dev.tend.server.monitoring.Monitoring;
+import dev.tend.server.operations.OperationsApi;
 import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
@@ -255,6 +256,15 @@ public final class LocalServer implements AutoCloseable {
                   serving,
                   feedback,
                   new AlertsApi(store.projects(), alerting),
+                  new OperationsApi(
+                      store.projects(),
+                      store.deployments(),
+                      alertRecords,
+                      store.pipelines(),
+                      store.registry(),
+                      store.tracking(),
+                      store.datasets(),
+                      Clock.systemUTC()),
                   monitoring.api(),
                   new MetricsApi(metrics)));
       alerting.start(ALERT_REPEAT_CHECK);

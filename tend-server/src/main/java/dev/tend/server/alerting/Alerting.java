@@ -67,7 +67,10 @@ import org.slf4j.LoggerFactory;
 public final class Alerting implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Alerting.class);
   private static final int MAX_ATTEMPTS = 3;
-  private static final String ACTOR = "alerting";
+
+  /** The actor of what alerting writes by itself (incident timelines). */
+  public static final String ACTOR = "alerting";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ProjectRepository projects;
