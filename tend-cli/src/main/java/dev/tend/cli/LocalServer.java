@@ -222,7 +222,8 @@ public final class LocalServer implements AutoCloseable {
               dispatcher::dispatch,
               pipelines.triggers()::alertFired,
               Clock.systemUTC(),
-              Optional.empty());
+              Optional.empty(),
+              monitoring.rootCauses());
       deliveriesTo.set(alerting);
       /* Each window's figures feed /metrics and the alert rules, in that order. */
       Alerting rules = alerting;
