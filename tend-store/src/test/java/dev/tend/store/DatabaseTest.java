@@ -32,7 +32,7 @@ class DatabaseTest {
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChange() {
-    assertThat(db.database().schemaVersion()).isEqualTo("11");
+    assertThat(db.database().schemaVersion()).isEqualTo("13");
     assertThat(db.database().dialect().name()).isEqualTo(engine.name());
     for (String table :
         List.of(
@@ -71,7 +71,7 @@ class DatabaseTest {
 
     Database reopened = db.reopen();
 
-    assertThat(reopened.schemaVersion()).isEqualTo("11");
+    assertThat(reopened.schemaVersion()).isEqualTo("13");
     assertThat(db.count("projects")).isEqualTo(1);
     assertThat(db.count("tend_schema_history")).isEqualTo(11);
   }
