@@ -391,8 +391,8 @@ public final class AutomationPolicies {
       int percent = count(entries.get("percent"), "canary.percent", DEFAULT_PERCENT, 1, 99);
       field = "canary.window";
       Duration window = duration(entries.get("window"), "canary.window", DEFAULT_WINDOW, false);
-      if (window.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw yaml.error(entries.get("window"), "canary.window must be at least 1s");
+      if (window.compareTo(Duration.ofDays(1)) > 0) {
+        throw yaml.error(entries.get("window"), "canary.window must be at most 1d");
       }
       field = "canary.windows";
       int windows = count(entries.get("windows"), "canary.windows", DEFAULT_WINDOWS, 1, 1_000);
