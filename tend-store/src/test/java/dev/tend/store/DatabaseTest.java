@@ -60,7 +60,10 @@ class DatabaseTest {
             "alert_series",
             "alerts",
             "incidents",
-            "incident_events")) {
+            "incident_events",
+            "automation_policies",
+            "automation_actions",
+            "automation_audit")) {
       assertThat(db.count(table)).as(table).isZero();
     }
     db.database()
@@ -73,7 +76,7 @@ class DatabaseTest {
 
     assertThat(reopened.schemaVersion()).isEqualTo("13");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(11);
+    assertThat(db.count("tend_schema_history")).isEqualTo(12);
   }
 
   @Test
