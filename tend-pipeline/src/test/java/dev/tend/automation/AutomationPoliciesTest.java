@@ -30,8 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class AutomationPoliciesTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Path EXAMPLE =
-      ROOT.resolve("examples/automation/retrain-flight-delays.yaml");
+  private static final Path EXAMPLE = ROOT.resolve("examples/flights/automation.yaml");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Schema schema;
   private static JsonNode tree;
