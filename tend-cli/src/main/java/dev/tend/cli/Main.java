@@ -3,6 +3,7 @@ package dev.tend.cli;
 import dev.tend.checks.SourceLocation;
 import dev.tend.cli.alerts.AlertsCommand;
 import dev.tend.cli.alerts.IncidentsCommand;
+import dev.tend.cli.automation.AutomationCommand;
 import dev.tend.cli.data.DataCommand;
 import dev.tend.cli.demo.DemoCommand;
 import dev.tend.cli.deploy.DeployCommand;
@@ -58,6 +59,7 @@ import picocli.CommandLine.Command;
       IncidentsCommand.class,
       MonitorCommand.class,
       OpsCommand.class,
+      AutomationCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

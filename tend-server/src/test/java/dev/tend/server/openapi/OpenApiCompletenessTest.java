@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tend.alerting.AlertRepository;
 import dev.tend.artifacts.LocalArtifactStore;
+import dev.tend.automations.AutomationRepository;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.deployments.DeploymentRepository;
 import dev.tend.engine.Engine;
@@ -24,11 +25,14 @@ import dev.tend.server.alerting.AlertSink;
 import dev.tend.server.alerting.Alerting;
 import dev.tend.server.alerting.AlertsApi;
 import dev.tend.server.alerting.MetricHistory;
+import dev.tend.server.automation.Automation;
+import dev.tend.server.automation.AutomationApi;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.deployments.DeploymentsApi;
 import dev.tend.server.deployments.RolloutMonitor;
 import dev.tend.server.feedback.FeedbackApi;
+import dev.tend.server.feedback.LabelledPredictions;
 import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.ProblemCode;
 import dev.tend.server.metrics.MetricsApi;
@@ -201,6 +205,50 @@ class OpenApiCompletenessTest {
             Clock.systemUTC(),
             Optional.empty())) {
       assertComplete(List.of(new AlertsApi(ProjectRepository.of(db), alerting)));
+    }
+  }
+
+  @Test
+  void theAutomationRoutesAreDocumented() throws Exception {
+    Database db = unusedDatabase();
+    LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
+    RegistryRepository registry = RegistryRepository.of(db, artifacts);
+    try (PredictionLog log =
+            PredictionLog.open(
+                dataDir.resolve("predictions"),
+                PredictionLogOptions.defaults().withoutMaintenance());
+        ServingApi serving =
+            new ServingApi(
+                ProjectRepository.of(db),
+                registry,
+                DeploymentRepository.of(db),
+                artifacts,
+                dataDir.resolve("models"),
+                log,
+                TrafficObserver.NONE,
+                ServingApi.DEFAULT_REFRESH);
+        Automation automation =
+            new Automation(
+                new Automation.Services(
+                    ProjectRepository.of(db),
+                    AutomationRepository.of(db),
+                    new PipelineService(PipelineRepository.of(db), DatasetRepository.of(db)),
+                    registry,
+                    DatasetRepository.of(db),
+                    DeploymentRepository.of(db),
+                    new DeploymentsApi(
+                            ProjectRepository.of(db),
+                            registry,
+                            DeploymentRepository.of(db),
+                            serving.servable(),
+                            new RolloutMonitor(Clock.systemUTC()),
+                            name -> {})
+                        .service(),
+                    AlertRepository.of(db),
+                    new LabelledPredictions(log, FeedbackRepository.of(db)),
+                    serving.offline()),
+                Clock.systemUTC())) {
+      assertComplete(List.of(new AutomationApi(ProjectRepository.of(db), automation)));
     }
   }
 
