@@ -1,0 +1,56 @@
+package dev.tend.cli.demo;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the demo runs: the share of each week replayed, the monitor window one simulated week takes,
+ * which week's feed breaks, how much of January trains the first model, which weeks are replayed.
+ *
+ * @param sample share of each week's flights sent as traffic (0 to 1]
+ * @param window one simulated week: the monitor window, in whole seconds
+ * @param brokenWeek the 0-based week whose feed breaks
+ * @param januaryFraction share of January pushed as version 1 (1 = all of it)
+ * @param lastWeek the 0-based last week replayed
+ * @param port the server's port (0: any free port)
+ */
+record DemoSettings(
+    double sample,
+    Duration window,
+    int brokenWeek,
+    double januaryFraction,
+    int lastWeek,
+    int port) {
+  /** The full scenario: February to June, 15% of the flights, 8 s a week. */
+  static final DemoSettings FULL =
+      new DemoSettings(0.15, Duration.ofSeconds(8), 2, 1.0, DemoData.WEEKS - 1, 0);
+
+  /** The end-to-end test's: 30% of January trains, 5% of each week up to mid-May, 4 s a week. */
+  static final DemoSettings QUICK = new DemoSettings(0.05, Duration.ofSeconds(4), 2, 0.3, 15, 0);
+
+  DemoSettings {
+    requireNonNull(window, "window is null");
+    if (!(sample > 0 && sample <= 1)) {
+      throw new IllegalArgumentException("sample must be in (0, 1], got " + sample);
+    }
+    if (window.toSeconds() < 2 || window.toNanos() % 1_000_000_000L != 0) {
+      throw new IllegalArgumentException("window must be whole seconds, at least 2s: " + window);
+    }
+    if (brokenWeek < 0 || brokenWeek >= DemoData.WEEKS) {
+      throw new IllegalArgumentException("brokenWeek out of range: " + brokenWeek);
+    }
+    if (!(januaryFraction > 0 && januaryFraction <= 1)) {
+      throw new IllegalArgumentException("januaryFraction must be in (0, 1]: " + januaryFraction);
+    }
+    if (lastWeek <= brokenWeek || lastWeek >= DemoData.WEEKS) {
+      throw new IllegalArgumentException("lastWeek out of range: " + lastWeek);
+    }
+  }
+
+  /** The weeks replayed, in order. */
+  List<DemoData.Week> weeks(List<DemoData.Week> all) {
+    return all.subList(0, lastWeek + 1);
+  }
+}
