@@ -654,15 +654,32 @@ public final class PipelineParser {
 
     private DatasetRef dataset(Node parent, Map<String, Node> e, String what) {
       String text = yaml.requiredString(parent, e, "dataset", what);
-      return DatasetRef.parse(text)
-          .orElseThrow(
-              () ->
-                  yaml.error(
-                      e.get("dataset"),
-                      "dataset must be name@alias or name@version (such as flights@production),"
-                          + " found '"
-                          + text
-                          + "'"));
+      DatasetRef ref =
+          DatasetRef.parse(text)
+              .orElseThrow(
+                  () ->
+                      yaml.error(
+                          e.get("dataset"),
+                          "dataset must be name@alias or name@version (such as"
+                              + " flights@production), found '"
+                              + text
+                              + "'"));
+      Node versions = e.get("versions");
+      if (versions == null) {
+        return ref;
+      }
+      long value = yaml.integer(versions, "versions");
+      if (value < 1 || value > DatasetRef.MAX_VERSIONS) {
+        throw yaml.error(
+            versions,
+            "versions must be from 1 to "
+                + DatasetRef.MAX_VERSIONS
+                + " (how many accepted versions of "
+                + ref.name()
+                + " to read, newest first), found "
+                + value);
+      }
+      return ref.withVersions((int) value);
     }
 
     private Body train(Node node, Map<String, Node> e, String what) {

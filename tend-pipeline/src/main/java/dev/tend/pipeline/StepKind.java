@@ -10,12 +10,21 @@ import java.util.Optional;
  * ${steps.<id>.outputs.<name>}}. The JSON Schema must name exactly these keys.
  */
 public enum StepKind {
-  VALIDATE(List.of("dataset", "suite"), List.of("report")),
+  VALIDATE(List.of("dataset", "versions", "suite"), List.of("report")),
   TRAIN(
-      List.of("dataset", "label", "features", "task", "split", "hyperparameters", "seed", "where"),
+      List.of(
+          "dataset",
+          "versions",
+          "label",
+          "features",
+          "task",
+          "split",
+          "hyperparameters",
+          "seed",
+          "where"),
       List.of("model")),
   EVALUATE(
-      List.of("model", "dataset", "metrics", "segment", "champion", "where"),
+      List.of("model", "dataset", "versions", "metrics", "segment", "champion", "where"),
       List.of("metrics", "report")),
   GATE(List.of("evaluation", "conditions"), List.of("decision")),
   REGISTER(List.of("model", "from"), List.of("version")),

@@ -152,6 +152,67 @@ class PipelineParserTest {
   }
 
   @Test
+  void datasetStepsReadARollingWindowOfVersions() {
+    Pipeline pipeline =
+        PipelineParser.parse(
+            """
+            name: p
+            steps:
+              - {id: v, kind: validate, dataset: flights@latest, versions: 4}
+              - id: t
+                kind: train
+                needs: [v]
+                dataset: flights@latest
+                versions: 520
+                label: y
+                features: [x]
+                task: binary
+              - id: e
+                kind: evaluate
+                needs: [t]
+                model: ${steps.t.outputs.model}
+                dataset: flights@7
+            """,
+            "p.yaml");
+    Step.Validate validate = (Step.Validate) pipeline.steps().get(0).body();
+    Step.Train train = (Step.Train) pipeline.steps().get(1).body();
+    Step.Evaluate evaluate = (Step.Evaluate) pipeline.steps().get(2).body();
+    assertThat(validate.dataset()).isEqualTo(new DatasetRef("flights", "latest", 4));
+    assertThat(train.dataset().versions()).isEqualTo(DatasetRef.MAX_VERSIONS);
+    assertThat(evaluate.dataset()).isEqualTo(new DatasetRef("flights", "7"));
+    assertThat(evaluate.dataset().versions()).isEqualTo(1);
+  }
+
+  @Test
+  void aWindowOutsideOneTo520VersionsIsRefusedWhereItIsWritten() {
+    for (String bad : List.of("0", "-2", "521", "1.5", "four")) {
+      String yaml =
+          "name: p\nsteps:\n  - id: v\n    kind: validate\n    dataset: flights@latest\n"
+              + "    versions: "
+              + bad
+              + "\n";
+      assertThatThrownBy(() -> PipelineParser.parse(yaml, "p.yaml"))
+          .as(bad)
+          .isInstanceOf(PipelineException.class)
+          .hasMessageContaining("versions")
+          .satisfies(
+              e -> {
+                PipelineException error = (PipelineException) e;
+                assertThat(error.location().line()).isEqualTo(6);
+                assertThat(error.location().column()).isEqualTo(15);
+              });
+    }
+    assertThatThrownBy(
+            () ->
+                PipelineParser.parse(
+                    "name: p\nsteps:\n  - {id: r, kind: register, model: m, from: x, versions:"
+                        + " 2}\n",
+                    "p.yaml"))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("unknown key 'versions'");
+  }
+
+  @Test
   void randomSplitKeepsItsFraction() {
     Pipeline pipeline =
         PipelineParser.parse(

@@ -106,6 +106,8 @@ class PipelineSchemaTest {
         "name: p\nsteps:\n  - {id: t, kind: train, dataset: f@1, label: y, features: [x],"
             + " task: binary, split: {method: time, column: d, date: yesterday}}\n",
         "name: p\nsteps:\n  - {id: e, kind: evaluate, model: m, dataset: f@1}\n",
+        "name: p\nsteps:\n  - {id: v, kind: validate, dataset: f@latest, versions: 0}\n",
+        "name: p\nsteps:\n  - {id: v, kind: validate, dataset: f@latest, versions: 521}\n",
         "name: p\nsteps:\n  - {id: e, kind: evaluate, model: '${steps.t.outputs.model}',"
             + " dataset: f@1, metrics: [f1_score]}\n",
         "name: p\ntriggers:\n  - {cron: '* * * * *'}\nsteps:\n  - {id: a, kind: command, argv:"

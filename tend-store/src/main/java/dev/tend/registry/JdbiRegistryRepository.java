@@ -22,9 +22,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -388,18 +390,21 @@ final class JdbiRegistryRepository implements RegistryRepository {
             upsertVersionTag(handle, id, tag.key(), tag.value());
           }
           insertDetails(handle, id, files, description.signature(), metrics);
-          datasetVersion.ifPresent(
-              version ->
-                  handle
-                      .createUpdate(
-                          "INSERT INTO version_usages (version_id, used_by_kind, used_by_id,"
-                              + " recorded_at) VALUES (:version, :kind, :id, :at)"
-                              + " ON CONFLICT (version_id, used_by_kind, used_by_id) DO NOTHING")
-                      .bind("version", version)
-                      .bind("kind", USAGE_KIND)
-                      .bind("id", id)
-                      .bind("at", now)
-                      .execute());
+          Set<String> trainedOn = new LinkedHashSet<>();
+          datasetVersion.ifPresent(trainedOn::add);
+          run.ifPresent(r -> trainedOn.addAll(trainingDatasets(handle, r.runId())));
+          for (String version : trainedOn) {
+            handle
+                .createUpdate(
+                    "INSERT INTO version_usages (version_id, used_by_kind, used_by_id,"
+                        + " recorded_at) VALUES (:version, :kind, :id, :at)"
+                        + " ON CONFLICT (version_id, used_by_kind, used_by_id) DO NOTHING")
+                .bind("version", version)
+                .bind("kind", USAGE_KIND)
+                .bind("id", id)
+                .bind("at", now)
+                .execute();
+          }
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("model", model.name());
           details.put("version", number);
@@ -808,6 +813,17 @@ final class JdbiRegistryRepository implements RegistryRepository {
         .bind("run", runId)
         .mapTo(String.class)
         .findOne();
+  }
+
+  /* Every dataset version the run logged as a training input (a rolling window logs several). */
+  private static List<String> trainingDatasets(Handle handle, String runId) {
+    return handle
+        .createQuery(
+            "SELECT dataset_version_id FROM run_inputs WHERE run_uuid = :run"
+                + " AND dataset_version_id IS NOT NULL AND context = 'training' ORDER BY id")
+        .bind("run", runId)
+        .mapTo(String.class)
+        .list();
   }
 
   private String putManifest(ModelManifest manifest) {

@@ -40,6 +40,34 @@ public final class VersionFiles {
         : DataSource.Files.of(dir, format);
   }
 
+  /**
+   * Several versions as one source: each version's files in its own folder {@code v<number>} under
+   * {@code dir}, read together (columns united by name). One version is materialized as by {@link
+   * #materialize(DatasetRepository, ArtifactStore, DatasetVersion, Path)}.
+   *
+   * @throws IllegalArgumentException when the versions' files are not all of one format
+   */
+  public static DataSource.Files materialize(
+      DatasetRepository datasets, ArtifactStore artifacts, List<DatasetVersion> versions, Path dir)
+      throws IOException {
+    if (versions.isEmpty()) {
+      throw new IllegalArgumentException("no dataset versions to read");
+    }
+    if (versions.size() == 1) {
+      return materialize(datasets, artifacts, versions.getFirst(), dir);
+    }
+    TreeSet<Format> formats = new TreeSet<>();
+    for (DatasetVersion version : versions) {
+      formats.add(
+          materialize(datasets, artifacts, version, dir.resolve("v" + version.number())).format());
+    }
+    if (formats.size() != 1) {
+      throw new IllegalArgumentException(
+          "the dataset versions mix formats " + formats + "; a window reads one format");
+    }
+    return DataSource.Files.of(dir, formats.first());
+  }
+
   private static Format format(List<ManifestFile> files) {
     TreeSet<Format> formats = new TreeSet<>();
     for (ManifestFile file : files) {

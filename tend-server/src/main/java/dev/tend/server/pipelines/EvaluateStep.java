@@ -1,7 +1,6 @@
 package dev.tend.server.pipelines;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tend.datasets.DatasetVersion;
 import dev.tend.engine.Engine;
 import dev.tend.expr.Expr;
 import dev.tend.pipeline.ModelRef;
@@ -30,12 +29,12 @@ import java.util.regex.Pattern;
 /**
  * {@code evaluate}: scores the candidate model of an earlier step, and the champion (the registered
  * version an alias such as {@code flight-delays@production} points at) when the step names one, on
- * the same rows of a dataset version, with the label rule the candidate was trained on. Outputs
- * {@code metrics} ({@code candidate} and {@code champion} metric maps under the pipeline's metric
- * names, {@code champion_version}, {@code rows}) and {@code report} (per-segment metrics when a
- * segment column is given). Without a champion yet, {@code champion} is absent and gates treat
- * champion conditions as holding. A metric the step asks for that is undefined on the rows (ROC AUC
- * with one class) fails the step.
+ * the same rows of a dataset version (or the union of a window of versions, {@code versions: N}),
+ * with the label rule the candidate was trained on. Outputs {@code metrics} ({@code candidate} and
+ * {@code champion} metric maps under the pipeline's metric names, {@code champion_version}, {@code
+ * rows}) and {@code report} (per-segment metrics when a segment column is given). Without a
+ * champion yet, {@code champion} is absent and gates treat champion conditions as holding. A metric
+ * the step asks for that is undefined on the rows (ROC AUC with one class) fails the step.
  */
 final class EvaluateStep implements StepAction {
   /** Evaluation keys under the names pipelines use, where they differ. */
@@ -68,8 +67,9 @@ final class EvaluateStep implements StepAction {
   public Outcome execute(StepContext context) throws StepFailure {
     Step.Evaluate evaluate = (Step.Evaluate) context.step().body();
     String candidateSource = context.bindings().text(evaluate.model());
-    DatasetVersion version = datasets.resolve(context.project(), evaluate.dataset());
-    String label = DatasetResolver.label(evaluate.dataset(), version);
+    DatasetWindow window = datasets.window(context.project(), evaluate.dataset());
+    String label = window.label();
+    datasets.recordRead(context, window, "evaluation");
     Optional<Expr> where = TrainStep.where(evaluate.where(), context.bindings());
     Path work = context.workDir();
     try {
@@ -92,7 +92,7 @@ final class EvaluateStep implements StepAction {
                       + " does not exist yet");
         }
       }
-      DataSource.Files source = datasets.materialize(version, work.resolve("data"));
+      DataSource.Files source = datasets.materialize(window, work.resolve("data"));
       try (Model candidate =
               load(RunModels.download(artifacts, candidateSource, work.resolve("candidate")));
           dev.tend.engine.Dataset data = engine.open(source)) {
@@ -113,7 +113,7 @@ final class EvaluateStep implements StepAction {
         ObjectNode metrics = outputs.putObject("metrics");
         metrics.put("rows", candidateScores.rows());
         metrics.put("skipped_rows", candidateScores.skippedRows());
-        metrics.put("dataset", label);
+        window.describe(metrics);
         put(metrics.putObject("candidate"), candidateScores.metrics());
         requireDefined(evaluate.metrics(), names(candidateScores.metrics()), "candidate");
         if (championSource.isPresent()) {

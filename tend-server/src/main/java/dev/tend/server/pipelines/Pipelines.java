@@ -80,7 +80,8 @@ public final class Pipelines implements AutoCloseable {
     this.service = new PipelineService(store.pipelines(), store.datasets());
     this.api = new PipelinesApi(store.projects(), service);
     this.triggers = new PipelineTriggers(service, store.projects(), store.datasets());
-    DatasetResolver datasets = new DatasetResolver(store.datasets(), store.artifacts());
+    DatasetResolver datasets =
+        new DatasetResolver(store.datasets(), store.artifacts(), store.tracking());
     Map<StepKind, StepAction> actions = new EnumMap<>(StepKind.class);
     actions.put(StepKind.VALIDATE, new ValidateStep(datasets, store.engine()));
     actions.put(StepKind.TRAIN, new TrainStep(datasets, training));

@@ -1,7 +1,6 @@
 package dev.tend.server.pipelines;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tend.datasets.DatasetVersion;
 import dev.tend.expr.Expr;
 import dev.tend.expr.ExpressionException;
 import dev.tend.expr.Expressions;
@@ -27,9 +26,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code train}: trains the named dataset version with the built-in XGBoost trainer and records a
- * child run of the pipeline's tracked run holding the model under {@code model/}. Outputs {@code
- * model} ({@code runs:/<run>/model}), {@code run_id}, the holdout {@code metrics} and row counts.
+ * {@code train}: trains the named dataset version (or the union of a window of versions, {@code
+ * versions: N}) with the built-in XGBoost trainer and records a child run of the pipeline's tracked
+ * run holding the model under {@code model/}, with every version read as its training input.
+ * Outputs {@code model} ({@code runs:/<run>/model}), {@code run_id}, the versions read, the holdout
+ * {@code metrics} and row counts.
  *
  * <p>A label is a column or {@code column > number}; a feature is a column or a date part of one
  * ({@code hour(date)}, {@code day_of_week(date)}, {@code month(date)}, {@code day_of_month(date)}).
@@ -59,11 +60,12 @@ final class TrainStep implements StepAction {
   @Override
   public Outcome execute(StepContext context) throws StepFailure {
     Step.Train train = (Step.Train) context.step().body();
-    DatasetVersion version = datasets.resolve(context.project(), train.dataset());
+    DatasetWindow window = datasets.window(context.project(), train.dataset());
     TrainOptions options = options(train, context.bindings());
     Optional<Expr> where = where(train.where(), context.bindings());
-    String label = DatasetResolver.label(train.dataset(), version);
-    context.log().info("training on " + label + " (" + version.rowCount() + " rows)");
+    String label = DatasetResolver.label(train.dataset(), window.newest());
+    datasets.recordRead(context, window, "training");
+    context.log().info("training on " + window.label() + " (" + window.rows() + " rows)");
     TrainingService.Recorded recorded;
     try {
       recorded =
@@ -72,7 +74,7 @@ final class TrainStep implements StepAction {
                   context.project(),
                   context.pipeline().name(),
                   label,
-                  version,
+                  window.versions(),
                   where,
                   options,
                   context.actor()),
@@ -107,7 +109,8 @@ final class TrainStep implements StepAction {
     String runId = recorded.run().runId();
     outputs.put("model", "runs:/" + runId + "/" + TrainingService.MODEL_PATH);
     outputs.put("run_id", runId);
-    outputs.put("dataset", label);
+    window.describe(outputs);
+    outputs.put("dataset_rows", window.rows());
     outputs.put("train_rows", result.trainRows());
     outputs.put("validation_rows", result.validationRows());
     outputs.put("test_rows", result.testRows());

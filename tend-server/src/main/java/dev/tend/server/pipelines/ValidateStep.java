@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.checks.CheckResult;
 import dev.tend.checks.SuiteReport;
-import dev.tend.datasets.DatasetVersion;
 import dev.tend.datasets.VersionStatus;
 import dev.tend.engine.Engine;
 import dev.tend.pipeline.Step;
@@ -22,8 +21,9 @@ import java.util.Locale;
 /**
  * {@code validate}: runs a check suite (a file sent with the pipeline) on a dataset version and
  * fails when an error-level check fails or a quality threshold does not hold; without a suite,
- * requires the version to have been accepted by its dataset's own suite when it was pushed. Outputs
- * {@code report}: the version, whether it passed, and the checks that did not.
+ * requires the version to have been accepted by its dataset's own suite when it was pushed. With
+ * {@code versions: N} it judges the union of the window's versions. Outputs {@code report}: the
+ * versions read, their rows, whether it passed, and the checks that did not.
  */
 final class ValidateStep implements StepAction {
   private final DatasetResolver datasets;
@@ -37,14 +37,16 @@ final class ValidateStep implements StepAction {
   @Override
   public Outcome execute(StepContext context) throws StepFailure {
     Step.Validate validate = (Step.Validate) context.step().body();
-    DatasetVersion version = datasets.resolve(context.project(), validate.dataset());
-    String label = DatasetResolver.label(validate.dataset(), version);
+    DatasetWindow window = datasets.window(context.project(), validate.dataset());
+    String label = window.label();
+    datasets.recordRead(context, window, "validation");
     ObjectNode outputs = RunExecution.object();
     ObjectNode report = outputs.putObject("report");
-    report.put("dataset", label);
-    report.put("rows", version.rowCount());
+    window.describe(report);
+    report.put("rows", window.rows());
     if (validate.suite().isEmpty()) {
-      boolean accepted = version.status() == VersionStatus.ACCEPTED;
+      boolean accepted =
+          window.versions().stream().allMatch(v -> v.status() == VersionStatus.ACCEPTED);
       report.put("passed", accepted);
       report.put("suite", "the dataset's own, at push");
       if (!accepted) {
@@ -64,7 +66,7 @@ final class ValidateStep implements StepAction {
     }
     SuiteReport result;
     try {
-      DataSource.Files source = datasets.materialize(version, context.workDir().resolve("data"));
+      DataSource.Files source = datasets.materialize(window, context.workDir().resolve("data"));
       context.control().check();
       try (dev.tend.engine.Dataset data = engine.open(source)) {
         result =

@@ -28,6 +28,7 @@ import dev.tend.tracking.Metric;
 import dev.tend.tracking.NewRun;
 import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.RunInfo;
+import dev.tend.tracking.RunInput;
 import dev.tend.tracking.RunStatus;
 import dev.tend.tracking.TrackingRepository;
 import dev.tend.train.Split;
@@ -100,14 +101,14 @@ public final class TrainingService {
   }
 
   /**
-   * One training: the data (its reference as given, the version it resolved to and an optional row
-   * filter) and options.
+   * One training: the data (its reference as given, the versions it resolved to, oldest first, the
+   * last being the one named, read as one union; and an optional row filter) and options.
    */
   public record Job(
       Project project,
       String modelName,
       String datasetRef,
-      DatasetVersion version,
+      List<DatasetVersion> versions,
       Optional<Expr> where,
       TrainOptions options,
       String actor) {
@@ -115,13 +116,16 @@ public final class TrainingService {
       requireNonNull(project, "project is null");
       requireNonNull(modelName, "modelName is null");
       requireNonNull(datasetRef, "datasetRef is null");
-      requireNonNull(version, "version is null");
+      versions = List.copyOf(versions);
+      if (versions.isEmpty()) {
+        throw new IllegalArgumentException("a training reads at least one dataset version");
+      }
       requireNonNull(where, "where is null");
       requireNonNull(options, "options is null");
       requireNonNull(actor, "actor is null");
     }
 
-    /** A training on every row of the version. */
+    /** A training on every row of one version. */
     public Job(
         Project project,
         String modelName,
@@ -129,7 +133,12 @@ public final class TrainingService {
         DatasetVersion version,
         TrainOptions options,
         String actor) {
-      this(project, modelName, datasetRef, version, Optional.empty(), options, actor);
+      this(project, modelName, datasetRef, List.of(version), Optional.empty(), options, actor);
+    }
+
+    /** The version named, the newest read. */
+    public DatasetVersion version() {
+      return versions.getLast();
     }
   }
 
@@ -250,7 +259,8 @@ public final class TrainingService {
   }
 
   private TrainingResult trainIn(Path dataDir, Job job) throws IOException {
-    DataSource.Files source = VersionFiles.materialize(datasets, artifacts, job.version(), dataDir);
+    DataSource.Files source =
+        VersionFiles.materialize(datasets, artifacts, job.versions(), dataDir);
     try (dev.tend.engine.Dataset data = engine.open(source)) {
       return Trainer.train(data, job.options(), job.where());
     }
@@ -269,6 +279,10 @@ public final class TrainingService {
                 Optional.empty(),
                 tags));
     try {
+      if (job.versions().size() > 1) {
+        tracking.logInputs(run.runId(), trainingInputs(job));
+        tracking.logBatch(run.runId(), List.of(), List.of(), List.of(datasetTag(job)));
+      }
       SortedMap<String, Double> metrics = metrics(result);
       long now = Instant.now().toEpochMilli();
       List<Metric> logged = new ArrayList<>();
@@ -290,10 +304,9 @@ public final class TrainingService {
     tags.add(new KeyValue("mlflow.source.name", SOURCE_NAME));
     tags.add(new KeyValue("mlflow.source.type", "JOB"));
     tags.add(new KeyValue("mlflow.user", job.actor()));
-    tags.add(
-        new KeyValue(
-            TrackingRepository.DATASET_TAG,
-            job.datasetRef().replaceFirst("@.*$", "@" + job.version().number())));
+    if (job.versions().size() == 1) {
+      tags.add(datasetTag(job));
+    }
     result
         .model()
         .manifest()
@@ -302,6 +315,35 @@ public final class TrainingService {
     Optional.ofNullable(TrainingService.class.getPackage().getImplementationVersion())
         .ifPresent(v -> tags.add(new KeyValue("tend.version", v)));
     return tags;
+  }
+
+  /* The version named, which the registry takes as the training dataset of the model. */
+  private static KeyValue datasetTag(Job job) {
+    return new KeyValue(TrackingRepository.DATASET_TAG, datasetLabel(job, job.version()));
+  }
+
+  private static String datasetLabel(Job job, DatasetVersion version) {
+    return job.datasetRef().replaceFirst("@.*$", "@" + version.number());
+  }
+
+  /*
+   * Every version of a window as a training input, oldest first; the named one is logged last so
+   * that it is the run's newest training input, the one a registered version records.
+   */
+  private static List<RunInput> trainingInputs(Job job) {
+    String name = job.datasetRef().replaceFirst("@.*$", "");
+    return job.versions().stream()
+        .map(
+            v ->
+                RunInput.of(
+                    name,
+                    v.id(),
+                    "tend",
+                    datasetLabel(job, v),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Map.of(RunInput.CONTEXT_TAG, "training")))
+        .toList();
   }
 
   private static List<KeyValue> params(Job job, TrainingResult result) {
@@ -333,6 +375,16 @@ public final class TrainingService {
     params.put("validation_rows", Long.toString(result.validationRows()));
     params.put("test_rows", Long.toString(result.testRows()));
     params.put("skipped_rows", Long.toString(result.skippedRows()));
+    if (job.versions().size() > 1) {
+      params.put(
+          "dataset_versions",
+          job.datasetRef().replaceFirst("@.*$", "@")
+              + String.join(
+                  ",", job.versions().stream().map(v -> Integer.toString(v.number())).toList()));
+      params.put(
+          "dataset_rows",
+          Long.toString(job.versions().stream().mapToLong(DatasetVersion::rowCount).sum()));
+    }
     result.model().manifest().parameters().forEach((k, v) -> params.put("xgboost." + k, v));
     return params.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList();
   }

@@ -785,6 +785,151 @@ class PipelineRunsTest {
     assertThat(triggers.alertFired(projectId(), "latency", "incident-8")).isEmpty();
   }
 
+  @Test
+  void aRollingWindowTrainsOnTheNewestAcceptedVersionsAndSkipsARejectedOne() throws Exception {
+    json(
+        send(
+            "PUT",
+            PROJECT + "/datasets/weekly",
+            JSON.createObjectNode()
+                .put(
+                    "suite",
+                    "version: 1\nchecks:\n  - between: {column: x, min: -100, max: 100}\n"
+                        + "    name: x in range\n")
+                .toString()),
+        201);
+    assertThat(pushWeekly(weekly(0, 200, false), "week1.csv")).isEqualTo("accepted");
+    assertThat(pushWeekly(weekly(200, 150, true), "week2.csv")).isEqualTo("rejected");
+    assertThat(pushWeekly(weekly(350, 100, false), "week3.csv")).isEqualTo("accepted");
+    String yaml =
+        """
+        name: weekly
+        steps:
+          - {id: validate, kind: validate, dataset: weekly@latest, versions: 3}
+          - id: train
+            kind: train
+            needs: [validate]
+            dataset: weekly@latest
+            versions: 3
+            label: y
+            features: [x]
+            task: binary
+            split: {method: random, fraction: 0.2}
+            hyperparameters: {rounds: 5}
+            seed: 3
+          - id: evaluate
+            kind: evaluate
+            needs: [train]
+            model: ${steps.train.outputs.model}
+            dataset: weekly@latest
+            versions: 3
+          - {id: register, kind: register, needs: [evaluate], model: weekly, from:         "${steps.train.outputs.model}"}
+        """;
+    pipelines.start(Optional.empty());
+
+    JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(yaml)), 202));
+
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("succeeded");
+    JsonNode report = step(run, "validate").at("/outputs/report");
+    assertThat(report.get("rows").asLong()).isEqualTo(300);
+    assertThat(texts(report.get("dataset_versions"))).containsExactly("weekly@1", "weekly@3");
+    JsonNode train = step(run, "train").get("outputs");
+    assertThat(train.get("dataset").asText()).isEqualTo("weekly@3");
+    assertThat(texts(train.get("dataset_versions"))).containsExactly("weekly@1", "weekly@3");
+    assertThat(train.get("versions_requested").asInt()).isEqualTo(3);
+    assertThat(train.at("/skipped_versions/0/version").asText()).isEqualTo("weekly@2");
+    assertThat(train.at("/skipped_versions/0/status").asText()).isEqualTo("rejected");
+    assertThat(train.get("dataset_rows").asLong()).isEqualTo(300);
+    Run child = store.tracking().run(train.get("run_id").asText()).orElseThrow();
+    assertThat(child.params())
+        .containsEntry("dataset_versions", "weekly@1,3")
+        .containsEntry("dataset_rows", "300");
+    long read =
+        java.util.stream.Stream.of("train_rows", "validation_rows", "test_rows", "skipped_rows")
+            .mapToLong(k -> Long.parseLong(child.params().get(k)))
+            .sum();
+    assertThat(read).isEqualTo(300);
+    JsonNode metrics = step(run, "evaluate").at("/outputs/metrics");
+    assertThat(metrics.get("rows").asLong() + metrics.get("skipped_rows").asLong()).isEqualTo(300);
+    assertThat(texts(metrics.get("dataset_versions"))).containsExactly("weekly@1", "weekly@3");
+    JsonNode logs =
+        json(
+            send("GET", PROJECT + "/pipeline-runs/" + run.get("id").asText() + "/logs", null), 200);
+    assertThat(logs.get("lines").findValuesAsText("text"))
+        .contains(
+            "window of weekly@latest: 2 of 3 accepted versions (weekly@1, weekly@3); no older"
+                + " ones exist",
+            "skipped weekly@2: rejected");
+
+    RegisteredModel model = store.registry().model(projectId(), "weekly").orElseThrow();
+    ModelVersion version = store.registry().version(model.id(), 1).orElseThrow();
+    String weekly = store.datasets().find(projectId(), "weekly").orElseThrow().id();
+    assertThat(version.datasetVersionId())
+        .contains(store.datasets().version(weekly, 3).orElseThrow().id());
+    for (String[] user :
+        List.of(
+            new String[] {"run", child.info().runId()},
+            new String[] {"run", run.get("tracking_run_id").asText()},
+            new String[] {"model_version", version.id()})) {
+      assertThat(store.datasets().usedBy(user[0], user[1]))
+          .as(user[0] + " " + user[1])
+          .extracting(v -> v.datasetName() + "@" + v.versionNumber())
+          .containsExactlyInAnyOrder("weekly@1", "weekly@3");
+    }
+  }
+
+  @Test
+  void aWindowOfVersionsWithDifferentSchemasFailsNamingThem() throws Exception {
+    json(send("PUT", PROJECT + "/datasets/weekly", null), 201);
+    pushWeekly(weekly(0, 50, false), "week1.csv");
+    String withZ =
+        weekly(50, 50, false)
+            .lines()
+            .map(line -> line.equals("x,y") ? "x,y,z" : line + ",1")
+            .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    pushWeekly(withZ, "week2.csv");
+    String yaml =
+        """
+        name: weekly
+        steps:
+          - {id: validate, kind: validate, dataset: weekly@latest, versions: 2}
+        """;
+    pipelines.start(Optional.empty());
+
+    JsonNode run = await(json(send("POST", PROJECT + "/pipeline-runs", runBody(yaml)), 202));
+
+    assertThat(run.get("status").asText()).isEqualTo("failed");
+    assertThat(run.get("reason").asText())
+        .contains("the versions of a window must have one schema")
+        .contains("compared with weekly@2: weekly@1 lacks z");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /* Rows x in [-50, 50] with y = x > 0; a bad week has one x far out of the suite's range. */
+  private static String weekly(int from, int rows, boolean bad) {
+    StringBuilder csv = new StringBuilder("x,y\n");
+    for (int i = from; i < from + rows; i++) {
+      int x = (i * 37) % 101 - 50;
+      if (bad && i == from) {
+        x = 9999;
+      }
+      csv.append(x).append(',').append(x > 0 ? 1 : 0).append('\n');
+    }
+    return csv.toString();
+  }
+
+  /** Pushes a file as a new version of {@code weekly}; returns its status. */
+  private String pushWeekly(String csv, String name) throws Exception {
+    return push(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), name, "weekly")
+        .get("status")
+        .asText();
+  }
+
   private String projectId() {
     return store.projects().findByName("zoo").orElseThrow().id();
   }
@@ -849,6 +994,10 @@ class PipelineRunsTest {
   }
 
   private void push(byte[] content, String name) throws Exception {
+    push(content, name, "penguins");
+  }
+
+  private JsonNode push(byte[] content, String name, String dataset) throws Exception {
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     HttpResponse<String> blob =
         client.send(
@@ -864,8 +1013,11 @@ class PipelineRunsTest {
         .put("path", name)
         .put("size", content.length)
         .put("sha256", sha);
-    json(
-        send("POST", PROJECT + "/datasets/penguins/versions", JSON.writeValueAsString(version)),
+    return json(
+        send(
+            "POST",
+            PROJECT + "/datasets/" + dataset + "/versions",
+            JSON.writeValueAsString(version)),
         201);
   }
 
