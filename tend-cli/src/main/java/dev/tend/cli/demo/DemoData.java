@@ -148,8 +148,10 @@ final class DemoData {
   }
 
   /**
-   * A seeded sample of {@code fraction} of a week's flights in time order: the same flights on
-   * every run with the same settings.
+   * A seeded sample of {@code fraction} of a week's flights, in a seeded shuffled order: the same
+   * flights on every run with the same settings. Shuffled, so that on a machine too busy to send
+   * them all within the window, the rows left out are a random share of the week rather than its
+   * last days (a window's figures do not depend on the order of its rows).
    */
   static List<Flight> sample(Path file, double fraction) {
     String sql =
@@ -158,7 +160,7 @@ final class DemoData {
             + quote(file.toString())
             + ") WHERE delay IS NOT NULL AND hash(date, destination, delay) % 1000 < "
             + permille(fraction)
-            + " ORDER BY date";
+            + " ORDER BY hash(destination, date, distance), date";
     List<Flight> flights = new ArrayList<>();
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = connection.createStatement();

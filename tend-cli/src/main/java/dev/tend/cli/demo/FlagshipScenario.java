@@ -72,6 +72,11 @@ final class FlagshipScenario {
     Path january = DemoData.january(flights, work, settings.januaryFraction());
     List<DemoData.Week> weeks = DemoData.weeks(flights, work, settings.brokenWeek());
     List<DemoData.Week> replayed = settings.weeks(weeks);
+    // Read every week's sample now: reading it when its window starts would eat into the window.
+    Map<Integer, List<DemoData.Flight>> samples = new LinkedHashMap<>();
+    for (DemoData.Week week : replayed) {
+      samples.put(week.index(), DemoData.sample(week.file(), settings.sample()));
+    }
     out.printf(
         Locale.ROOT,
         "   January: %s%n   %d weeks replayed from %s, %.0f%% of each week's flights, one week per"
@@ -117,7 +122,7 @@ final class FlagshipScenario {
           summary = Summary.collect(watcher, List.of(), Instant.now(), false, setup.automation());
         } else {
           try (TrafficReplayer replayer = new TrafficReplayer(client, DEPLOYMENT)) {
-            summary = replay(client, replayer, watcher, env, replayed, setup);
+            summary = replay(client, replayer, watcher, env, replayed, samples, setup);
           }
         }
       }
@@ -204,6 +209,7 @@ final class FlagshipScenario {
       LoopWatcher watcher,
       Map<String, String> env,
       List<DemoData.Week> weeks,
+      Map<Integer, List<DemoData.Flight>> samples,
       Setup setup)
       throws InterruptedException {
     section(
@@ -233,7 +239,7 @@ final class FlagshipScenario {
           windowStart = nextWindow(Instant.now());
           sleepUntil(windowStart);
         }
-        List<DemoData.Flight> flights = DemoData.sample(week.file(), settings.sample());
+        List<DemoData.Flight> flights = samples.get(week.index());
         if (last != null) {
           previous = backOffice.submit(labelAndPush(labels, pusher, lastWeek, last));
         }
@@ -302,16 +308,15 @@ final class FlagshipScenario {
   static final java.util.Set<String> RETRAINING = java.util.Set.of("queued", "training");
 
   /**
-   * The example policy with its canary window set to the demo's monitor window, written to the
-   * work folder: a canary is judged per window of traffic, and here a window is one week.
+   * The example policy with its canary window set to the demo's monitor window, written to the work
+   * folder: a canary is judged per window of traffic, and here a window is one week.
    */
   private Path policyFor(Path example) {
     String text;
     try {
       text = Files.readString(example);
       text =
-          text.replaceAll(
-              "(?m)^(\\s+window:\\s*)\\S+", "$1" + settings.window().toSeconds() + "s");
+          text.replaceAll("(?m)^(\\s+window:\\s*)\\S+", "$1" + settings.window().toSeconds() + "s");
       Path policy = work.resolve("automation.yaml");
       Files.writeString(policy, text);
       return policy;

@@ -342,6 +342,15 @@ final class Summary {
                 .filter(w -> w.pushed() != null && !w.pushed().accepted())
                 .map(w -> "week of " + w.week().start())
                 .toList()));
+    long late = weeks.stream().mapToLong(w -> w.replay().late()).sum();
+    if (late > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  %,d sampled flights (%.0f%%) were not sent within their week's window: the machine"
+              + " could not keep up; a longer --window or a smaller --sample sends them all%n",
+          late,
+          100.0 * late / (late + predictions));
+    }
     out.println();
     out.println("Alerts (rule, metric, column, fired, value, time to detect / recover):");
     if (alerts.isEmpty()) {
