@@ -2,6 +2,7 @@ package dev.tend.cli;
 
 import dev.tend.access.IssuedToken;
 import dev.tend.alerting.AlertRepository;
+import dev.tend.automations.AutomationRepository;
 import dev.tend.engine.Engine;
 import dev.tend.engine.duckdb.DuckDbEngines;
 import dev.tend.feedback.FeedbackRepository;
@@ -13,6 +14,8 @@ import dev.tend.server.alerting.MetricHistory;
 import dev.tend.server.alerting.channel.Channel;
 import dev.tend.server.alerting.channel.ChannelDispatcher;
 import dev.tend.server.alerting.channel.DeliveryOutcome;
+import dev.tend.server.automation.Automation;
+import dev.tend.server.automation.AutomationApi;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.datasets.DatasetsApi;
 import dev.tend.server.deployments.DeploymentsApi;
@@ -66,6 +69,7 @@ public final class LocalServer implements AutoCloseable {
   private final PredictionLog predictions;
   private final Alerts alerts;
   private final Monitoring monitoring;
+  private final Automation automation;
   private final Optional<IssuedToken> bootstrap;
 
   private LocalServer(
@@ -78,6 +82,7 @@ public final class LocalServer implements AutoCloseable {
       PredictionLog predictions,
       Alerts alerts,
       Monitoring monitoring,
+      Automation automation,
       Optional<IssuedToken> bootstrap) {
     this.store = store;
     this.engine = engine;
@@ -88,6 +93,7 @@ public final class LocalServer implements AutoCloseable {
     this.predictions = predictions;
     this.alerts = alerts;
     this.monitoring = monitoring;
+    this.automation = automation;
     this.bootstrap = bootstrap;
   }
 
@@ -117,6 +123,7 @@ public final class LocalServer implements AutoCloseable {
     ChannelDispatcher dispatcher = null;
     TendMetrics metrics = null;
     Monitoring monitoring = null;
+    Automation automation = null;
     try {
       Optional<IssuedToken> bootstrap = store.bootstrap(adminToken);
       TrainingService training =
@@ -223,6 +230,22 @@ public final class LocalServer implements AutoCloseable {
               Clock.systemUTC(),
               Optional.empty());
       deliveriesTo.set(alerting);
+      /* Policies act on firing alerts: retrain, gate, canary, promote (docs/automation.md). */
+      automation =
+          new Automation(
+              new Automation.Services(
+                  store.projects(),
+                  AutomationRepository.of(store.database()),
+                  pipelines.service(),
+                  store.registry(),
+                  store.datasets(),
+                  store.deployments(),
+                  deployments.service(),
+                  alertRecords,
+                  feedback.labelledPredictions(),
+                  serving.offline()),
+              Clock.systemUTC());
+      alerting.onFired(automation::alertFired);
       /* Each window's figures feed /metrics and the alert rules, in that order. */
       Alerting rules = alerting;
       TendMetrics exported = metrics;
@@ -256,10 +279,12 @@ public final class LocalServer implements AutoCloseable {
                   feedback,
                   new AlertsApi(store.projects(), alerting),
                   monitoring.api(),
+                  new AutomationApi(store.projects(), automation),
                   new MetricsApi(metrics)));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);
       monitoring.start();
+      automation.start(Automation.PERIOD);
       if (settings.pipelineWorkers() > 0) {
         pipelines.start(Optional.of(Pipelines.TRIGGER_PERIOD));
       }
@@ -273,8 +298,12 @@ public final class LocalServer implements AutoCloseable {
           predictions,
           new Alerts(alerting, dispatcher, metrics),
           monitoring,
+          automation,
           bootstrap);
     } catch (RuntimeException e) {
+      if (automation != null) {
+        automation.close();
+      }
       if (alerting != null) {
         alerting.close();
       }
@@ -356,6 +385,11 @@ public final class LocalServer implements AutoCloseable {
     return store;
   }
 
+  /** Automation policies and actions; tests advance actions with {@link Automation#tick}. */
+  public Automation automation() {
+    return automation;
+  }
+
   /** The monitor runner and its store: listeners (alerts, /metrics) register here. */
   public Monitoring monitoring() {
     return monitoring;
@@ -371,6 +405,7 @@ public final class LocalServer implements AutoCloseable {
       server.close();
     } finally {
       try {
+        automation.close();
         alerts.close();
         rollouts.close();
         monitoring.close();

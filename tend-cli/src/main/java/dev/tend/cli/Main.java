@@ -3,6 +3,7 @@ package dev.tend.cli;
 import dev.tend.checks.SourceLocation;
 import dev.tend.cli.alerts.AlertsCommand;
 import dev.tend.cli.alerts.IncidentsCommand;
+import dev.tend.cli.automation.AutomationCommand;
 import dev.tend.cli.data.DataCommand;
 import dev.tend.cli.demo.DemoCommand;
 import dev.tend.cli.deploy.DeployCommand;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Command;
       AlertsCommand.class,
       IncidentsCommand.class,
       MonitorCommand.class,
+      AutomationCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -22,18 +22,19 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real server with the project {@code zoo} whose penguin species model (trained on the shared
- * penguins data) is deployed as {@code species-dev}: what the monitoring tests predict against.
+ * penguins data) is deployed as {@code species-dev}: what the monitoring and automation tests
+ * predict against.
  */
-final class ServedPenguins implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final String PROJECT = "/api/v1/projects/zoo";
-  static final List<String> FEATURES =
+public final class ServedPenguins implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final String PROJECT = "/api/v1/projects/zoo";
+  public static final List<String> FEATURES =
       List.of("Island", "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)");
 
-  final LocalServer server;
-  final String admin;
+  public final LocalServer server;
+  public final String admin;
   final HttpClient http;
-  final List<Map<String, Object>> penguins;
+  public final List<Map<String, Object>> penguins;
 
   private ServedPenguins(LocalServer server) throws Exception {
     this.server = server;
@@ -73,7 +74,7 @@ final class ServedPenguins implements AutoCloseable {
   }
 
   /** Starts {@code server}, creates the project, trains and deploys the model. */
-  static ServedPenguins start(LocalServer server) throws Exception {
+  public static ServedPenguins start(LocalServer server) throws Exception {
     try {
       return new ServedPenguins(server);
     } catch (Exception | AssertionError e) {
@@ -83,7 +84,7 @@ final class ServedPenguins implements AutoCloseable {
   }
 
   /** Predicts penguins {@code from} to {@code to} (exclusive), ids {@code prefix-i}. */
-  void predict(String prefix, int from, int to, UnaryOperator<Map<String, Object>> change)
+  public void predict(String prefix, int from, int to, UnaryOperator<Map<String, Object>> change)
       throws Exception {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode rows = body.putArray("rows");
@@ -97,11 +98,11 @@ final class ServedPenguins implements AutoCloseable {
     send("POST", "/api/v1/deployments/species-dev/predict", body.toString(), 200);
   }
 
-  JsonNode send(String method, String path, String body, int status) throws Exception {
+  public JsonNode send(String method, String path, String body, int status) throws Exception {
     return send(method, path, body, "application/json", status);
   }
 
-  JsonNode send(String method, String path, String body, String contentType, int status)
+  public JsonNode send(String method, String path, String body, String contentType, int status)
       throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(server.uri().resolve(path))
@@ -121,7 +122,7 @@ final class ServedPenguins implements AutoCloseable {
   }
 
   /** The body of an authenticated GET, whatever its type. */
-  String text(String path) throws Exception {
+  public String text(String path) throws Exception {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(server.uri().resolve(path))

@@ -46,9 +46,11 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,7 @@ public final class Alerting implements AutoCloseable {
   private final Clock clock;
   private final Optional<URI> publicUrl;
   private final Map<String, AlertRule> parsed = new ConcurrentHashMap<>();
+  private final List<Consumer<Alert>> firedListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
 
   /**
@@ -105,6 +108,14 @@ public final class Alerting implements AutoCloseable {
 
   public AlertRepository repository() {
     return repository;
+  }
+
+  /**
+   * Hands every alert that fires from now on to {@code listener} (such as automation), after its
+   * event is sent and its pipelines are queued; a listener that throws is logged and skipped.
+   */
+  public void onFired(Consumer<Alert> listener) {
+    firedListeners.add(requireNonNull(listener, "listener is null"));
   }
 
   /** Sends still firing alerts again every {@code period} they are due ({@link #tick}). */
@@ -383,6 +394,13 @@ public final class Alerting implements AutoCloseable {
         events.add(event);
         send(event, alert.channels());
         queuePipelines(projectId, rule, alert);
+        for (Consumer<Alert> listener : firedListeners) {
+          try {
+            listener.accept(alert);
+          } catch (RuntimeException e) {
+            LOG.warn("a listener of alert {} firing failed", alert.id(), e);
+          }
+        }
       }
       case RESOLVED -> {
         AlertEvent event = event(AlertEvent.Kind.RESOLVED, alert, project);

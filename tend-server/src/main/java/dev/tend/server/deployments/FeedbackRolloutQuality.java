@@ -189,7 +189,7 @@ public final class FeedbackRolloutQuality implements RolloutQuality {
    * value} is a regression, {@code probability} with {@code label} binary, {@code
    * probability_<class>} multiclass. Predictions whose label does not fit the task are left out.
    */
-  static Optional<Figure> metric(String metric, List<Labelled> rows) {
+  public static Optional<Figure> metric(String metric, List<Labelled> rows) {
     if (rows.isEmpty()) {
       return Optional.empty();
     }
@@ -369,8 +369,8 @@ public final class FeedbackRolloutQuality implements RolloutQuality {
   }
 
   /** A logged prediction's outputs with its label. */
-  record Labelled(JsonNode outputs, Feedback label) {
-    Labelled {
+  public record Labelled(JsonNode outputs, Feedback label) {
+    public Labelled {
       requireNonNull(outputs, "outputs is null");
       requireNonNull(label, "label is null");
     }

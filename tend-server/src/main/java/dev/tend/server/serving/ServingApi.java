@@ -18,12 +18,17 @@ import dev.tend.server.http.ApiRoutes;
 import dev.tend.server.http.FieldError;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.serving.log.PredictionLog;
+import dev.tend.serving.protocol.Batch;
 import dev.tend.serving.protocol.DecodeLimits;
+import dev.tend.serving.protocol.ServingProtocolException;
 import dev.tend.store.Names;
 import dev.tend.train.TrainException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -236,6 +241,46 @@ public final class ServingApi implements ApiModule, DeploymentListener, AutoClos
       @Override
       public void retain(Set<String> versionIds) {
         cache.retain(versionIds);
+      }
+    };
+  }
+
+  /**
+   * Predictions outside traffic: a version is loaded into the model cache (until {@link
+   * ServableVersions#retain} drops it), its inputs decoded as a TEND batch of instances.
+   */
+  public OfflinePredictions offline() {
+    return (version, inputs) -> {
+      if (inputs.isEmpty()) {
+        return List.of();
+      }
+      ServedModel served;
+      try {
+        served = cache.acquire(version);
+      } catch (TrainException | UncheckedIOException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      try {
+        String body = "{\"instances\": [" + String.join(",", inputs) + "]}";
+        Batch outputs =
+            served.predict(
+                served.codec().decodeRequest(body.getBytes(StandardCharsets.UTF_8)).inputs());
+        List<String> rows = new ArrayList<>(outputs.rowCount());
+        for (int row = 0; row < outputs.rowCount(); row++) {
+          rows.add(outputs.rowJson(row));
+        }
+        return rows;
+      } catch (ServingProtocolException e) {
+        throw new IllegalArgumentException(
+            "model version "
+                + version.modelName()
+                + "/"
+                + version.version()
+                + " refuses the logged inputs: "
+                + e.getMessage(),
+            e);
+      } finally {
+        served.release();
       }
     };
   }

@@ -1,0 +1,2 @@
+/** {@code tend automation}: automation policies and the actions they take. */
+package dev.tend.cli.automation;
