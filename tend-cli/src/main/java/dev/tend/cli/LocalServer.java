@@ -228,7 +228,8 @@ public final class LocalServer implements AutoCloseable {
               dispatcher::dispatch,
               pipelines.triggers()::alertFired,
               Clock.systemUTC(),
-              Optional.empty());
+              Optional.empty(),
+              monitoring.rootCauses());
       deliveriesTo.set(alerting);
       /* Policies act on firing alerts: retrain, gate, canary, promote (docs/automation.md). */
       automation =

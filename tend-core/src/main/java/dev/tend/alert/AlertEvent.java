@@ -27,6 +27,7 @@ import java.util.OptionalDouble;
  * @param startsAt when the condition began to hold (the first breaching window's start)
  * @param endsAt when it stopped holding; empty while firing
  * @param link where people can see the alert, when the server knows its public URL
+ * @param rootCause why the alert fired, for quality, drift and performance alerts
  */
 public record AlertEvent(
     Kind kind,
@@ -42,7 +43,8 @@ public record AlertEvent(
     OptionalDouble value,
     Instant startsAt,
     Optional<Instant> endsAt,
-    Optional<String> link) {
+    Optional<String> link,
+    Optional<RootCause> rootCause) {
 
   /** What happened to an alert. */
   public enum Kind {
@@ -71,8 +73,43 @@ public record AlertEvent(
     requireNonNull(startsAt, "startsAt is null");
     requireNonNull(endsAt, "endsAt is null");
     requireNonNull(link, "link is null");
+    requireNonNull(rootCause, "rootCause is null");
     if (kind == Kind.RESOLVED && endsAt.isEmpty()) {
       throw new IllegalArgumentException("a resolved alert needs endsAt");
     }
+  }
+
+  /** An event without a root cause. */
+  public AlertEvent(
+      Kind kind,
+      String alertId,
+      String incidentId,
+      String fingerprint,
+      String project,
+      String rule,
+      String severity,
+      Map<String, String> labels,
+      String summary,
+      String description,
+      OptionalDouble value,
+      Instant startsAt,
+      Optional<Instant> endsAt,
+      Optional<String> link) {
+    this(
+        kind,
+        alertId,
+        incidentId,
+        fingerprint,
+        project,
+        rule,
+        severity,
+        labels,
+        summary,
+        description,
+        value,
+        startsAt,
+        endsAt,
+        link,
+        Optional.empty());
   }
 }

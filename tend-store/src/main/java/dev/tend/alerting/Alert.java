@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param lastValue the newest value of the metric seen while open
  * @param lastWindowEnd the end of the newest window seen while open
  * @param lastSentAt when the alert was last sent to its channels, for repeats
+ * @param rootCause why it fired ({@code dev.tend.alert.RootCause} as JSON), for quality, drift and
+ *     performance alerts whose report could be built
  */
 public record Alert(
     String id,
@@ -41,7 +43,8 @@ public record Alert(
     Instant lastWindowEnd,
     Duration repeatInterval,
     Instant lastSentAt,
-    String incidentId) {
+    String incidentId,
+    Optional<String> rootCause) {
   /** {@link #state()} of an open alert nobody acknowledged. */
   public static final String FIRING = "firing";
 
@@ -75,6 +78,7 @@ public record Alert(
     requireNonNull(repeatInterval, "repeatInterval is null");
     requireNonNull(lastSentAt, "lastSentAt is null");
     requireNonNull(incidentId, "incidentId is null");
+    requireNonNull(rootCause, "rootCause is null");
   }
 
   /** {@link #FIRING}, {@link #ACKNOWLEDGED} or {@link #RESOLVED}. */

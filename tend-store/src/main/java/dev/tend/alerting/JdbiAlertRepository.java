@@ -42,7 +42,7 @@ final class JdbiAlertRepository implements AlertRepository {
       "id, project_id, fingerprint, rule_name, deployment, model_version, segment, column_name,"
           + " metric, severity, labels_json, summary, description, channels_json, state, onset,"
           + " fired_at, acknowledged_at, acknowledged_by, resolved_at, last_value,"
-          + " last_window_end, repeat_millis, last_sent_at, incident_id";
+          + " last_window_end, repeat_millis, last_sent_at, incident_id, root_cause";
   private static final String INCIDENT_COLUMNS =
       "id, project_id, deployment, title, severity, opened_at, resolved_at";
   private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
@@ -346,7 +346,7 @@ final class JdbiAlertRepository implements AlertRepository {
                   + ") VALUES (:id, :project, :fingerprint, :rule, :deployment, :version,"
                   + " :segment, :column, :metric, :severity, :labels, :summary, :description,"
                   + " :channels, 'firing', :onset, :at, NULL, NULL, NULL, :value, :windowEnd,"
-                  + " :repeat, :at, :incident)")
+                  + " :repeat, :at, :incident, :rootCause)")
           .bind("id", alertId)
           .bind("project", move.projectId())
           .bind("fingerprint", fire.fingerprint())
@@ -367,6 +367,7 @@ final class JdbiAlertRepository implements AlertRepository {
           .bind("windowEnd", fire.windowEnd().toEpochMilli())
           .bind("repeat", fire.repeatInterval().toMillis())
           .bind("incident", incidentId)
+          .bind("rootCause", fire.rootCause().orElse(null))
           .execute();
       append(
           handle,
@@ -813,7 +814,8 @@ final class JdbiAlertRepository implements AlertRepository {
         Instant.ofEpochMilli(rs.getLong("last_window_end")),
         Duration.ofMillis(rs.getLong("repeat_millis")),
         Instant.ofEpochMilli(rs.getLong("last_sent_at")),
-        rs.getString("incident_id"));
+        rs.getString("incident_id"),
+        Optional.ofNullable(rs.getString("root_cause")));
   }
 
   private static Incident incidentRow(ResultSet rs) throws SQLException {

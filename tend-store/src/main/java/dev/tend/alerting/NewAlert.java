@@ -6,8 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** What an alert opens with when its rule fires on a series. */
+/**
+ * What an alert opens with when its rule fires on a series.
+ *
+ * @param rootCause why it fired, as JSON ({@code dev.tend.alert.RootCause}), stored with the alert
+ */
 public record NewAlert(
     String fingerprint,
     String rule,
@@ -24,7 +29,8 @@ public record NewAlert(
     Instant onset,
     double value,
     Instant windowEnd,
-    Duration repeatInterval) {
+    Duration repeatInterval,
+    Optional<String> rootCause) {
   public NewAlert {
     requireNonNull(fingerprint, "fingerprint is null");
     requireNonNull(rule, "rule is null");
@@ -41,5 +47,44 @@ public record NewAlert(
     requireNonNull(onset, "onset is null");
     requireNonNull(windowEnd, "windowEnd is null");
     requireNonNull(repeatInterval, "repeatInterval is null");
+    requireNonNull(rootCause, "rootCause is null");
+  }
+
+  /** An alert opening without a root cause. */
+  public NewAlert(
+      String fingerprint,
+      String rule,
+      String deployment,
+      String modelVersion,
+      String segment,
+      String column,
+      String metric,
+      String severity,
+      Map<String, String> labels,
+      String summary,
+      String description,
+      List<String> channels,
+      Instant onset,
+      double value,
+      Instant windowEnd,
+      Duration repeatInterval) {
+    this(
+        fingerprint,
+        rule,
+        deployment,
+        modelVersion,
+        segment,
+        column,
+        metric,
+        severity,
+        labels,
+        summary,
+        description,
+        channels,
+        onset,
+        value,
+        windowEnd,
+        repeatInterval,
+        Optional.empty());
   }
 }

@@ -344,6 +344,52 @@ class AlertRepositoryTest {
   }
 
   @Test
+  void aRootCauseIsStoredWithTheAlertItOpensWith() {
+    String cause = "{\"summary\": \"origin missing in 48% of rows\", \"quality\": []}";
+    NewAlert base = alert("fp-rc", "quality", "warning", T0);
+    NewAlert withCause =
+        new NewAlert(
+            base.fingerprint(),
+            base.rule(),
+            base.deployment(),
+            base.modelVersion(),
+            base.segment(),
+            base.column(),
+            base.metric(),
+            base.severity(),
+            base.labels(),
+            base.summary(),
+            base.description(),
+            base.channels(),
+            base.onset(),
+            base.value(),
+            base.windowEnd(),
+            base.repeatInterval(),
+            Optional.of(cause));
+    Alert opened =
+        alerts
+            .move(
+                new SeriesMove(
+                    shop.id(),
+                    "fp-rc",
+                    "quality",
+                    OptionalLong.empty(),
+                    firing(1, T0, T0.plus(Duration.ofHours(1))),
+                    Optional.of(withCause),
+                    false,
+                    0.41,
+                    T0.plus(Duration.ofHours(1))),
+                T0.plus(Duration.ofHours(1)))
+            .orElseThrow()
+            .alert()
+            .orElseThrow();
+    assertThat(opened.rootCause()).contains(cause);
+    assertThat(alerts.alert(shop.id(), opened.id()).orElseThrow().rootCause()).contains(cause);
+    assertThat(fire("fp-none", "f1-low", "warning", T0, T0).alert().orElseThrow().rootCause())
+        .isEmpty();
+  }
+
+  @Test
   void repeatsAreDueAfterTheIntervalAndMarkedByOneServer() {
     Alert a = fire("fp", "r", "warning", T0, T0).alert().orElseThrow();
     assertThat(alerts.dueForRepeat(T0.plus(Duration.ofMinutes(59)))).isEmpty();

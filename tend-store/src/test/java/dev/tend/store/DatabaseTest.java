@@ -76,7 +76,7 @@ class DatabaseTest {
 
     assertThat(reopened.schemaVersion()).isEqualTo("13");
     assertThat(db.count("projects")).isEqualTo(1);
-    assertThat(db.count("tend_schema_history")).isEqualTo(12);
+    assertThat(db.count("tend_schema_history")).isEqualTo(13);
   }
 
   @Test

@@ -29,14 +29,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tend alerts rules apply|list|show|delete}, {@code tend alerts list|ack}. */
+/** {@code tend alerts rules apply|list|show|delete}, {@code tend alerts list|show|ack}. */
 @Command(
     name = "alerts",
     mixinStandardHelpOptions = true,
     description =
         "Alert rules and the alerts they raise ($TEND_URL, $TEND_TOKEN, $TEND_PROJECT). See"
             + " docs/alerts.md.",
-    subcommands = {AlertsCommand.Rules.class, AlertsCommand.List.class, AlertsCommand.Ack.class})
+    subcommands = {
+      AlertsCommand.Rules.class,
+      AlertsCommand.List.class,
+      AlertsCommand.AlertShow.class,
+      AlertsCommand.Ack.class
+    })
 public final class AlertsCommand {
   private AlertsCommand() {}
 
@@ -331,6 +336,80 @@ public final class AlertsCommand {
               a.path("summary").asText());
         }
         out.print(table.isEmpty() ? "No alerts.\n" : table.render());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code tend alerts show ID}. */
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "Shows an alert: its series, values and times, and for quality, drift and performance"
+              + " alerts the root cause (why it fired).")
+  static final class AlertShow implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin Connection connection;
+    @Mixin ProjectOption project;
+    @Mixin Output output;
+
+    @Parameters(paramLabel = "ID", description = "The alert's id.")
+    String id;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (TendClient client = connection.open()) {
+        JsonNode a =
+            client.get(projectPath(project.name()) + "/alerts/" + TendClient.segment(id)).body();
+        if (output.json()) {
+          FormatOption.print(out, a);
+          return 0;
+        }
+        out.println(
+            "Alert "
+                + a.path("id").asText()
+                + " ("
+                + a.path("rule").asText()
+                + "): "
+                + a.path("summary").asText());
+        out.println(
+            "  "
+                + a.path("state").asText()
+                + ", "
+                + a.path("severity").asText()
+                + "; "
+                + a.path("metric").asText()
+                + (a.path("column").asText().isEmpty() ? "" : "[" + a.path("column").asText() + "]")
+                + " of "
+                + a.path("deployment").asText()
+                + " (version "
+                + a.path("model_version").asText()
+                + (a.path("segment").asText().isEmpty()
+                    ? ""
+                    : ", segment " + a.path("segment").asText())
+                + ") last "
+                + a.path("last_value").asText());
+        out.println(
+            "  onset "
+                + a.path("onset").asText()
+                + ", fired "
+                + a.path("fired_at").asText()
+                + (a.hasNonNull("resolved_at")
+                    ? ", resolved " + a.path("resolved_at").asText()
+                    : "")
+                + "; incident "
+                + a.path("incident_id").asText());
+        if (!a.path("description").asText().isBlank()) {
+          out.println("  " + a.path("description").asText());
+        }
+        java.util.List<String> cause = RootCauseText.lines(a.get("root_cause"), "");
+        if (!cause.isEmpty()) {
+          out.println();
+          cause.forEach(out::println);
+        }
         out.flush();
       }
       return 0;

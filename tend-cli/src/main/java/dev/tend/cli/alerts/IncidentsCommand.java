@@ -69,7 +69,7 @@ public final class IncidentsCommand {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Shows an incident: its alerts and timeline.")
+      description = "Shows an incident: its alerts, their root causes, and its timeline.")
   static final class Show implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Connection connection;
@@ -130,6 +130,14 @@ public final class IncidentsCommand {
         }
         out.println();
         out.print(alerts.render());
+        for (JsonNode a : i.path("alerts")) {
+          java.util.List<String> cause = RootCauseText.lines(a.get("root_cause"), "");
+          if (!cause.isEmpty()) {
+            out.println();
+            out.println("Alert " + a.path("id").asText() + " (" + a.path("rule").asText() + "):");
+            cause.forEach(line -> out.println("  " + line));
+          }
+        }
         Table timeline = Table.of("AT", "EVENT", "BY", "DETAIL");
         for (JsonNode e : i.path("timeline")) {
           timeline.row(

@@ -182,6 +182,82 @@ class AlertsCommandsTest {
 
   @Test
   @Order(6)
+  void showPrintsTheRootCauseOfAQualityAlert() throws Exception {
+    // The deployment exists for the monitor once an application logs a prediction under it.
+    HttpResponse<String> logged =
+        http.send(
+            HttpRequest.newBuilder(server.uri().resolve("/api/v1/projects/ops/predictions"))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"deployment\": \"flights-prod\", \"model\": \"delays\","
+                            + " \"model_version\": \"3\", \"inputs\": {\"origin\": \"ORD\"},"
+                            + " \"outputs\": {\"value\": 1}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(logged.statusCode()).as(logged.body()).isEqualTo(200);
+    Path rule = files.resolve("origin.yaml");
+    Files.writeString(
+        rule,
+        """
+        name: origin-missing
+        metric: missing_share
+        column: origin
+        deployment: flights-prod
+        condition:
+          threshold: {op: ">", value: 0.2}
+        """);
+    ok("alerts", "rules", "apply", rule);
+
+    // Two hourly windows as the monitor stores them: distance drifting in both, origin going
+    // missing in the second.
+    Instant first = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+    Instant second = first.plus(Duration.ofHours(1));
+    List<MetricPoint> before =
+        List.of(
+            point(first, MonitorMetric.MISSING_SHARE, "origin", 0.01),
+            point(first, MonitorMetric.OUT_OF_RANGE_SHARE, "distance", 0),
+            point(first, MonitorMetric.FEATURE_DRIFT, "distance", 0.7),
+            point(first, MonitorMetric.DRIFT_DETECTED, "distance", 1));
+    List<MetricPoint> broken =
+        List.of(
+            point(second, MonitorMetric.MISSING_SHARE, "origin", 0.48),
+            point(second, MonitorMetric.OUT_OF_RANGE_SHARE, "distance", 0.12),
+            point(second, MonitorMetric.FEATURE_DRIFT, "distance", 0.9),
+            point(second, MonitorMetric.DRIFT_DETECTED, "distance", 1));
+    server.monitoring().monitors().savePoints(before);
+    server.monitoring().monitors().savePoints(broken);
+    server.alerting().figures(projectId, before);
+    List<AlertEvent> fired = server.alerting().figures(projectId, broken);
+    assertThat(fired).extracting(AlertEvent::kind).containsExactly(AlertEvent.Kind.FIRING);
+    String id = fired.getFirst().alertId();
+
+    assertThat(ok("alerts", "show", id).out())
+        .contains("Alert " + id + " (origin-missing): missing_share of flights-prod for origin")
+        .contains(
+            "Root cause: origin missing in 48% of rows; distance out of range in 12% of values;"
+                + " distance drifted (effect 0.9) since "
+                + first)
+        .contains("window " + second + " to " + second.plus(Duration.ofHours(1)))
+        .contains("Quality:", "origin  missing_share 48% (before: 1%)")
+        .contains("Drifted features:", "distance  effect 0.9 since " + first);
+    JsonNode json = JSON.readTree(ok("alerts", "show", id, "--json").out());
+    assertThat(json.at("/root_cause/quality/0/column").asText()).isEqualTo("origin");
+    assertThat(ok("incidents", "show", fired.getFirst().incidentId()).out())
+        .contains("Alert " + id + " (origin-missing):", "  Root cause: origin missing in 48%");
+    Cli.Result missing = tend("alerts", "show", "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+    assertThat(missing.exitCode()).as(missing.toString()).isNotZero();
+    assertThat(missing.err()).contains("has no alert with the id").doesNotContain("\tat ");
+  }
+
+  static MetricPoint point(Instant start, MonitorMetric metric, String column, double value) {
+    return MetricPoint.of(
+        "flights-prod", "*", start, start.plus(Duration.ofHours(1)), metric, column, value, 500);
+  }
+
+  @Test
+  @Order(7)
   void aFileOfSeveralRulesIsCheckedWholeThenApplied() throws Exception {
     Path rules = files.resolve("rules.yaml");
     Files.writeString(
@@ -205,7 +281,7 @@ class AlertsCommandsTest {
     Cli.Result refused = tend("alerts", "rules", "apply", bad);
     Cli.assertCleanUsageError(refused);
     assertThat(refused.err()).contains("bad-rules.yaml:8:9", "unknown metric 'roc_acu'");
-    assertThat(ok("alerts", "rules", "list").out()).contains("No alert rules.");
+    assertThat(ok("alerts", "rules", "list").out()).doesNotContain("missing-inputs", "auc-low2");
 
     assertThat(ok("alerts", "rules", "apply", rules).out())
         .contains("Created alert rule missing-inputs (version 1) in project ops")

@@ -13,6 +13,8 @@ import dev.tend.alert.AlertStateMachine;
 import dev.tend.alert.AlertStateMachine.Change;
 import dev.tend.alert.AlertStateMachine.Step;
 import dev.tend.alert.Condition;
+import dev.tend.alert.RootCause;
+import dev.tend.alert.RootCauseAnalysis;
 import dev.tend.alert.RuleEvaluation;
 import dev.tend.alert.RuleEvaluation.Verdict;
 import dev.tend.alert.SeriesKey;
@@ -79,6 +81,7 @@ public final class Alerting implements AutoCloseable {
   private final AlertPipelines pipelines;
   private final Clock clock;
   private final Optional<URI> publicUrl;
+  private final RootCauses rootCauses;
   private final Map<String, AlertRule> parsed = new ConcurrentHashMap<>();
   private final List<Consumer<Alert>> firedListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
@@ -94,6 +97,23 @@ public final class Alerting implements AutoCloseable {
       AlertPipelines pipelines,
       Clock clock,
       Optional<URI> publicUrl) {
+    this(projects, repository, history, sink, pipelines, clock, publicUrl, RootCauses.NONE);
+  }
+
+  /**
+   * @param publicUrl the server's public base URL, for links in events; empty when unknown
+   * @param rootCauses explains quality, drift and performance alerts as they fire
+   */
+  public Alerting(
+      ProjectRepository projects,
+      AlertRepository repository,
+      MetricHistory history,
+      AlertSink sink,
+      AlertPipelines pipelines,
+      Clock clock,
+      Optional<URI> publicUrl,
+      RootCauses rootCauses) {
+    this.rootCauses = requireNonNull(rootCauses, "rootCauses is null");
     this.projects = requireNonNull(projects, "projects is null");
     this.repository = requireNonNull(repository, "repository is null");
     this.history = requireNonNull(history, "history is null");
@@ -260,7 +280,8 @@ public final class Alerting implements AutoCloseable {
       }
       Optional<NewAlert> fire =
           step.change() == Change.FIRED
-              ? Optional.of(newAlert(rule, key, verdict, step.next()))
+              ? Optional.of(
+                  newAlert(rule, key, verdict, step.next(), rootCause(projectId, rule, key, point)))
               : Optional.empty();
       SeriesMove move =
           new SeriesMove(
@@ -330,8 +351,33 @@ public final class Alerting implements AutoCloseable {
     return series;
   }
 
+  /*
+   * The root cause of a quality, drift or performance alert, as stored JSON. Building it must
+   * never stop the alert: a failure is logged and the alert fires without one.
+   */
+  private Optional<String> rootCause(
+      String projectId, AlertRule rule, SeriesKey key, MetricPoint point) {
+    if (RootCauseAnalysis.family(rule.metric()).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return rootCauses.explain(projectId, rule, key, point).map(RootCauseJson::text);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "the root cause of alert rule {} on {} could not be built; it fires without one",
+          rule.name(),
+          key,
+          e);
+      return Optional.empty();
+    }
+  }
+
   private static NewAlert newAlert(
-      AlertRule rule, SeriesKey key, Verdict verdict, SeriesState next) {
+      AlertRule rule,
+      SeriesKey key,
+      Verdict verdict,
+      SeriesState next,
+      Optional<String> rootCause) {
     Map<String, String> labels = new TreeMap<>(rule.labels());
     labels.put("deployment", key.deployment());
     labels.put("model_version", key.modelVersion());
@@ -378,7 +424,8 @@ public final class Alerting implements AutoCloseable {
         next.onset().orElseThrow(),
         point.value(),
         point.windowEnd(),
-        rule.repeatInterval());
+        rule.repeatInterval(),
+        rootCause);
   }
 
   private List<AlertEvent> after(String projectId, AlertRule rule, Change change, Moved moved) {
@@ -531,7 +578,17 @@ public final class Alerting implements AutoCloseable {
                     + "/api/v1/projects/"
                     + project
                     + "/alerts/"
-                    + alert.id()));
+                    + alert.id()),
+        alert.rootCause().flatMap(Alerting::readRootCause));
+  }
+
+  private static Optional<RootCause> readRootCause(String json) {
+    try {
+      return Optional.of(RootCauseJson.read(json));
+    } catch (IllegalStateException e) {
+      LOG.warn("a stored root cause is left out of the alert's messages: {}", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private void send(AlertEvent event, List<String> channels) {

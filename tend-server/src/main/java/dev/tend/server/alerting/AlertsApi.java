@@ -66,6 +66,7 @@ public final class AlertsApi implements ApiModule {
     routes.delete("/projects/{project}/alert-rules/{name}", Access.WRITE, this::deleteRule);
     routes.get("/projects/{project}/alerts", Access.READ, this::listAlerts);
     routes.get("/projects/{project}/alerts/{id}", Access.READ, this::getAlert);
+    routes.get("/projects/{project}/alerts/{id}/root-cause", Access.READ, this::getRootCause);
     routes.post("/projects/{project}/alerts/{id}/acknowledge", Access.WRITE, this::acknowledge);
     routes.get("/projects/{project}/incidents", Access.READ, this::listIncidents);
     routes.get("/projects/{project}/incidents/{id}", Access.READ, this::getIncident);
@@ -130,7 +131,8 @@ public final class AlertsApi implements ApiModule {
       double timeToDetectSeconds,
       Optional<Double> timeToRecoverSeconds,
       Optional<Double> firedToResolvedSeconds,
-      String incidentId) {
+      String incidentId,
+      Optional<JsonNode> rootCause) {
     static AlertView of(Alert a) {
       return new AlertView(
           a.id(),
@@ -157,7 +159,8 @@ public final class AlertsApi implements ApiModule {
           seconds(a.timeToDetect()),
           a.timeToRecover().map(AlertsApi::seconds),
           a.firedToResolved().map(AlertsApi::seconds),
-          a.incidentId());
+          a.incidentId(),
+          a.rootCause().map(RootCauseJson::parseTree));
     }
   }
 
@@ -332,6 +335,23 @@ public final class AlertsApi implements ApiModule {
   private void getAlert(ApiCall call) {
     Project project = project(call);
     call.json(200, AlertView.of(alert(project, call.pathParam("id"))));
+  }
+
+  private void getRootCause(ApiCall call) {
+    Project project = project(call);
+    Alert alert = alert(project, call.pathParam("id"));
+    JsonNode cause =
+        alert
+            .rootCause()
+            .map(RootCauseJson::parseTree)
+            .orElseThrow(
+                () ->
+                    new ApiException.NotFound(
+                        "alert '"
+                            + alert.id()
+                            + "' has no root cause: only quality, drift and performance alerts"
+                            + " get one, when they fire with their window's figures stored"));
+    call.json(200, cause);
   }
 
   private void acknowledge(ApiCall call) {

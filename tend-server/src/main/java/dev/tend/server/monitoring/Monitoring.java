@@ -25,6 +25,7 @@ public final class Monitoring implements AutoCloseable {
   private final MonitorRunner runner;
   private final MonitoringApi api;
   private final MonitorRepository monitors;
+  private final WindowRootCauses rootCauses;
 
   /** The repositories monitoring reads and writes. */
   public record Store(
@@ -62,6 +63,7 @@ public final class Monitoring implements AutoCloseable {
             clock);
     this.api =
         new MonitoringApi(store.projects(), store.datasets(), monitors, runner, lineage, clock);
+    this.rootCauses = new WindowRootCauses(monitors, lineage, store.datasets());
   }
 
   /** Hears failed requests; chain it with the rollout monitor on the serving path. */
@@ -80,6 +82,11 @@ public final class Monitoring implements AutoCloseable {
   /** The monitors' store, for figures' history (alert conditions read it). */
   public MonitorRepository monitors() {
     return monitors;
+  }
+
+  /** Explains alerts from the stored windows and figures, for {@code Alerting}. */
+  public WindowRootCauses rootCauses() {
+    return rootCauses;
   }
 
   /** Runs the runner every interval until closed. */

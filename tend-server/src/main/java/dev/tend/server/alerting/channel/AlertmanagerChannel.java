@@ -71,6 +71,7 @@ public final class AlertmanagerChannel implements Channel {
       annotations.put("description", event.description());
     }
     event.value().ifPresent(v -> annotations.put("value", String.format(Locale.ROOT, "%.6g", v)));
+    event.rootCause().ifPresent(c -> annotations.put("root_cause", c.summary()));
     annotations.put("alert_id", event.alertId());
     annotations.put("incident_id", event.incidentId());
     annotations.put("fingerprint", event.fingerprint());

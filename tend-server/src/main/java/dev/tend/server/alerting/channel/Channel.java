@@ -10,6 +10,9 @@ import java.time.Clock;
  * are thread-safe.
  */
 public interface Channel {
+  /** How many drifted features, broken columns, failing checks and segments messages show. */
+  int TOP_CAUSES = 3;
+
   /** The name rules refer to it by, unique in the server's configuration. */
   String name();
 

@@ -147,6 +147,15 @@ public final class EmailChannel implements Channel {
     if (!event.description().isBlank()) {
       text.append(event.description()).append("\n\n");
     }
+    event
+        .rootCause()
+        .ifPresent(
+            c -> {
+              text.append("Root cause: ").append(c.summary()).append('\n');
+              c.highlights(Channel.TOP_CAUSES)
+                  .forEach(l -> text.append("  - ").append(l).append('\n'));
+              text.append('\n');
+            });
     for (Map.Entry<String, String> row : rows(event).entrySet()) {
       text.append(row.getKey()).append(": ").append(row.getValue()).append('\n');
     }
@@ -169,6 +178,17 @@ public final class EmailChannel implements Channel {
           .append(escape(event.description()))
           .append("</pre>");
     }
+    event
+        .rootCause()
+        .ifPresent(
+            c -> {
+              html.append("<p><strong>Root cause:</strong> ")
+                  .append(escape(c.summary()))
+                  .append("</p><ul>");
+              c.highlights(Channel.TOP_CAUSES)
+                  .forEach(l -> html.append("<li>").append(escape(l)).append("</li>"));
+              html.append("</ul>");
+            });
     html.append("<table>");
     for (Map.Entry<String, String> row : rows(event).entrySet()) {
       html.append("<tr><th align=\"left\">")

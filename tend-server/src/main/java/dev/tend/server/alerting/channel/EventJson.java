@@ -3,6 +3,7 @@ package dev.tend.server.alerting.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.alert.AlertEvent;
+import dev.tend.server.alerting.RootCauseJson;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.TreeMap;
@@ -10,7 +11,8 @@ import java.util.TreeMap;
 /**
  * The webhook channel's JSON of an event (schema {@value #SCHEMA}, documented in
  * docs/alert-channels.md). Members are written explicitly so the wire format does not follow
- * refactorings of {@link AlertEvent}.
+ * refactorings of {@link AlertEvent}. {@code root_cause} (added compatibly to v1) is present when
+ * the alert has one.
  */
 final class EventJson {
   static final String SCHEMA = "tend.alert-event/v1";
@@ -41,6 +43,7 @@ final class EventJson {
     event.endsAt().ifPresent(t -> json.put("ends_at", t.toString()));
     event.link().ifPresent(l -> json.put("link", l));
     json.put("sent_at", sentAt.toString());
+    event.rootCause().ifPresent(c -> json.set("root_cause", RootCauseJson.tree(c)));
     return json;
   }
 

@@ -84,6 +84,14 @@ public final class SlackChannel implements Channel {
     if (!event.description().isBlank()) {
       section.append('\n').append(escape(event.description()));
     }
+    event
+        .rootCause()
+        .ifPresent(
+            c -> {
+              section.append("\n*Root cause:* ").append(escape(c.summary()));
+              c.highlights(Channel.TOP_CAUSES)
+                  .forEach(l -> section.append("\n• ").append(escape(l)));
+            });
     String text =
         section.length() > MAX_SECTION
             ? section.substring(0, MAX_SECTION) + "…"

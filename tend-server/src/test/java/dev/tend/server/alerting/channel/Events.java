@@ -1,8 +1,10 @@
 package dev.tend.server.alerting.channel;
 
 import dev.tend.alert.AlertEvent;
+import dev.tend.alert.RootCause;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -38,6 +40,50 @@ final class Events {
             ? Optional.of(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
             : Optional.empty(),
         Optional.of("http://tend.example/projects/flights/alerts/al-1"));
+  }
+
+  /* A quality alert's root cause, with characters Slack and HTML must escape. */
+  static final RootCause ROOT_CAUSE =
+      new RootCause(
+          new RootCause.Window(STARTS, STARTS.plus(Duration.ofHours(1))),
+          "flights-prod",
+          Optional.of(new RootCause.Model("delays", "3", Optional.of("run-9"))),
+          List.of(new RootCause.Dataset("flights", "7")),
+          List.of(
+              new RootCause.DriftedFeature(
+                  "distance", Optional.of("wasserstein"), 3.2, OptionalDouble.of(0.4), STARTS)),
+          List.of(
+              new RootCause.QualityIssue("origin", "missing_share", 0.48, OptionalDouble.of(0)),
+              new RootCause.QualityIssue(
+                  "distance", "out_of_range_share", 0.12, OptionalDouble.empty()),
+              new RootCause.QualityIssue("dest", "missing_share", 0.1, OptionalDouble.of(0)),
+              new RootCause.QualityIssue("carrier", "missing_share", 0.09, OptionalDouble.of(0))),
+          List.of(
+              new RootCause.FailingCheck(
+                  "completeness(origin)", List.of("origin"), "240 of 500 rows missing (48%)"),
+              new RootCause.FailingCheck(
+                  "rule(<a & b>)", List.of("a", "b"), "12 rows where a > b")),
+          List.of(new RootCause.SegmentDrop("origin=ORD", "accuracy", 0.5, 0.8, 0.3, 100)),
+          "origin missing in 48% of rows; distance out of range in 12% of values; checks failing:"
+              + " completeness(origin), rule(<a & b>)");
+
+  static AlertEvent withRootCause(AlertEvent e) {
+    return new AlertEvent(
+        e.kind(),
+        e.alertId(),
+        e.incidentId(),
+        e.fingerprint(),
+        e.project(),
+        e.rule(),
+        e.severity(),
+        e.labels(),
+        e.summary(),
+        e.description(),
+        e.value(),
+        e.startsAt(),
+        e.endsAt(),
+        e.link(),
+        Optional.of(ROOT_CAUSE));
   }
 
   static AlertEvent firing() {
