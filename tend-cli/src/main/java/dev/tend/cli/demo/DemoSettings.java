@@ -34,19 +34,27 @@ record DemoSettings(
   DemoSettings {
     requireNonNull(window, "window is null");
     if (!(sample > 0 && sample <= 1)) {
-      throw new IllegalArgumentException("sample must be in (0, 1], got " + sample);
+      throw new IllegalArgumentException("--sample must be above 0 and at most 1, got " + sample);
     }
     if (window.toSeconds() < 2 || window.toNanos() % 1_000_000_000L != 0) {
-      throw new IllegalArgumentException("window must be whole seconds, at least 2s: " + window);
+      throw new IllegalArgumentException(
+          "--window must be at least 2 (seconds), got " + window.toSeconds());
     }
     if (brokenWeek < 0 || brokenWeek >= DemoData.WEEKS) {
       throw new IllegalArgumentException("brokenWeek out of range: " + brokenWeek);
     }
     if (!(januaryFraction > 0 && januaryFraction <= 1)) {
-      throw new IllegalArgumentException("januaryFraction must be in (0, 1]: " + januaryFraction);
+      throw new IllegalArgumentException(
+          "--january must be above 0 and at most 1, got " + januaryFraction);
     }
     if (lastWeek <= brokenWeek || lastWeek >= DemoData.WEEKS) {
-      throw new IllegalArgumentException("lastWeek out of range: " + lastWeek);
+      throw new IllegalArgumentException(
+          "--weeks must be between "
+              + (brokenWeek + 2)
+              + " (past the broken feed) and "
+              + DemoData.WEEKS
+              + ", got "
+              + (lastWeek + 1));
     }
   }
 

@@ -130,7 +130,7 @@ final class Summary {
   private final boolean setupOk;
   private final boolean automation;
 
-  private Summary(
+  Summary(
       List<WeekRecord> weeks,
       List<JsonNode> alerts,
       List<JsonNode> incidents,
