@@ -111,6 +111,7 @@ final class FlagshipScenario {
       String token = server.bootstrap().orElseThrow().plainText();
       section(
           "Tend " + TendServer.version() + " on " + server.uri() + " (data in " + serverDir + ")");
+      out.println("   admin token of this throwaway server: " + token);
       out.println();
       Map<String, String> env = Map.of("TEND_URL", server.uri().toString(), "TEND_TOKEN", token);
       Summary summary;
@@ -235,7 +236,19 @@ final class FlagshipScenario {
       TrafficReplayer.Replay last = null;
       DemoData.Week lastWeek = null;
       for (DemoData.Week week : weeks) {
-        if (setup.automation() && holdWhileRetraining(watcher)) {
+        boolean held = false;
+        if (records.size() >= 2) {
+          Summary.WeekRecord before = records.get(records.size() - 2);
+          held |=
+              waitForMonitor(
+                  watcher,
+                  before.windowStart().plus(settings.window()),
+                  before.pushed().labelledAt());
+        }
+        if (setup.automation()) {
+          held |= holdWhileRetraining(watcher);
+        }
+        if (held) {
           windowStart = nextWindow(Instant.now());
           sleepUntil(windowStart);
         }
@@ -259,14 +272,42 @@ final class FlagshipScenario {
       // The last week's labels and push, then time for the monitor to judge them.
       Summary.Pushed pushed = join(backOffice.submit(labelAndPush(labels, pusher, lastWeek, last)));
       records.getLast().pushed(pushed);
-      Instant settle = Instant.now().plus(settings.window().multipliedBy(2));
-      while (Instant.now().isBefore(settle)) {
-        Thread.sleep(500);
-      }
+      waitForMonitor(
+          watcher, records.getLast().windowStart().plus(settings.window()), pushed.labelledAt());
+      // One more window for the alert rules and the automation to act on the last figures.
+      sleepUntil(nextWindow(Instant.now()));
       progress.tail(records);
       return Summary.collect(watcher, records, firstWindow, setup.ok(), setup.automation());
     } finally {
       backOffice.shutdownNow();
+    }
+  }
+
+  /**
+   * Holds the simulated clock until the monitor has read the predictions up to {@code
+   * predictionsUntil} and the feedback sent up to {@code labelsSentAt}, so that on a busy machine
+   * alerts and the automation still act on the week they should; on an idle one the monitor is
+   * there already. Returns whether it held.
+   */
+  private boolean waitForMonitor(
+      LoopWatcher watcher, Instant predictionsUntil, Instant labelsSentAt)
+      throws InterruptedException {
+    Instant since = Instant.now();
+    while (true) {
+      LoopWatcher.MonitorStatus status = watcher.monitorStatus();
+      if (!status.cursor().isBefore(predictionsUntil)
+          && !status.feedbackCursor().isBefore(labelsSentAt)) {
+        long seconds = Duration.between(since, Instant.now()).toSeconds();
+        if (seconds >= 1) {
+          out.printf(
+              Locale.ROOT,
+              "   (the clock held %d s for the monitor to catch up with the traffic)%n",
+              seconds);
+          out.flush();
+        }
+        return seconds >= 1;
+      }
+      Thread.sleep(250);
     }
   }
 
@@ -329,8 +370,10 @@ final class FlagshipScenario {
       LabelFeeder labels, WeeklyPusher pusher, DemoData.Week week, TrafficReplayer.Replay replay) {
     return () -> {
       long fed = labels.feed(replay.answered());
+      Instant labelledAt = Instant.now();
       WeeklyPusher.Pushed pushed = pusher.push(week.file());
-      return new Summary.Pushed(fed, pushed.accepted(), pushed.exitCode(), pushed.output());
+      return new Summary.Pushed(
+          fed, labelledAt, pushed.accepted(), pushed.exitCode(), pushed.output());
     };
   }
 

@@ -63,6 +63,28 @@ final class LoopWatcher {
     return points;
   }
 
+  /** How far the deployment's monitor has read the prediction log and the feedback. */
+  record MonitorStatus(Instant cursor, Instant feedbackCursor) {
+    MonitorStatus {
+      requireNonNull(cursor, "cursor is null");
+      requireNonNull(feedbackCursor, "feedbackCursor is null");
+    }
+  }
+
+  MonitorStatus monitorStatus() {
+    JsonNode status =
+        client
+            .get(projectPath() + "/deployments/" + TendClient.segment(deployment) + "/monitor")
+            .body()
+            .path("status");
+    return new MonitorStatus(
+        instant(status.path("cursor")), instant(status.path("feedback_cursor")));
+  }
+
+  private static Instant instant(JsonNode value) {
+    return value.isTextual() ? Instant.parse(value.asText()) : Instant.EPOCH;
+  }
+
   /** Every alert of the project, newest first, each with its root cause when the server has one. */
   List<JsonNode> alerts() {
     List<JsonNode> alerts = new ArrayList<>();

@@ -69,8 +69,9 @@ final class Summary {
           new String[] {"feature_drift", "date"});
 
   /** The outcome of a week's labels and push. */
-  record Pushed(long labels, boolean accepted, int exitCode, String output) {
+  record Pushed(long labels, Instant labelledAt, boolean accepted, int exitCode, String output) {
     Pushed {
+      requireNonNull(labelledAt, "labelledAt is null");
       requireNonNull(output, "output is null");
     }
   }
