@@ -369,11 +369,10 @@ final class FlagshipScenario {
   private static java.util.concurrent.Callable<Summary.Pushed> labelAndPush(
       LabelFeeder labels, WeeklyPusher pusher, DemoData.Week week, TrafficReplayer.Replay replay) {
     return () -> {
-      long fed = labels.feed(replay.answered());
-      Instant labelledAt = Instant.now();
+      LabelFeeder.Fed fed = labels.feed(replay.answered());
       WeeklyPusher.Pushed pushed = pusher.push(week.file());
       return new Summary.Pushed(
-          fed, labelledAt, pushed.accepted(), pushed.exitCode(), pushed.output());
+          fed.labels(), fed.lastSentAt(), pushed.accepted(), pushed.exitCode(), pushed.output());
     };
   }
 

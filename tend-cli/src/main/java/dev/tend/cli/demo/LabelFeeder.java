@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.cli.remote.TendClient;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +26,22 @@ final class LabelFeeder {
     this.client = requireNonNull(client, "client is null");
   }
 
-  /** Posts every label; returns how many were stored. */
-  long feed(List<TrafficReplayer.Answered> answered) {
+  /**
+   * What was sent: how many labels, and when the last request left, which the server's receipt
+   * times of its labels are not before.
+   */
+  record Fed(long labels, Instant lastSentAt) {
+    Fed {
+      java.util.Objects.requireNonNull(lastSentAt, "lastSentAt is null");
+    }
+  }
+
+  /** Posts every label. */
+  Fed feed(List<TrafficReplayer.Answered> answered) {
     long stored = 0;
+    Instant lastSentAt = Instant.now();
     for (int from = 0; from < answered.size(); from += BATCH) {
+      lastSentAt = Instant.now();
       List<TrafficReplayer.Answered> batch =
           answered.subList(from, Math.min(answered.size(), from + BATCH));
       ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -39,6 +52,6 @@ final class LabelFeeder {
       client.send("POST", "/feedback", Optional.of(body), Map.of());
       stored += batch.size();
     }
-    return stored;
+    return new Fed(stored, lastSentAt);
   }
 }
