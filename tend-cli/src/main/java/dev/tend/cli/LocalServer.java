@@ -31,6 +31,7 @@ import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.monitoring.MonitorRunner;
 import dev.tend.server.monitoring.Monitoring;
+import dev.tend.server.operations.OperationsApi;
 import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
@@ -279,6 +280,15 @@ public final class LocalServer implements AutoCloseable {
                   serving,
                   feedback,
                   new AlertsApi(store.projects(), alerting),
+                  new OperationsApi(
+                      store.projects(),
+                      store.deployments(),
+                      alertRecords,
+                      store.pipelines(),
+                      store.registry(),
+                      store.tracking(),
+                      store.datasets(),
+                      Clock.systemUTC()),
                   monitoring.api(),
                   new AutomationApi(store.projects(), automation),
                   new MetricsApi(metrics)));

@@ -9,6 +9,7 @@ import dev.tend.cli.demo.DemoCommand;
 import dev.tend.cli.deploy.DeployCommand;
 import dev.tend.cli.deploy.Rollouts;
 import dev.tend.cli.monitor.MonitorCommand;
+import dev.tend.cli.ops.OpsCommand;
 import dev.tend.cli.pipeline.PipelineCommand;
 import dev.tend.cli.quality.CheckCommand;
 import dev.tend.cli.quality.ProfileCommand;
@@ -58,6 +59,7 @@ import picocli.CommandLine.Command;
       IncidentsCommand.class,
       MonitorCommand.class,
       AutomationCommand.class,
+      OpsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -21,6 +21,7 @@ import dev.tend.store.Database;
 import dev.tend.tracking.RunArtifacts;
 import dev.tend.tracking.TrackingRepository;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -98,10 +99,19 @@ public final class StoreServices implements AutoCloseable {
    * @throws dev.tend.store.StoreException when the database cannot be opened
    */
   public static StoreServices open(TendConfig config) {
+    return open(config, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #open(TendConfig)}, stamping rows with the time of {@code clock} (tests move it to
+   * give events known times).
+   */
+  public static StoreServices open(TendConfig config, Clock clock) {
     requireNonNull(config, "config is null");
+    requireNonNull(clock, "clock is null");
     DataDirLock lock = DataDirLock.acquire(config.dataDir());
     try {
-      Database database = Database.open(config.metadataUrl());
+      Database database = Database.open(config.metadataUrl(), clock);
       try {
         return new StoreServices(
             lock, config, database, LocalArtifactStore.open(config.artifactsDir()));

@@ -124,6 +124,9 @@ public interface AlertRepository {
 
   Optional<Incident> incident(String projectId, String incidentId);
 
+  /** The project's incidents opened in {@code [from, to)}, with their onsets, oldest first. */
+  List<IncidentOnset> incidentsOpened(String projectId, Instant from, Instant to);
+
   /** An incident's timeline, oldest first. */
   List<IncidentEvent> timeline(String incidentId);
 }

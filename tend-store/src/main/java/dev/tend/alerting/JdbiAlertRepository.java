@@ -818,6 +818,25 @@ final class JdbiAlertRepository implements AlertRepository {
         Optional.ofNullable(rs.getString("root_cause")));
   }
 
+  @Override
+  public List<IncidentOnset> incidentsOpened(String projectId, Instant from, Instant to) {
+    requireNonNull(projectId, "projectId is null");
+    return database.read(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT "
+                        + INCIDENT_COLUMNS
+                        + ", (SELECT MIN(a.onset) FROM alerts a WHERE a.incident_id = incidents.id)"
+                        + " AS onset FROM incidents WHERE project_id = :project"
+                        + " AND opened_at >= :from AND opened_at < :to ORDER BY opened_at, id")
+                .bind("project", projectId)
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .map((rs, ctx) -> new IncidentOnset(incidentRow(rs), optionalInstant(rs, "onset")))
+                .list());
+  }
+
   private static Incident incidentRow(ResultSet rs) throws SQLException {
     return new Incident(
         rs.getString("id"),

@@ -108,6 +108,24 @@ public interface DeploymentRepository {
   /** The controller promotes or rolls back the rollout it saw; empty as above. */
   Optional<Deployment> endRollout(Rollout seen, Ending ending, String reason);
 
+  /**
+   * Every revision of the project's deployments (of one environment, when given) made before {@code
+   * before}, by deployment name and revision number.
+   */
+  List<NamedRevision> projectRevisions(
+      String projectId, Optional<Environment> environment, Instant before);
+
+  /**
+   * The events of the project's deployments (of one environment, when given) of one kind made in
+   * {@code [from, to)}, oldest first.
+   */
+  List<NamedEvent> projectEvents(
+      String projectId,
+      Optional<Environment> environment,
+      DeploymentEvent.Kind kind,
+      Instant from,
+      Instant to);
+
   /** The named deployment's last {@code limit} events, newest first. */
   List<DeploymentEvent> events(String name, int limit);
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /*
  * Concurrency. A change first increments the deployment's last_revision: on PostgreSQL that takes
@@ -474,16 +475,7 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
                       + " ORDER BY seq DESC LIMIT :limit")
               .bind("id", id)
               .bind("limit", limit)
-              .map(
-                  (rs, ctx) ->
-                      new DeploymentEvent(
-                          rs.getString("deployment_id"),
-                          rs.getInt("seq"),
-                          DeploymentEvent.Kind.fromWireName(rs.getString("kind")),
-                          rs.getInt("revision"),
-                          rs.getString("reason"),
-                          Instant.ofEpochMilli(rs.getLong("created_at")),
-                          rs.getString("created_by")))
+              .map((rs, ctx) -> eventRow(rs))
               .list();
         });
   }
@@ -497,6 +489,73 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
 
   private static Instant max(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
+  }
+
+  @Override
+  public List<NamedRevision> projectRevisions(
+      String projectId, Optional<Environment> environment, Instant before) {
+    requireNonNull(projectId, "projectId is null");
+    requireNonNull(environment, "environment is null");
+    requireNonNull(before, "before is null");
+    return database.read(
+        handle -> {
+          Query query =
+              handle.createQuery(
+                  "SELECT d.name, d.environment, "
+                      + REVISION_COLUMNS
+                      + " FROM deployments d JOIN deployment_revisions r ON r.deployment_id ="
+                      + " d.id WHERE d.project_id = :project AND r.created_at < :before"
+                      + (environment.isPresent() ? " AND d.environment = :environment" : "")
+                      + " ORDER BY d.name, r.revision");
+          query.bind("project", projectId).bind("before", before.toEpochMilli());
+          environment.ifPresent(e -> query.bind("environment", e.wireName()));
+          return query
+              .map(
+                  (rs, ctx) ->
+                      new NamedRevision(
+                          rs.getString("name"),
+                          Environment.fromWireName(rs.getString("environment")),
+                          revisionRow(rs)))
+              .list();
+        });
+  }
+
+  @Override
+  public List<NamedEvent> projectEvents(
+      String projectId,
+      Optional<Environment> environment,
+      DeploymentEvent.Kind kind,
+      Instant from,
+      Instant to) {
+    requireNonNull(projectId, "projectId is null");
+    requireNonNull(environment, "environment is null");
+    requireNonNull(kind, "kind is null");
+    return database.read(
+        handle -> {
+          Query query =
+              handle.createQuery(
+                  "SELECT d.name, d.environment, e.deployment_id, e.seq, e.kind, e.revision,"
+                      + " e.reason, e.created_at, e.created_by FROM deployments d"
+                      + " JOIN deployment_events e ON e.deployment_id = d.id"
+                      + " WHERE d.project_id = :project AND e.kind = :kind"
+                      + " AND e.created_at >= :from AND e.created_at < :to"
+                      + (environment.isPresent() ? " AND d.environment = :environment" : "")
+                      + " ORDER BY e.created_at, d.name, e.seq");
+          query
+              .bind("project", projectId)
+              .bind("kind", kind.wireName())
+              .bind("from", from.toEpochMilli())
+              .bind("to", to.toEpochMilli());
+          environment.ifPresent(e -> query.bind("environment", e.wireName()));
+          return query
+              .map(
+                  (rs, ctx) ->
+                      new NamedEvent(
+                          rs.getString("name"),
+                          Environment.fromWireName(rs.getString("environment")),
+                          eventRow(rs)))
+              .list();
+        });
   }
 
   /* Takes the deployment's row lock (PostgreSQL; SQLite serializes writers already). */
@@ -603,6 +662,17 @@ final class JdbiDeploymentRepository implements DeploymentRepository {
         rs.getString("deployment_id"),
         rs.getInt("revision"),
         new Traffic(rs.getString("stable_version_id"), candidate),
+        rs.getString("reason"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        rs.getString("created_by"));
+  }
+
+  private static DeploymentEvent eventRow(ResultSet rs) throws SQLException {
+    return new DeploymentEvent(
+        rs.getString("deployment_id"),
+        rs.getInt("seq"),
+        DeploymentEvent.Kind.fromWireName(rs.getString("kind")),
+        rs.getInt("revision"),
         rs.getString("reason"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         rs.getString("created_by"));

@@ -473,6 +473,30 @@ final class JdbiPipelineRepository implements PipelineRepository {
   }
 
   @Override
+  public List<QueuedRun> runsQueued(String projectId, Instant from, Instant to) {
+    requireNonNull(projectId, "projectId is null");
+    return database.read(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT id, pipeline_name, trigger_kind, created_at, created_by"
+                        + " FROM pipeline_runs WHERE project_id = :project"
+                        + " AND created_at >= :from AND created_at < :to ORDER BY created_at, id")
+                .bind("project", projectId)
+                .bind("from", from.toEpochMilli())
+                .bind("to", to.toEpochMilli())
+                .map(
+                    (rs, ctx) ->
+                        new QueuedRun(
+                            rs.getString("id"),
+                            rs.getString("pipeline_name"),
+                            RunTrigger.Kind.valueOf(rs.getString("trigger_kind")),
+                            Instant.ofEpochMilli(rs.getLong("created_at")),
+                            rs.getString("created_by")))
+                .list());
+  }
+
+  @Override
   public Page<PipelineRun> runs(
       String projectId,
       Optional<String> pipelineName,

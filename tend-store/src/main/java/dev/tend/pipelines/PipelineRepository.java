@@ -79,6 +79,9 @@ public interface PipelineRepository {
       int maxResults,
       Optional<String> cursor);
 
+  /** The runs of a project queued in {@code [from, to)}, oldest first. */
+  List<QueuedRun> runsQueued(String projectId, Instant from, Instant to);
+
   /** The steps of a run in execution order. */
   List<StepRun> steps(String runId);
 

@@ -189,4 +189,47 @@ class RolloutRepositoryTest {
     assertThat(deployments.rollout("delays").orElseThrow().policy())
         .isEqualTo(RolloutPolicy.defaults());
   }
+
+  @Test
+  void projectListingsFilterByEnvironmentAndTime() {
+    Project flights = ProjectRepository.of(db.database()).findByName("flights").orElseThrow();
+    deployments.create(
+        flights.id(), "delays-dev", Environment.DEV, Traffic.stable(v2.id()), "", "carol");
+    db.clock().advance(Duration.ofHours(1));
+    Instant middle = db.database().now();
+    deployments.startRollout("delays", canary, policy(), "", "bob");
+    deployments.rollback("delays", "too slow", "bob");
+    db.clock().advance(Duration.ofHours(1));
+    deployments.startRollout("delays", canary, policy(), "", "bob");
+    deployments.promote("delays", "", "bob");
+    Instant end = db.database().now().plusMillis(1);
+
+    assertThat(deployments.projectRevisions(flights.id(), Optional.empty(), end))
+        .extracting(r -> r.deployment() + "/" + r.revision().number())
+        .containsExactly(
+            "delays/1", "delays/2", "delays/3", "delays/4", "delays/5", "delays-dev/1");
+    assertThat(deployments.projectRevisions(flights.id(), Optional.of(Environment.DEV), end))
+        .extracting(r -> r.environment() + " " + r.revision().createdBy())
+        .containsExactly("DEV carol");
+    assertThat(deployments.projectRevisions(flights.id(), Optional.empty(), middle))
+        .extracting(r -> r.deployment() + "/" + r.revision().number())
+        .containsExactly("delays/1", "delays-dev/1");
+    assertThat(
+            deployments.projectEvents(
+                flights.id(),
+                Optional.of(Environment.PROD),
+                DeploymentEvent.Kind.ROLLED_BACK,
+                middle,
+                end))
+        .extracting(e -> e.deployment() + " " + e.event().reason())
+        .containsExactly("delays too slow");
+    assertThat(
+            deployments.projectEvents(
+                flights.id(),
+                Optional.of(Environment.DEV),
+                DeploymentEvent.Kind.PROMOTED,
+                middle,
+                end))
+        .isEmpty();
+  }
 }

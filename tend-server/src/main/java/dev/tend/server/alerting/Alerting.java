@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * series a rule watches it judges the window ({@link RuleEvaluation}), steps the series' state
  * ({@link AlertStateMachine}), stores the step with the alert opening or resolving and the incident
  * it joins, opens or resolves in one transaction, and only then hands {@link AlertEvent}s to the
- * {@link AlertSink} and queues the pipelines whose {@code alert:} trigger names the rule.
+ * {@link AlertSink} and queues the pipelines whose {@code alert:} trigger names the rule. A
+ * quality, drift or performance alert opens with its root cause ({@link RootCauses}), stored in the
+ * same insert; a report that cannot be built is logged and the alert opens without one.
  *
  * <p>Several servers may evaluate the same figures: each step is a compare-and-set on the stored
  * series state, and the loser re-reads the state, where it finds the window already judged. Time to
@@ -71,7 +73,10 @@ import org.slf4j.LoggerFactory;
 public final class Alerting implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Alerting.class);
   private static final int MAX_ATTEMPTS = 3;
-  private static final String ACTOR = "alerting";
+
+  /** The actor of what alerting writes by itself (incident timelines). */
+  public static final String ACTOR = "alerting";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ProjectRepository projects;

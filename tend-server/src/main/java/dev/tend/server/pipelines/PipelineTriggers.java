@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 public final class PipelineTriggers implements AutoCloseable {
+  /** Who queues the runs triggers start ({@code queued_by}). */
+  public static final String ACTOR = "trigger";
+
   private static final Logger LOG = LoggerFactory.getLogger(PipelineTriggers.class);
   private static final int MAX_CATCH_UP = 100_000;
 
@@ -197,8 +200,7 @@ public final class PipelineTriggers implements AutoCloseable {
   }
 
   private PipelineRun enqueue(Project project, PipelineDefinition definition, RunTrigger trigger) {
-    PipelineRun run =
-        service.run(project, definition, Map.of(), Optional.empty(), trigger, "trigger");
+    PipelineRun run = service.run(project, definition, Map.of(), Optional.empty(), trigger, ACTOR);
     LOG.info("queued run {} of pipeline {}: {}", run.id(), definition.name(), trigger.detail());
     return run;
   }

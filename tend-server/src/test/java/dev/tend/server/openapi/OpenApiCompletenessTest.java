@@ -38,6 +38,7 @@ import dev.tend.server.mlflow.MlflowArtifactsApi;
 import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.monitoring.MonitorRunner;
 import dev.tend.server.monitoring.Monitoring;
+import dev.tend.server.operations.OperationsApi;
 import dev.tend.server.pipelines.PipelineService;
 import dev.tend.server.pipelines.PipelinesApi;
 import dev.tend.server.projects.ProjectsApi;
@@ -225,6 +226,23 @@ class OpenApiCompletenessTest {
                 Clock.systemUTC())) {
       assertComplete(List.of(monitoring.api()));
     }
+  }
+
+  @Test
+  void theOperationsRouteIsDocumented() throws Exception {
+    Database db = unusedDatabase();
+    LocalArtifactStore artifacts = LocalArtifactStore.open(dataDir.resolve("artifacts"));
+    assertComplete(
+        List.of(
+            new OperationsApi(
+                ProjectRepository.of(db),
+                DeploymentRepository.of(db),
+                AlertRepository.of(db),
+                PipelineRepository.of(db),
+                RegistryRepository.of(db, artifacts),
+                TrackingRepository.of(db),
+                DatasetRepository.of(db),
+                Clock.systemUTC())));
   }
 
   @Test

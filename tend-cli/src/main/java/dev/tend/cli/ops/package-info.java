@@ -1,0 +1,2 @@
+/** {@code tend ops}: a project's operations figures as a table or JSON. */
+package dev.tend.cli.ops;
