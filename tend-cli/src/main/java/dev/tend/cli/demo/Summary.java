@@ -189,7 +189,10 @@ final class Summary {
 
   // ---------------------------------------------------------------- the story's figures
 
-  /** Columns the data quality alerts named, themselves or in their root cause. */
+  /**
+   * Columns the data quality alerts named, themselves or in their root cause (its quality figures,
+   * failing checks, and features whose drift began in the alert's window).
+   */
   Set<String> qualityColumns() {
     Set<String> columns = new TreeSet<>();
     for (JsonNode a : alerts) {
@@ -207,6 +210,14 @@ final class Summary {
       }
       for (JsonNode q : cause.path("quality")) {
         columns.add(q.path("column").asText());
+      }
+      // A feature whose drift began in the very window of a quality alert broke with it (distances
+      // in kilometres shift the whole distribution); drift older than the window is not the feed's.
+      String window = cause.path("window").path("start").asText();
+      for (JsonNode d : cause.path("drifted_features")) {
+        if (!window.isEmpty() && d.path("since").asText().equals(window)) {
+          columns.add(d.path("column").asText());
+        }
       }
     }
     columns.remove("");
@@ -444,8 +455,24 @@ final class Summary {
     }
     operations.ifPresent(
         ops -> {
+          JsonNode t = ops.path("totals");
           out.println();
-          out.println("Operations: " + ops.path("totals").toString());
+          out.println("Operations (tend ops):");
+          out.printf(
+              Locale.ROOT,
+              "  deployments %d, change failure rate %s, lead time from data push median %s;"
+                  + " incidents %d, time to detect median %s, to recover median %s;"
+                  + " actions %d automated, %d manual%n",
+              t.path("deployments").asLong(),
+              t.path("change_failure_rate").isNumber()
+                  ? String.format(Locale.ROOT, "%.2f", t.path("change_failure_rate").asDouble())
+                  : "-",
+              seconds(t.path("lead_time").path("median_seconds")),
+              t.path("incidents").asLong(),
+              seconds(t.path("time_to_detect").path("median_seconds")),
+              seconds(t.path("time_to_recover").path("median_seconds")),
+              t.path("actions").path("automated").asLong(),
+              t.path("actions").path("manual").asLong());
         });
     out.println();
     List<String> unmet = unmet();

@@ -59,13 +59,20 @@ class SummaryTest {
 
   static List<JsonNode> alerts() throws Exception {
     return List.of(
+        // Distance drifting since this very window names it; date, drifting since week 0, not.
         json(
             "{'rule': 'flights-missing-inputs', 'metric': 'missing_share', 'column': 'origin',"
                 + " 'onset': '"
                 + week(2)
                 + "', 'fired_at': '"
                 + week(3)
-                + "'}"),
+                + "', 'root_cause': {'window': {'start': '"
+                + week(2)
+                + "'}, 'drifted_features': [{'column': 'date', 'since': '"
+                + week(0)
+                + "'}, {'column': 'distance', 'since': '"
+                + week(2)
+                + "'}]}}"),
         // The suite's checks name no column themselves: the root cause does.
         json(
             "{'rule': 'flights-suite-checks', 'metric': 'checks_failed', 'column': '',"
@@ -73,8 +80,8 @@ class SummaryTest {
                 + week(2)
                 + "', 'fired_at': '"
                 + week(3)
-                + "', 'root_cause': {'failing_checks': [{'check': 'max(distance)',"
-                + " 'columns': ['distance']}]}}"),
+                + "', 'root_cause': {'failing_checks': [{'check': 'completeness(origin)',"
+                + " 'columns': ['origin']}]}}"),
         json(
             "{'rule': 'flights-auc-drop', 'metric': 'roc_auc', 'column': '', 'onset': '"
                 + week(3)
@@ -143,7 +150,10 @@ class SummaryTest {
 
   @Test
   void eachMissingStepIsNamed() throws Exception {
-    List<JsonNode> onlyOrigin = List.of(alerts().getFirst());
+    List<JsonNode> onlyOrigin =
+        List.of(
+            ((com.fasterxml.jackson.databind.node.ObjectNode) alerts().getFirst())
+                .without("root_cause"));
     Summary summary =
         new Summary(
             weeks(8),
