@@ -2,13 +2,16 @@ package dev.tend.cli.demo;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tend.cli.LocalServer;
 import dev.tend.cli.Main;
 import dev.tend.cli.remote.TendClient;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
 import dev.tend.server.config.TendConfigLoader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -320,7 +326,7 @@ final class FlagshipScenario {
     boolean held = false;
     Instant since = Instant.now();
     while (true) {
-      List<com.fasterxml.jackson.databind.JsonNode> actions = watcher.actions();
+      List<JsonNode> actions = watcher.actions();
       String state = actions.isEmpty() ? "" : actions.getFirst().path("state").asText();
       if (!RETRAINING.contains(state)) {
         if (held) {
@@ -346,7 +352,7 @@ final class FlagshipScenario {
   }
 
   /** The states in which an action retrains. */
-  static final java.util.Set<String> RETRAINING = java.util.Set.of("queued", "training");
+  static final Set<String> RETRAINING = Set.of("queued", "training");
 
   /**
    * The example policy with its canary window set to the demo's monitor window, written to the work
@@ -361,12 +367,12 @@ final class FlagshipScenario {
       Path policy = work.resolve("automation.yaml");
       Files.writeString(policy, text);
       return policy;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static java.util.concurrent.Callable<Summary.Pushed> labelAndPush(
+  private static Callable<Summary.Pushed> labelAndPush(
       LabelFeeder labels, WeeklyPusher pusher, DemoData.Week week, TrafficReplayer.Replay replay) {
     return () -> {
       LabelFeeder.Fed fed = labels.feed(replay.answered());
@@ -379,7 +385,7 @@ final class FlagshipScenario {
   private static <T> T join(Future<T> future) throws InterruptedException {
     try {
       return future.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
         throw r;
@@ -449,8 +455,8 @@ final class FlagshipScenario {
     if (total == 0) {
       return "-";
     }
-    Map<String, Long> sorted = new LinkedHashMap<>(counts);
-    return sorted.entrySet().stream()
+    return counts.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .map(
             e -> String.format(Locale.ROOT, "v%s %.0f%%", e.getKey(), 100.0 * e.getValue() / total))
         .collect(Collectors.joining(" / "));
