@@ -58,8 +58,8 @@ import picocli.CommandLine.Command;
       AlertsCommand.class,
       IncidentsCommand.class,
       MonitorCommand.class,
-      OpsCommand.class,
       AutomationCommand.class,
+      OpsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -3,6 +3,8 @@ package dev.tend.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -134,53 +136,79 @@ class ScriptIT {
   }
 
   /**
-   * The first of README's two commands: the flagship scenario, as far as Tend goes today, with the
-   * flagship pipeline training and deploying flight-delays on January.
+   * The first of README's two commands, shortened (issue 8, item 5): the flagship scenario through
+   * the real server, HTTP API and CLI, from January's training to the broken feed, the drift, the
+   * automated retrain, gate, canary and promotion, asserting that the loop closed.
    */
   @Test
-  void demoRunsTheFlagshipScenario() throws Exception {
+  void theDemoClosesTheLoop() throws Exception {
     Path sharedData = root.resolveSibling("shared").resolve("data");
     assumeTrue(
         Files.isRegularFile(sharedData.resolve("flights-3m.parquet")), "no ../shared/data here");
-    // Training January takes 20-30 s on an idle 2-core machine, minutes on a busy one.
     Run run =
         tend(
             Duration.ofMinutes(15),
             java.util.Map.of(),
             "demo",
+            "--headless",
+            "--quick",
+            "--json",
             "--work-dir",
             dir.resolve("demo").toString());
+    assertThat(run.err()).as(run.toString()).doesNotContain("\tat ", "INFO dev.tend.server");
+    JsonNode summary = new ObjectMapper().readTree(run.out());
+    assertThat(summary.path("unmet")).as(run.toString()).isEmpty();
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out())
-        .contains("FAILED: 22 of 26 checks passed, 4 failed")
-        .contains("Version 1: accepted, 508,239 rows")
-        .contains("of flight-delays: succeeded")
-        .contains("registered flight-delays version 1")
-        .contains("flight-delays@production now points at version 1")
-        .contains("deployment flight-delays-dev created in dev with flight-delays version 1")
-        .contains("Version 2: accepted, 458,170 rows")
-        .contains("Version 3: rejected, 458,170 rows")
-        .contains("newly failing: completeness(origin)")
-        .contains("Demo complete")
-        .doesNotContain("INFO dev.tend.server");
-    assertThat(
-            run.out()
-                .lines()
-                .filter(l -> l.matches("(validate|train|evaluate|gate|register|deploy) .*")))
-        .as("the pipeline's step table")
-        .hasSize(6)
-        .allMatch(l -> l.contains(" succeeded "));
-    assertThat(run.out().lines().filter(l -> l.matches("1 +None +READY +production .*")))
-        .as("flight-delays version 1 is in production")
-        .hasSize(1);
-    assertThat(run.out().lines().filter(l -> l.matches("flight-delays-dev +\\S+ +dev .*")))
-        .as("flight-delays version 1 is served in dev")
+    assertThat(summary.path("closed").asBoolean()).isTrue();
+
+    // The broken feed: its week's push is rejected, and the quality alerts name both columns.
+    List<JsonNode> weeks = list(summary.path("weeks"));
+    assertThat(weeks.stream().filter(w -> w.path("broken_feed").asBoolean()))
         .singleElement()
-        .satisfies(l -> assertThat(l).contains("flight-delays@1 100%"));
+        .satisfies(w -> assertThat(w.path("pushed").asText()).isEqualTo("rejected"));
     assertThat(
-            run.out().lines().filter(l -> l.matches("1 +accepted .*") && l.contains("production")))
-        .as("production stays on January")
-        .hasSize(1);
+            weeks.stream()
+                .filter(w -> !w.path("broken_feed").asBoolean() && w.has("pushed"))
+                .map(w -> w.path("pushed").asText()))
+        .containsOnly("accepted");
+    assertThat(list(summary.path("quality_columns")).stream().map(JsonNode::asText))
+        .contains("origin", "distance");
+    // Root causes, where the server reports them, name the broken columns too.
+    List<JsonNode> causes =
+        list(summary.path("alerts")).stream()
+            .filter(a -> a.path("metric").asText().matches(".*(missing|range|checks).*"))
+            .map(a -> a.path("root_cause"))
+            .filter(c -> !c.isMissingNode() && !c.isNull())
+            .toList();
+    if (!causes.isEmpty()) {
+      assertThat(causes.toString()).contains("origin", "distance");
+    }
+
+    // The drift: an alert, an automated retrain that passed the gate, a canary, a promotion.
+    assertThat(
+            list(summary.path("alerts")).stream()
+                .map(a -> a.path("metric").asText())
+                .filter(m -> m.equals("roc_auc") || m.contains("drift")))
+        .isNotEmpty();
+    JsonNode promoted =
+        list(summary.path("actions")).stream()
+            .filter(a -> a.path("state").asText().equals("promoted"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no promoted action: " + summary));
+    assertThat(promoted.path("gate").path("passed").asBoolean()).isTrue();
+    assertThat(promoted.path("gate").path("challenger").asDouble())
+        .isGreaterThan(promoted.path("gate").path("champion").asDouble());
+
+    // Accuracy recovers: the labelled windows after the promotion beat those of the degradation.
+    JsonNode phases = summary.path("phases");
+    assertThat(phases.path("after").path("roc_auc").asDouble())
+        .isGreaterThan(phases.path("degradation").path("roc_auc").asDouble());
+  }
+
+  private static List<JsonNode> list(JsonNode array) {
+    List<JsonNode> items = new ArrayList<>();
+    array.forEach(items::add);
+    return items;
   }
 
   @Test

@@ -63,7 +63,9 @@ public final class AlertsCommand {
       mixinStandardHelpOptions = true,
       description =
           "Creates or replaces the rule in FILE (YAML, or JSON for a .json file); the rule's"
-              + " `name` names it. The file is checked here first, so errors point at its lines.")
+              + " `name` names it. A YAML file may hold several rules separated by `---` lines."
+              + " The file is checked here first, so errors point at its lines, and nothing is"
+              + " applied when one rule is wrong.")
   static final class Apply implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Connection connection;
@@ -76,36 +78,77 @@ public final class AlertsCommand {
     @Override
     public Integer call() {
       String text = read(file);
-      AlertRule rule;
-      try {
-        rule = AlertRules.parse(text, file.toString(), Optional.empty());
-      } catch (AlertRuleException e) {
-        throw new Main.UsageException(e.location(), e.getMessage());
-      }
       boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+      java.util.List<String> documents = json ? java.util.List.of(text) : documents(text);
+      java.util.List<AlertRule> rules = new java.util.ArrayList<>();
+      int line = 0;
+      for (String document : documents) {
+        // Blank lines in front keep the errors' line numbers those of the file.
+        String padded = "\n".repeat(line) + document;
+        line += (int) document.chars().filter(c -> c == '\n').count() + 1;
+        if (documents.size() > 1 && blank(document)) {
+          rules.add(null);
+          continue;
+        }
+        try {
+          rules.add(AlertRules.parse(padded, file.toString(), Optional.empty()));
+        } catch (AlertRuleException e) {
+          throw new Main.UsageException(e.location(), e.getMessage());
+        }
+      }
       PrintWriter out = spec.commandLine().getOut();
       try (TendClient client = connection.open()) {
-        TendClient.Response response =
-            client.sendText(
-                "PUT",
-                projectPath(project.name()) + "/alert-rules/" + TendClient.segment(rule.name()),
-                json ? "application/json" : "application/yaml",
-                text);
-        if (output.json()) {
-          FormatOption.print(out, response.body());
-        } else {
-          int version = response.body().path("version").asInt();
-          out.println(
-              (response.status() == 201 ? "Created" : "Applied")
-                  + " alert rule "
-                  + rule.name()
-                  + " (version "
-                  + version
-                  + ") in project "
-                  + project.name());
+        for (int i = 0; i < documents.size(); i++) {
+          AlertRule rule = rules.get(i);
+          if (rule == null) {
+            continue;
+          }
+          TendClient.Response response =
+              client.sendText(
+                  "PUT",
+                  projectPath(project.name()) + "/alert-rules/" + TendClient.segment(rule.name()),
+                  json ? "application/json" : "application/yaml",
+                  documents.get(i));
+          if (output.json()) {
+            FormatOption.print(out, response.body());
+          } else {
+            int version = response.body().path("version").asInt();
+            out.println(
+                (response.status() == 201 ? "Created" : "Applied")
+                    + " alert rule "
+                    + rule.name()
+                    + " (version "
+                    + version
+                    + ") in project "
+                    + project.name());
+          }
         }
       }
       return 0;
+    }
+
+    /** The YAML documents of {@code text}: the parts between lines that are just {@code ---}. */
+    static java.util.List<String> documents(String text) {
+      java.util.List<String> documents = new java.util.ArrayList<>();
+      StringBuilder current = new StringBuilder();
+      String[] lines = text.split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].stripTrailing().equals("---")) {
+          documents.add(current.toString());
+          current.setLength(0);
+        } else {
+          current.append(lines[i]);
+          if (i < lines.length - 1) {
+            current.append('\n');
+          }
+        }
+      }
+      documents.add(current.toString());
+      return documents;
+    }
+
+    private static boolean blank(String document) {
+      return document.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"));
     }
   }
 

@@ -255,4 +255,39 @@ class AlertsCommandsTest {
     return MetricPoint.of(
         "flights-prod", "*", start, start.plus(Duration.ofHours(1)), metric, column, value, 500);
   }
+
+  @Test
+  @Order(7)
+  void aFileOfSeveralRulesIsCheckedWholeThenApplied() throws Exception {
+    Path rules = files.resolve("rules.yaml");
+    Files.writeString(
+        rules,
+        """
+        # two rules of one deployment
+        name: missing-inputs
+        metric: missing_share
+        column: "*"
+        condition: {threshold: "> 0.02"}
+        ---
+        name: auc-low
+        metric: roc_auc
+        condition: {threshold: "< 0.6"}
+        for: 2
+        """);
+    Path bad = files.resolve("bad-rules.yaml");
+    Files.writeString(
+        bad, Files.readString(rules).replace("auc-low", "auc-low2").replace("roc_auc", "roc_acu"));
+    // The second rule is wrong: the error points at its line in the file and nothing is applied.
+    Cli.Result refused = tend("alerts", "rules", "apply", bad);
+    Cli.assertCleanUsageError(refused);
+    assertThat(refused.err()).contains("bad-rules.yaml:8:9", "unknown metric 'roc_acu'");
+    assertThat(ok("alerts", "rules", "list").out()).doesNotContain("missing-inputs", "auc-low2");
+
+    assertThat(ok("alerts", "rules", "apply", rules).out())
+        .contains("Created alert rule missing-inputs (version 1) in project ops")
+        .contains("Created alert rule auc-low (version 1) in project ops");
+    assertThat(ok("alerts", "rules", "show", "auc-low").out())
+        .contains("metric: roc_auc")
+        .doesNotContain("missing_share", "---");
+  }
 }
