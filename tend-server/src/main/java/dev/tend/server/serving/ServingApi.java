@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * closes it. Thread-safe.
  */
 public final class ServingApi implements ApiModule, DeploymentListener, AutoCloseable {
+  /** Rows per model call when predicting logged inputs outside traffic. */
+  static final int OFFLINE_CHUNK = 2_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(ServingApi.class);
 
   /** How often the routes are read again from the store by default. */
@@ -261,13 +264,17 @@ public final class ServingApi implements ApiModule, DeploymentListener, AutoClos
         throw new IllegalArgumentException(e.getMessage(), e);
       }
       try {
-        String body = "{\"instances\": [" + String.join(",", inputs) + "]}";
-        Batch outputs =
-            served.predict(
-                served.codec().decodeRequest(body.getBytes(StandardCharsets.UTF_8)).inputs());
-        List<String> rows = new ArrayList<>(outputs.rowCount());
-        for (int row = 0; row < outputs.rowCount(); row++) {
-          rows.add(outputs.rowJson(row));
+        // Chunks stay under the codec's per-request row limit, however many rows a gate reads.
+        List<String> rows = new ArrayList<>(inputs.size());
+        for (int from = 0; from < inputs.size(); from += OFFLINE_CHUNK) {
+          List<String> chunk = inputs.subList(from, Math.min(inputs.size(), from + OFFLINE_CHUNK));
+          String body = "{\"instances\": [" + String.join(",", chunk) + "]}";
+          Batch outputs =
+              served.predict(
+                  served.codec().decodeRequest(body.getBytes(StandardCharsets.UTF_8)).inputs());
+          for (int row = 0; row < outputs.rowCount(); row++) {
+            rows.add(outputs.rowJson(row));
+          }
         }
         return rows;
       } catch (ServingProtocolException e) {

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.deployments.RolloutMode;
+import dev.tend.registry.ModelVersion;
 import dev.tend.server.serving.TrafficObserver.Role;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
 import dev.tend.serving.log.PredictionRecord;
+import dev.tend.serving.protocol.DecodeLimits;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +91,34 @@ class ServingTrafficTest {
     // Re-pointing through the deploy route ends the rollout and reloads at once.
     f.deploy("species", 1);
     assertThat(version(json(f.send("POST", PREDICT, one), 200))).isEqualTo("1");
+  }
+
+  @Test
+  void offlinePredictionsTakeMoreRowsThanOneRequestMay() throws Exception {
+    start(PredictionLogOptions.defaults());
+    String projectId = f.store.projects().findByName("zoo").orElseThrow().id();
+    ModelVersion version =
+        f.store
+            .registry()
+            .version(f.store.registry().model(projectId, "species").orElseThrow().id(), 1)
+            .orElseThrow();
+    List<String> penguins = new ArrayList<>();
+    for (Map<String, Object> penguin : f.penguins) {
+      Map<String, Object> inputs = new LinkedHashMap<>();
+      ServingFixture.FEATURES.forEach(feature -> inputs.put(feature, penguin.get(feature)));
+      penguins.add(JSON.writeValueAsString(inputs));
+    }
+    // A gate reading 12,040 logged rows must not meet the 10,000-row limit of one request.
+    List<String> inputs = new ArrayList<>();
+    while (inputs.size() <= DecodeLimits.DEFAULT.maxRows() + 2 * ServingApi.OFFLINE_CHUNK) {
+      inputs.addAll(penguins);
+    }
+    List<String> once = f.serving.offline().predict(version, penguins);
+    List<String> outputs = f.serving.offline().predict(version, inputs);
+    assertThat(outputs).hasSize(inputs.size());
+    for (int row = 0; row < inputs.size(); row++) {
+      assertThat(outputs.get(row)).as("row %d", row).isEqualTo(once.get(row % penguins.size()));
+    }
   }
 
   @Test
