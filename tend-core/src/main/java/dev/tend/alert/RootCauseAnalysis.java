@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  *   <li>Failing checks: the suite's checks the inputs failed, in suite order, with their columns.
  *   <li>Segments: per {@code column=value} segment, how far the performance figure (the alert's, or
  *       the first of accuracy, F1, ROC AUC, R2, MAE with figures) is below the all-rows value of
- *       the window, worst first.
+ *       the window, for segments of at least {@link #MIN_SEGMENT_ROWS} rows, largest drop times
+ *       rows first.
  * </ul>
  */
 public final class RootCauseAnalysis {
@@ -50,6 +51,9 @@ public final class RootCauseAnalysis {
 
   /** Segments reported at most. */
   public static final int MAX_SEGMENTS = 5;
+
+  /** The fewest rows a segment needs for its figure to count as a cause. */
+  public static final long MIN_SEGMENT_ROWS = 100;
 
   private RootCauseAnalysis() {}
 
@@ -340,14 +344,16 @@ public final class RootCauseAnalysis {
           continue;
         }
         double drop = lowerIsBetter(metric) ? p.value() - baseline : baseline - p.value();
-        if (drop > 0) {
+        if (drop > 0 && p.count() >= MIN_SEGMENT_ROWS) {
           drops.add(
               new RootCause.SegmentDrop(
                   p.segment(), metric.label(), p.value(), baseline, drop, p.count()));
         }
       }
+      // By what each segment costs the whole window (its drop times its rows), not by its drop
+      // alone: a small airport's worst week is noise next to a hub's slightly worse one.
       drops.sort(
-          Comparator.comparingDouble((RootCause.SegmentDrop s) -> -s.drop())
+          Comparator.comparingDouble((RootCause.SegmentDrop s) -> -s.drop() * s.rows())
               .thenComparing(RootCause.SegmentDrop::segment));
       return limit(drops, MAX_SEGMENTS);
     }

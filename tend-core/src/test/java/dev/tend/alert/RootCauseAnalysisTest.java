@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -216,6 +217,41 @@ class RootCauseAnalysisTest {
         .startsWith("distance drifted (");
     RootCause performance = analyse(MonitorMetric.ACCURACY, all());
     assertThat(performance.summary()).startsWith("accuracy 0.5 in origin=ORD against ");
+  }
+
+  @Test
+  void aTinySegmentsWorseFigureIsNotACauseAndSegmentsRankByWhatTheyCostTheWindow() {
+    List<MetricPoint> points = all();
+    MetricPoint ord =
+        points.stream()
+            .filter(p -> p.metric() == MonitorMetric.ACCURACY && p.segment().equals("origin=ORD"))
+            .findFirst()
+            .orElseThrow();
+    // Five rows all wrong: a worse figure than ORD's, but noise.
+    points.add(segment(ord, "origin=STT", 0.0, 5));
+    // A hub 0.3 below the window on 400 rows costs more than ORD's larger drop on 100.
+    double all = ord.value() + analyse(MonitorMetric.ACCURACY, all()).segments().getFirst().drop();
+    points.add(segment(ord, "origin=DEN", all - 0.3, 400));
+    RootCause cause = analyse(MonitorMetric.ACCURACY, points);
+    assertThat(cause.segments())
+        .extracting(RootCause.SegmentDrop::segment)
+        .startsWith("origin=DEN", "origin=ORD")
+        .doesNotContain("origin=STT");
+  }
+
+  private static MetricPoint segment(MetricPoint like, String segment, double value, long rows) {
+    return new MetricPoint(
+        like.deployment(),
+        like.modelVersion(),
+        segment,
+        like.windowStart(),
+        like.windowEnd(),
+        like.metric(),
+        like.column(),
+        value,
+        rows,
+        OptionalDouble.empty(),
+        OptionalDouble.empty());
   }
 
   @Test
