@@ -364,7 +364,8 @@ final class Summary {
           100.0 * late / (late + predictions));
     }
     out.println();
-    out.println("Alerts (rule, metric, column, fired, value of its last window, time to detect / recover):");
+    out.println(
+        "Alerts (rule, metric, column, fired, value of its last window, time to detect / recover):");
     if (alerts.isEmpty()) {
       out.println("  none");
     }
