@@ -42,10 +42,11 @@ class PipelineSchemaTest {
     return schema.validate(yaml, InputFormat.YAML);
   }
 
-  @Test
-  void exampleIsValidForSchemaAndParser() throws Exception {
-    Path example = ROOT.resolve("examples/flights/pipeline.yaml");
-    assertThat(validate(Files.readString(example))).isEmpty();
+  @ParameterizedTest
+  @ValueSource(strings = {"pipeline.yaml", "retrain.yaml"})
+  void examplesAreValidForSchemaAndParser(String name) throws Exception {
+    Path example = ROOT.resolve("examples/flights").resolve(name);
+    assertThat(validate(Files.readString(example))).as(name).isEmpty();
     PipelineParser.read(example);
   }
 
