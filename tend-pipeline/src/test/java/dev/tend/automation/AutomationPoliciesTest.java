@@ -55,7 +55,7 @@ class AutomationPoliciesTest {
   }
 
   @Test
-  void theExampleReadsWithEverySettingAndIsValidForTheSchema() throws Exception {
+  void theFlagshipsPolicyReadsAsWrittenAndIsValidForTheSchema() throws Exception {
     String text = Files.readString(EXAMPLE);
     assertThat(schema.validate(text, InputFormat.YAML)).isEmpty();
     AutomationPolicy p = AutomationPolicies.parse(text, EXAMPLE.toString(), Optional.empty());
@@ -63,22 +63,23 @@ class AutomationPoliciesTest {
     assertThat(p.deployment()).isEqualTo("flight-delays-dev");
     assertThat(p.on().rules()).containsExactly("flights-auc-drop", "flights-origin-drift");
     assertThat(p.on().matches("flights-auc-drop", "warning")).isTrue();
-    assertThat(p.on().matches("flights-auc-drop", "info")).isFalse();
+    // No severities named: any severity of the named rules.
+    assertThat(p.on().matches("flights-auc-drop", "info")).isTrue();
     assertThat(p.on().matches("other", "critical")).isFalse();
     assertThat(p.retrain().pipeline()).isEqualTo("flight-delays-retrain");
     assertThat(p.gate().metric()).isEqualTo(GateMetric.ROC_AUC);
     assertThat(p.gate().minImprovement()).isEqualTo(0.005);
-    assertThat(p.gate().rows()).isEqualTo(20_000);
-    assertThat(p.gate().minRows()).isEqualTo(2_000);
+    assertThat(p.gate().rows()).isEqualTo(8_000);
+    assertThat(p.gate().minRows()).isEqualTo(1_000);
     assertThat(p.gate().maxWait()).isEqualTo(Duration.ofMinutes(10));
     assertThat(p.canary().percent()).isEqualTo(20);
-    assertThat(p.canary().window()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(p.canary().bake()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.canary().window()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(p.canary().bake()).isEqualTo(Duration.ofSeconds(24));
     assertThat(p.canary().failedWindows()).isEqualTo(2);
-    assertThat(p.canary().minRequests()).isEqualTo(50);
-    assertThat(p.canary().maxQualityDrop()).hasValue(0.02);
+    assertThat(p.canary().minRequests()).isEqualTo(5);
+    assertThat(p.canary().maxQualityDrop()).isEmpty();
     assertThat(p.promoteAlias()).contains("production");
-    assertThat(p.approval()).isEqualTo(Approval.PROD);
+    assertThat(p.approval()).isEqualTo(Approval.NEVER);
     assertThat(p.guardrails().cooldown()).isEqualTo(Duration.ofHours(1));
     assertThat(p.guardrails().maxPerDay()).isEqualTo(3);
   }
