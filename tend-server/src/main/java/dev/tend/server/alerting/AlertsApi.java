@@ -19,20 +19,16 @@ import dev.tend.server.http.Access;
 import dev.tend.server.http.ApiCall;
 import dev.tend.server.http.ApiException;
 import dev.tend.server.http.ApiRoutes;
+import dev.tend.server.http.DocumentBody;
 import dev.tend.server.http.FieldError;
 import dev.tend.server.http.ProblemCode;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.store.Ids;
 import dev.tend.store.Names;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,8 +40,6 @@ import java.util.Optional;
  */
 public final class AlertsApi implements ApiModule {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> YAML_TYPES =
-      List.of("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml");
   private static final int MAX_LISTED = 500;
 
   private final ProjectRepository projects;
@@ -228,8 +222,9 @@ public final class AlertsApi implements ApiModule {
   private void putRule(ApiCall call) {
     Project project = project(call);
     String name = name(call);
-    String type = sourceType(call);
-    String text = text(call.bodyBytes());
+    DocumentBody body = DocumentBody.read(call, "rule");
+    String type = body.format();
+    String text = body.text();
     if (text.isBlank()) {
       throw new ApiException.ValidationFailed(
           FieldError.body("", "the body is empty; send the rule as YAML or JSON"));
@@ -278,37 +273,6 @@ public final class AlertsApi implements ApiModule {
         List.of(FieldError.body(pointer, e.describe())),
         Map.of(),
         e);
-  }
-
-  private static String sourceType(ApiCall call) {
-    String contentType =
-        Optional.ofNullable(call.context().contentType())
-            .map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT))
-            .orElse("");
-    if (YAML_TYPES.contains(contentType)) {
-      return "yaml";
-    }
-    if (contentType.equals(ApiCall.JSON)) {
-      return "json";
-    }
-    throw new ApiException(
-        ProblemCode.UNSUPPORTED_MEDIA_TYPE,
-        "send the rule as application/yaml or application/json, not '"
-            + (contentType.isEmpty() ? "no content type" : contentType)
-            + "'");
-  }
-
-  private static String text(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new ApiException(ProblemCode.MALFORMED_REQUEST, "the rule must be UTF-8 text");
-    }
   }
 
   // ---------------------------------------------------------------- alerts

@@ -22,6 +22,7 @@ import dev.tend.server.http.Access;
 import dev.tend.server.http.ApiCall;
 import dev.tend.server.http.ApiException;
 import dev.tend.server.http.ApiRoutes;
+import dev.tend.server.http.DocumentBody;
 import dev.tend.server.http.FieldError;
 import dev.tend.server.http.Page;
 import dev.tend.server.http.PageRequest;
@@ -29,10 +30,6 @@ import dev.tend.server.http.ProblemCode;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.store.Ids;
 import dev.tend.store.Names;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -49,8 +46,6 @@ import java.util.OptionalInt;
  */
 public final class AutomationApi implements ApiModule {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> YAML_TYPES =
-      List.of("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml");
   private static final String BASE = "/projects/{project}/automation";
 
   private final ProjectRepository projects;
@@ -210,8 +205,9 @@ public final class AutomationApi implements ApiModule {
   private void putPolicy(ApiCall call) {
     Project project = project(call);
     String name = name(call);
-    String type = sourceType(call);
-    String text = text(call.bodyBytes());
+    DocumentBody body = DocumentBody.read(call, "policy");
+    String type = body.format();
+    String text = body.text();
     if (text.isBlank()) {
       throw new ApiException.ValidationFailed(
           FieldError.body("", "the body is empty; send the policy as YAML or JSON"));
@@ -404,37 +400,6 @@ public final class AutomationApi implements ApiModule {
               Map.of(),
               e);
     };
-  }
-
-  private static String sourceType(ApiCall call) {
-    String contentType =
-        Optional.ofNullable(call.context().contentType())
-            .map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT))
-            .orElse("");
-    if (YAML_TYPES.contains(contentType)) {
-      return "yaml";
-    }
-    if (contentType.equals(ApiCall.JSON)) {
-      return "json";
-    }
-    throw new ApiException(
-        ProblemCode.UNSUPPORTED_MEDIA_TYPE,
-        "send the policy as application/yaml or application/json, not '"
-            + (contentType.isEmpty() ? "no content type" : contentType)
-            + "'");
-  }
-
-  private static String text(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new ApiException(ProblemCode.MALFORMED_REQUEST, "the policy must be UTF-8 text");
-    }
   }
 
   private Project project(ApiCall call) {
