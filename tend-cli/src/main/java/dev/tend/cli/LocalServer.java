@@ -40,6 +40,8 @@ import dev.tend.server.serving.ServingApi;
 import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
+import dev.tend.server.ui.WebUi;
+import dev.tend.server.ui.home.HomePages;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
@@ -291,7 +293,12 @@ public final class LocalServer implements AutoCloseable {
                       Clock.systemUTC()),
                   monitoring.api(),
                   new AutomationApi(store.projects(), automation),
-                  new MetricsApi(metrics)));
+                  new MetricsApi(metrics)),
+              List.of(
+                  new WebUi(
+                      store.projects(),
+                      List.of(new HomePages(store.projects())),
+                      Clock.systemUTC())));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);
       monitoring.start();

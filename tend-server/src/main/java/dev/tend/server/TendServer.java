@@ -17,19 +17,21 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinState;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.ParsedEndpoint;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Tend server: the HTTP API under {@code /api/v1}, on Javalin with virtual threads. Start it
- * with {@link #start}, stop it with {@link #close()} (requests in flight get up to {@code
- * server.shutdown-timeout} to finish). Thread-safe.
+ * The Tend server: the HTTP API under {@code /api/v1} and the web UI at {@code /}, on Javalin with
+ * virtual threads. Start it with {@link #start}, stop it with {@link #close()} (requests in flight
+ * get up to {@code server.shutdown-timeout} to finish). Thread-safe.
  */
 public final class TendServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TendServer.class);
@@ -45,6 +47,18 @@ public final class TendServer implements AutoCloseable {
   /** Starts a server with the built-in routes and {@code modules}; returns once it listens. */
   public static TendServer start(
       TendConfig config, ServerServices services, List<? extends ApiModule> modules) {
+    return start(config, services, modules, List.of());
+  }
+
+  /**
+   * Starts a server with the built-in routes, the API {@code modules} and the {@code web} modules
+   * (the browser UI); returns once it listens.
+   */
+  public static TendServer start(
+      TendConfig config,
+      ServerServices services,
+      List<? extends ApiModule> modules,
+      List<? extends WebModule> web) {
     requireNonNull(config, "config is null");
     requireNonNull(services, "services is null");
     ObjectMapper mapper = Json.mapper();
@@ -109,6 +123,19 @@ public final class TendServer implements AutoCloseable {
                   call -> call.context().contentType("application/json").result(openApi));
               for (ApiModule module : modules) {
                 module.routes(routes);
+              }
+              if (!web.isEmpty()) {
+                cfg.staticFiles.enableWebjars();
+                cfg.staticFiles.add(
+                    files -> {
+                      files.hostedPath = WebModule.STATIC_PATH;
+                      files.directory = WebModule.STATIC_FOLDER;
+                      files.location = Location.CLASSPATH;
+                      files.headers = Map.of("Cache-Control", "max-age=300");
+                    });
+                for (WebModule module : web) {
+                  module.routes(cfg.routes, settings);
+                }
               }
             });
     app.start(config.bind(), config.port());

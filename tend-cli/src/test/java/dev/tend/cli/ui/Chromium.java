@@ -1,0 +1,166 @@
+package dev.tend.cli.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver (nothing is downloaded): opens
+ * the UI's pages, signs in, collects the browser console's errors and keeps screenshots under
+ * {@code target/ui-screenshots}. One per test class; not thread-safe.
+ */
+public final class Chromium implements AutoCloseable {
+  static final Path BROWSER = Path.of("/usr/bin/chromium");
+  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+  static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final ChromeDriver driver;
+  private final URI base;
+
+  private Chromium(ChromeDriver driver, URI base) {
+    this.driver = driver;
+    this.base = base;
+  }
+
+  /** A new headless browser for the server at {@code base}. */
+  public static Chromium launch(URI base) {
+    assertThat(BROWSER).as("Debian's chromium package (run-tests installs it)").isExecutable();
+    assertThat(DRIVER)
+        .as("Debian's chromium-driver package (run-tests installs it)")
+        .isExecutable();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(BROWSER.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--lang=en-US");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(DRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    return new Chromium(driver, base);
+  }
+
+  public ChromeDriver driver() {
+    return driver;
+  }
+
+  /** Opens {@code path} on the server and waits until the page and its charts are drawn. */
+  public Chromium open(String path) {
+    driver.get(base.resolve(path).toString());
+    waitForCharts();
+    return this;
+  }
+
+  /** Signs in with {@code token} through the sign-in form; lands on the start page. */
+  public Chromium signIn(String token) {
+    driver.get(base.resolve("/sign-in").toString());
+    driver.findElement(By.id("token")).sendKeys(token);
+    driver.findElement(By.id("sign-in-submit")).click();
+    new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.id("user")).size() == 1);
+    return this;
+  }
+
+  /** The element matching {@code css}, waiting for it to appear. */
+  public WebElement find(String css) {
+    return new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.cssSelector(css)));
+  }
+
+  public List<WebElement> all(String css) {
+    return driver.findElements(By.cssSelector(css));
+  }
+
+  /** Waits until every chart on the page is drawn; returns the data points of each, in order. */
+  public List<Integer> waitForCharts() {
+    new WebDriverWait(driver, WAIT)
+        .until(
+            d ->
+                d.findElements(By.cssSelector("[data-chart]")).stream()
+                    .allMatch(e -> "true".equals(e.getDomAttribute("data-drawn"))));
+    return all("[data-chart]").stream()
+        .map(e -> Integer.parseInt(e.getDomAttribute("data-points")))
+        .toList();
+  }
+
+  /**
+   * The points drawn by the chart {@code css}, counted by ECharts itself from its live instance
+   * (not from the server's option): proof that the chart rendered with data.
+   */
+  public long drawnPoints(String css) {
+    waitForCharts();
+    Object count =
+        driver.executeScript(
+            "var el = document.querySelector(arguments[0]);"
+                + "var chart = echarts.getInstanceByDom(el);"
+                + "if (!chart) { return -1; }"
+                + "var n = 0; chart.getOption().series.forEach(function (s) {"
+                + "  (s.data || []).forEach(function (d) {"
+                + "    var v = Array.isArray(d) ? d[d.length - 1] : d;"
+                + "    if (v !== null && v !== undefined) { n++; } }); });"
+                + "return n;",
+            css);
+    return ((Number) count).longValue();
+  }
+
+  /** The browser console's errors since the last call (JavaScript errors, failed loads, CSP). */
+  public List<String> consoleErrors() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
+        .toList();
+  }
+
+  /** Fails when the console shows any error since the last check. */
+  public void assertNoConsoleErrors() {
+    assertThat(consoleErrors()).as("console errors on %s", driver.getCurrentUrl()).isEmpty();
+  }
+
+  /** Keeps a screenshot of the current page as {@code target/ui-screenshots/NAME.png}. */
+  public Path screenshot(String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path file = SCREENSHOTS.resolve(name + ".png");
+      Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+      return file;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Accepts the confirmation dialog a {@code data-confirm} form opens. */
+  public void acceptConfirmation() {
+    new WebDriverWait(driver, WAIT).until(d -> d.switchTo().alert()).accept();
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}

@@ -1,0 +1,7 @@
+package dev.tend.server.ui;
+
+/** Answers one page or form of the web UI. */
+@FunctionalInterface
+public interface UiHandler {
+  UiResponse handle(UiCall call) throws Exception;
+}

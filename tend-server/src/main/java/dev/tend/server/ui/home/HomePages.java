@@ -1,0 +1,62 @@
+package dev.tend.server.ui.home;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tend.projects.Project;
+import dev.tend.projects.ProjectRepository;
+import dev.tend.server.ui.Section;
+import dev.tend.server.ui.UiArea;
+import dev.tend.server.ui.UiResponse;
+import dev.tend.server.ui.UiRoutes;
+import java.util.List;
+import java.util.Optional;
+
+/** The UI's start page (the projects the caller may read) and each project's overview. */
+public final class HomePages implements UiArea {
+  private static final int MAX_PROJECTS = 200;
+
+  private final ProjectRepository projects;
+
+  public HomePages(ProjectRepository projects) {
+    this.projects = requireNonNull(projects, "projects is null");
+  }
+
+  /** The model of {@code home/projects.jte}. */
+  public record ProjectsPage(List<Project> projects) {
+    public ProjectsPage {
+      projects = List.copyOf(requireNonNull(projects, "projects is null"));
+    }
+  }
+
+  /** The model of {@code home/project.jte}. */
+  public record ProjectPage(Project project) {
+    public ProjectPage {
+      requireNonNull(project, "project is null");
+    }
+  }
+
+  @Override
+  public void routes(UiRoutes routes) {
+    routes.get(
+        "/",
+        call -> {
+          List<Project> readable =
+              call.principal().isPresent() && !call.principal().get().globalAdmin()
+                  ? projects
+                      .listReadableBy(call.principal().get().id(), Optional.empty(), MAX_PROJECTS)
+                      .items()
+                  : projects.list(Optional.empty(), MAX_PROJECTS).items();
+          return UiResponse.page(
+              "home/projects.jte", call.chrome("Projects"), new ProjectsPage(readable));
+        });
+    routes.get(
+        "/projects/{project}",
+        call -> {
+          Project project = call.project();
+          return UiResponse.page(
+              "home/project.jte",
+              call.chrome(project.name(), Section.OVERVIEW),
+              new ProjectPage(project));
+        });
+  }
+}
