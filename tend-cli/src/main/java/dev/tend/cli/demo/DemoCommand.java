@@ -150,6 +150,13 @@ public final class DemoCommand implements Callable<Integer> {
     String url = server.uri().toString().replaceAll("/$", "");
     out.println();
     out.println("Tend is still running on " + url + " (Ctrl-C stops it). Have a look:");
+    out.println("  in a browser: " + url + "/ and sign in with the token " + token);
+    String project = url + "/projects/" + FlagshipScenario.PROJECT;
+    out.println("    " + project + "/monitoring/" + FlagshipScenario.DEPLOYMENT);
+    out.println("    " + project + "/alerts");
+    out.println("    " + project + "/automation");
+    out.println("    " + project + "/operations");
+    out.println("  the API:");
     out.println("  " + url + "/api/v1/projects/default/alerts");
     out.println("  " + url + "/api/v1/projects/default/incidents");
     out.println("  " + url + "/api/v1/projects/default/automation/actions");
