@@ -270,4 +270,50 @@ class RootCauseHttpTest {
     assertThat(event.get("rule").asText()).isEqualTo("inputs-broken");
     assertThat(event.get("root_cause")).isEqualTo(cause);
   }
+
+  @Test
+  void aFeatureDriftRulesRootCauseLeadsWithItsColumnJudgedAtTheRulesThreshold() throws Exception {
+    json(f.send("PUT", PROJECT + "/deployments/species/monitor", "{\"window\": \"1h\"}"), 200);
+    json(
+        f.send(
+            "PUT",
+            PROJECT + "/alert-rules/beak-drift",
+            "{\"metric\": \"feature_drift\", \"column\": \""
+                + BEAK
+                + "\", \"deployment\": \"species\","
+                + " \"condition\": {\"threshold\": {\"op\": \">=\", \"value\": 0.001}},"
+                + " \"for\": 2}"),
+        201);
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+    Instant second = hour.plus(Duration.ofHours(1));
+    log(hour.plusSeconds(60), 0, 60, row -> {});
+    log(second.plusSeconds(60), 60, 120, row -> {});
+    assertThat(monitoring.runner().runOnce(Instant.now()).errors()).isZero();
+
+    // The default detector calls neither window's beak length drifted: a sample of the training
+    // rows, barely different from them.
+    JsonNode detail = get(PROJECT + "/deployments/species/monitor/windows/" + second);
+    JsonNode beak = null;
+    for (JsonNode group : detail.get("groups")) {
+      for (JsonNode d : group.get("drift")) {
+        if (d.get("column").asText().equals(BEAK)) {
+          beak = d;
+        }
+      }
+    }
+    assertThat(beak).as(detail.toString()).isNotNull();
+    assertThat(beak.get("drifted").asBoolean()).isFalse();
+
+    JsonNode alerts = get(PROJECT + "/alerts").get("items");
+    assertThat(alerts).as(alerts.toString()).hasSize(1);
+    JsonNode alert = alerts.get(0);
+    assertThat(alert.get("onset").asText()).isEqualTo(hour.toString());
+    JsonNode lead = alert.at("/root_cause/drifted_features/0");
+    assertThat(lead.get("column").asText()).as(alert.toString()).isEqualTo(BEAK);
+    assertThat(lead.get("threshold").asDouble()).isEqualTo(0.001);
+    assertThat(lead.get("effect").asDouble()).isEqualTo(beak.get("effect_size").asDouble());
+    assertThat(lead.get("method").asText()).isEqualTo(beak.get("method").asText());
+    assertThat(lead.get("since").asText()).isEqualTo(hour.toString());
+    assertThat(alert.at("/root_cause/summary").asText()).startsWith(BEAK + " drifted (");
+  }
 }
