@@ -233,6 +233,7 @@ public final class LocalServer implements AutoCloseable {
               Clock.systemUTC(),
               Optional.empty(),
               monitoring.rootCauses());
+      alerting.checkRulesWith(monitoring.ruleChecks());
       deliveriesTo.set(alerting);
       /* Policies act on firing alerts: retrain, gate, canary, promote (docs/automation.md). */
       automation =

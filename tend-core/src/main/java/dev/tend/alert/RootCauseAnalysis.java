@@ -32,9 +32,12 @@ import java.util.stream.Collectors;
  * same report, ties broken by name. Stateless and thread-safe.
  *
  * <ul>
- *   <li>Drifted features: those whose {@link MonitorMetric#DRIFT_DETECTED} is 1 in the firing
- *       window, by {@link MonitorMetric#FEATURE_DRIFT} descending; {@code since} walks back over
- *       the earlier windows while the feature stayed drifted.
+ *   <li>Drifted features: first the column a feature-drift rule alerted on ({@link AlertedColumn}),
+ *       judged by the rule's own condition, so its report names it even below the default
+ *       detector's threshold; then those whose {@link MonitorMetric#DRIFT_DETECTED} is 1 in the
+ *       firing window, by {@link MonitorMetric#FEATURE_DRIFT} descending. {@code since} walks back
+ *       over the earlier windows while the feature stayed drifted (for the alerted column, while
+ *       its figure breached the rule's condition).
  *   <li>Quality: a column's missing, out-of-range or unseen-category share, or the window's
  *       schema-violation share, that exceeds its mean over the earlier windows (0 without any) by
  *       more than the {@link QualityFigures} tolerance, largest excess first.
@@ -76,6 +79,8 @@ public final class RootCauseAnalysis {
    * @param checks the suite's results on the firing window's inputs
    * @param model the model version involved
    * @param datasets the dataset versions it was trained on
+   * @param alerted the column of a {@link MonitorMetric#FEATURE_DRIFT} or {@link
+   *     MonitorMetric#FEATURE_DRIFT_PREVIOUS} rule, with the rule; empty for other alerts
    */
   public record Input(
       MonitorMetric metric,
@@ -85,7 +90,8 @@ public final class RootCauseAnalysis {
       Optional<Suite> suite,
       Optional<SuiteFigures.Report> checks,
       Optional<RootCause.Model> model,
-      List<RootCause.Dataset> datasets) {
+      List<RootCause.Dataset> datasets,
+      Optional<AlertedColumn> alerted) {
     public Input {
       requireNonNull(metric, "metric is null");
       requireNonNull(window, "window is null");
@@ -95,6 +101,44 @@ public final class RootCauseAnalysis {
       requireNonNull(checks, "checks is null");
       requireNonNull(model, "model is null");
       datasets = List.copyOf(requireNonNull(datasets, "datasets is null"));
+      requireNonNull(alerted, "alerted is null");
+    }
+  }
+
+  /**
+   * The column a per-column drift rule alerted on: it leads the drifted features, with its effect
+   * size judged by the rule's condition rather than by the default detector's threshold.
+   *
+   * @param rule the rule, whose metric is {@link MonitorMetric#FEATURE_DRIFT} or {@link
+   *     MonitorMetric#FEATURE_DRIFT_PREVIOUS}
+   * @param column the alerted series' column (the rule's own, or one of every column's)
+   */
+  public record AlertedColumn(AlertRule rule, String column) {
+    public AlertedColumn {
+      requireNonNull(rule, "rule is null");
+      requireNonNull(column, "column is null");
+      if (rule.metric() != MonitorMetric.FEATURE_DRIFT
+          && rule.metric() != MonitorMetric.FEATURE_DRIFT_PREVIOUS) {
+        throw new IllegalArgumentException(
+            "only feature_drift and feature_drift_previous rules alert on a drifted column, not "
+                + rule.metric().label());
+      }
+      if (column.isEmpty() || column.equals(AlertRule.EVERY)) {
+        throw new IllegalArgumentException("the alerted column must be a column's name");
+      }
+    }
+
+    /** The {@link AlertedColumn} of an alert on {@code key} by {@code rule}, if it has one. */
+    public static Optional<AlertedColumn> of(AlertRule rule, SeriesKey key) {
+      requireNonNull(rule, "rule is null");
+      requireNonNull(key, "key is null");
+      boolean perColumnDrift =
+          rule.metric() == MonitorMetric.FEATURE_DRIFT
+              || rule.metric() == MonitorMetric.FEATURE_DRIFT_PREVIOUS;
+      if (!perColumnDrift || key.column().isEmpty() || key.column().equals(AlertRule.EVERY)) {
+        return Optional.empty();
+      }
+      return Optional.of(new AlertedColumn(rule, key.column()));
     }
   }
 
@@ -190,7 +234,8 @@ public final class RootCauseAnalysis {
     }
     List<MetricPoint> current = series.getOrDefault(w.windowStart(), List.of());
     NavigableMap<Instant, List<MetricPoint>> earlier = series.headMap(w.windowStart(), false);
-    List<RootCause.DriftedFeature> drifted = drifted(current, earlier, input.drift());
+    List<RootCause.DriftedFeature> drifted =
+        drifted(current, earlier, input.drift(), input.alerted());
     List<RootCause.QualityIssue> quality = quality(current, earlier);
     List<RootCause.FailingCheck> checks = failing(input.suite(), input.checks());
     List<RootCause.SegmentDrop> segments = segments(input.metric(), w, firing);
@@ -212,7 +257,8 @@ public final class RootCauseAnalysis {
   private static List<RootCause.DriftedFeature> drifted(
       List<MetricPoint> current,
       NavigableMap<Instant, List<MetricPoint>> earlier,
-      Optional<DriftFigures.Comparison> comparison) {
+      Optional<DriftFigures.Comparison> comparison,
+      Optional<AlertedColumn> alerted) {
     Map<String, DriftResult> results = new HashMap<>();
     comparison.ifPresent(c -> c.features().forEach(f -> results.put(f.column(), f.result())));
     Map<String, Double> effects = new HashMap<>();
@@ -256,7 +302,62 @@ public final class RootCauseAnalysis {
     drifted.sort(
         Comparator.comparingDouble((RootCause.DriftedFeature d) -> -d.effect())
             .thenComparing(RootCause.DriftedFeature::column));
+    Optional<RootCause.DriftedFeature> first =
+        alerted.flatMap(a -> alertedColumn(a, current, earlier, results));
+    if (first.isPresent()) {
+      drifted.removeIf(d -> d.column().equals(first.get().column()));
+      drifted.addFirst(first.get());
+    }
     return limit(drifted, MAX_ENTRIES);
+  }
+
+  /*
+   * The alerted column judged by its rule: its figure in the firing window, the rule's threshold
+   * (for a threshold condition), and since when the rule's condition has held. Empty when the
+   * firing window has no figure of the column.
+   */
+  private static Optional<RootCause.DriftedFeature> alertedColumn(
+      AlertedColumn alerted,
+      List<MetricPoint> current,
+      NavigableMap<Instant, List<MetricPoint>> earlier,
+      Map<String, DriftResult> results) {
+    AlertRule rule = alerted.rule();
+    List<MetricPoint> series = new ArrayList<>();
+    for (List<MetricPoint> window : earlier.values()) {
+      window.stream().filter(p -> figureOf(alerted, p)).findFirst().ifPresent(series::add);
+    }
+    Optional<MetricPoint> now = current.stream().filter(p -> figureOf(alerted, p)).findFirst();
+    if (now.isEmpty()) {
+      return Optional.empty();
+    }
+    series.add(now.get());
+    List<RuleEvaluation.Verdict> verdicts = RuleEvaluation.evaluate(rule, series);
+    Instant since = now.get().windowStart();
+    for (int i = verdicts.size() - 2; i >= 0 && verdicts.get(i).breached(); i--) {
+      since = verdicts.get(i).point().windowStart();
+    }
+    /* The method decided the figure against the reference; against the previous window, no. */
+    Optional<DriftResult> result =
+        rule.metric() == MonitorMetric.FEATURE_DRIFT
+            ? Optional.ofNullable(results.get(alerted.column()))
+            : Optional.empty();
+    OptionalDouble threshold =
+        rule.condition() instanceof Condition.Threshold t
+            ? OptionalDouble.of(t.value())
+            : OptionalDouble.empty();
+    return Optional.of(
+        new RootCause.DriftedFeature(
+            alerted.column(),
+            result.map(r -> r.method().name().toLowerCase(Locale.ROOT)),
+            now.get().value(),
+            threshold,
+            since));
+  }
+
+  private static boolean figureOf(AlertedColumn alerted, MetricPoint p) {
+    return p.metric() == alerted.rule().metric()
+        && p.column().equals(alerted.column())
+        && alerted.rule().matches(p);
   }
 
   // ---------------------------------------------------------------- quality

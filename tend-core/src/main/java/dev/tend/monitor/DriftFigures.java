@@ -44,6 +44,12 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * January 2001 by about 0.095 standard deviations (three Mondays in the first, three Tuesdays and
  * Wednesdays in the second): calendar, not drift.
  *
+ * <p>Date and timestamp columns are not judged (as Evidently leaves datetime columns out): a
+ * window's dates lie after the reference's by construction, so they would drift in every window.
+ * They are {@link Comparison#skipped()} with {@link #TEMPORAL_SKIP}, so they get no {@link
+ * MonitorMetric#FEATURE_DRIFT} nor {@link MonitorMetric#DRIFT_DETECTED} figure and do not count in
+ * {@link MonitorMetric#DRIFTED_FEATURE_SHARE}; their quality figures ({@link QualityFigures}) stay.
+ *
  * <p><b>The default drift alert</b> fires when any feature drifted, that is when {@link
  * MonitorMetric#DRIFTED_FEATURE_SHARE} is above {@value #ALERT_SHARE_ABOVE} ({@link
  * Comparison#alert()}). On 300 windows of 500 to 20,000 rows drawn from the second half of January
@@ -59,6 +65,14 @@ public final class DriftFigures {
 
   /** {@link MonitorMetric#DRIFTED_FEATURE_SHARE} above which the default drift rule fires. */
   public static final double ALERT_SHARE_ABOVE = 0.0;
+
+  /**
+   * Why a date or timestamp column gets no drift figure ({@code %s} is its type): its values move
+   * with the clock, so every window's range differs from the reference's.
+   */
+  public static final String TEMPORAL_SKIP =
+      "%s column: not judged for drift, as a new time range always differs from the"
+          + " reference's; still profiled for quality";
 
   /** How many times the offline effect-size threshold a window's column must reach to drift. */
   public static final double EFFECT_SIZE_FACTOR = 2.0;
@@ -222,6 +236,9 @@ public final class DriftFigures {
     if (type == DataType.OTHER) {
       return skip("no drift measure for type " + type.label());
     }
+    if (type.isTemporal()) {
+      return skip(TEMPORAL_SKIP.formatted(type.label()));
+    }
     boolean categorical = type == DataType.STRING || type == DataType.BOOLEAN;
     if (categorical) {
       Map<String, Long> before = baseline.categoryCounts();
@@ -249,10 +266,10 @@ public final class DriftFigures {
 
   /**
    * Every measure that applies to {@code column} of both profiles, at the monitoring thresholds:
-   * PSI, KS (statistic and p-value), Jensen-Shannon and Wasserstein for numbers, dates and
-   * timestamps; PSI, Jensen-Shannon and chi-square for strings and booleans. What {@link #compare}
-   * decides with is one of them, chosen by type and sample size; the others are for people
-   * comparing. Empty where the column cannot be compared (see {@link Comparison#skipped()}).
+   * PSI, KS (statistic and p-value), Jensen-Shannon and Wasserstein for numbers; PSI,
+   * Jensen-Shannon and chi-square for strings and booleans. What {@link #compare} decides with is
+   * one of them, chosen by type and sample size; the others are for people comparing. Empty where
+   * the column cannot be compared (see {@link Comparison#skipped()}).
    */
   public static List<DriftResult> measures(
       DatasetProfile baseline, DatasetProfile current, String column) {

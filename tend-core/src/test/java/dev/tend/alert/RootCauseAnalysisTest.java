@@ -133,7 +133,8 @@ class RootCauseAnalysisTest {
             Optional.of(SUITE),
             Optional.of(broken.checks()),
             Optional.of(new RootCause.Model("delays", "3", Optional.of("run-1"))),
-            List.of(new RootCause.Dataset("flights", "7"))));
+            List.of(new RootCause.Dataset("flights", "7")),
+            Optional.empty()));
   }
 
   List<MetricPoint> all() {
@@ -281,7 +282,8 @@ class RootCauseAnalysisTest {
                 Optional.of(SUITE),
                 Optional.of(good.checks()),
                 Optional.empty(),
-                List.of()));
+                List.of(),
+                Optional.empty()));
     assertThat(cause.empty()).isTrue();
     assertThat(cause.summary()).startsWith("no drifted feature");
   }
@@ -296,5 +298,107 @@ class RootCauseAnalysisTest {
         .contains(RootCauseAnalysis.Family.PERFORMANCE);
     assertThat(RootCauseAnalysis.family(MonitorMetric.LATENCY_P99_MS)).isEmpty();
     assertThat(RootCauseAnalysis.family(MonitorMetric.ERROR_RATE)).isEmpty();
+  }
+
+  /* 500 rows: a share {@code ord} of origins is ORD, the rest cycles over the other airports. */
+  static DatasetProfile origins(double ord, java.util.function.IntToDoubleFunction distance) {
+    ColumnProfiler origin = ColumnProfiler.create("origin", DataType.STRING);
+    ColumnProfiler d = ColumnProfiler.create("distance", DataType.DOUBLE);
+    int n = 500;
+    int ordRows = (int) Math.round(n * ord);
+    for (int i = 0; i < n; i++) {
+      origin.update(i < ordRows ? "ORD" : AIRPORTS.get(1 + i % (AIRPORTS.size() - 1)), 1);
+      d.updateDouble(distance.applyAsDouble(i), 1);
+    }
+    return DatasetProfile.of(n, List.of(origin.finish(), d.finish()), ProfileProvenance.of("t", 0));
+  }
+
+  @Test
+  void aFeatureDriftRulesOwnColumnLeadsItsReportBelowTheDefaultThreshold() {
+    // Origin's mix moves a little from window 1 on (ORD 25% -> 31%), distance a lot in window 3.
+    List<Window> windows =
+        List.of(
+            window(0, origins(0.25, i -> 100 + (i * 7919 % 1900))),
+            window(1, origins(0.31, i -> 100 + (i * 7919 % 1900))),
+            window(2, origins(0.31, i -> 100 + (i * 7919 % 1900))),
+            window(3, origins(0.31, i -> 1000 + (i * 7919 % 1000))));
+    List<MetricPoint> points = windows.stream().flatMap(w -> w.points().stream()).toList();
+    double effect = figure(points, 3, MonitorMetric.FEATURE_DRIFT);
+    double before = figure(points, 0, MonitorMetric.FEATURE_DRIFT);
+    assertThat(figure(points, 3, MonitorMetric.DRIFT_DETECTED)).isZero();
+    assertThat(figure(points, 1, MonitorMetric.FEATURE_DRIFT)).isEqualTo(effect);
+    double threshold = (before + effect) / 2;
+    assertThat(before).isLessThan(threshold);
+    AlertRule rule =
+        AlertRules.parse(
+            """
+            name: origin-drift
+            metric: feature_drift
+            column: origin
+            deployment: flights-prod
+            condition: {threshold: {op: ">=", value: %s}}
+            for: 2
+            """
+                .formatted(threshold),
+            "origin-drift.yaml",
+            Optional.empty());
+    DriftFigures.Comparison drift = windows.get(3).drift();
+    java.util.function.Function<Optional<RootCauseAnalysis.AlertedColumn>, RootCause> analyse =
+        alerted ->
+            RootCauseAnalysis.analyse(
+                new RootCauseAnalysis.Input(
+                    MonitorMetric.FEATURE_DRIFT,
+                    scope(3),
+                    points,
+                    Optional.of(drift),
+                    Optional.of(SUITE),
+                    Optional.of(windows.get(3).checks()),
+                    Optional.empty(),
+                    List.of(),
+                    alerted));
+
+    // By the default detector, only distance drifted: the alert on origin would not name origin.
+    assertThat(analyse.apply(Optional.empty()).driftedFeatures())
+        .extracting(RootCause.DriftedFeature::column)
+        .containsExactly("distance");
+
+    RootCause cause =
+        analyse.apply(
+            RootCauseAnalysis.AlertedColumn.of(
+                rule, new SeriesKey("flights-prod", "*", "", "origin")));
+    assertThat(cause.driftedFeatures())
+        .extracting(RootCause.DriftedFeature::column)
+        .containsExactly("origin", "distance");
+    RootCause.DriftedFeature origin = cause.driftedFeatures().getFirst();
+    assertThat(origin.effect()).isEqualTo(effect);
+    assertThat(origin.threshold()).hasValue(threshold);
+    assertThat(origin.since()).isEqualTo(scope(1).windowStart());
+    assertThat(origin.method()).contains(drift.features().getFirst().result().method().label());
+    assertThat(cause.summary()).startsWith("origin drifted (");
+    assertThat(cause.highlights(1).toString()).contains("origin ").contains("(threshold ");
+  }
+
+  @Test
+  void onlyAPerColumnDriftRuleHasAnAlertedColumn() {
+    AlertRule share =
+        AlertRules.parse(
+            "name: share\nmetric: drifted_feature_share\ndeployment: '*'\n"
+                + "condition: {threshold: {op: '>', value: 0}}\n",
+            "share.yaml",
+            Optional.empty());
+    assertThat(RootCauseAnalysis.AlertedColumn.of(share, new SeriesKey("d", "*", "", "")))
+        .isEmpty();
+  }
+
+  static double figure(List<MetricPoint> points, int window, MonitorMetric metric) {
+    return points.stream()
+        .filter(
+            p ->
+                p.metric() == metric
+                    && p.column().equals("origin")
+                    && p.windowStart().equals(scope(window).windowStart()))
+        .findFirst()
+        .orElseThrow()
+        .value();
   }
 }

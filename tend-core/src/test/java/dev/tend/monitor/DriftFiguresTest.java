@@ -209,6 +209,65 @@ class DriftFiguresTest {
     assertThat(DriftFigures.points(MonitorGoldenTest.SCOPE, c, Optional.empty())).isEmpty();
   }
 
+  /* Epoch microseconds, one a minute from {@code startDay} days after 2001-01-01, some missing. */
+  private static Object[] timestamps(int n, int startDay) {
+    long start = (978_307_200L + startDay * 86_400L) * 1_000_000L;
+    Object[] out = new Object[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = i % 10 == 0 ? null : start + i * 60_000_000L;
+    }
+    return out;
+  }
+
+  @Test
+  void aShiftedTimestampColumnIsNotADriftedFeature() {
+    SplittableRandom random = new SplittableRandom(7);
+    DatasetProfile reference =
+        TestProfiles.builder()
+            .doubles("distance", normal(random, 20_000, 0))
+            .column("date", DataType.TIMESTAMP, timestamps(20_000, 0))
+            .build();
+    DatasetProfile window =
+        TestProfiles.builder()
+            .doubles("distance", normal(random, 3_000, 0))
+            .column("date", DataType.TIMESTAMP, timestamps(3_000, 120))
+            .build();
+    WindowFigures figures = WindowFigures.of(MonitorGoldenTest.SCOPE);
+    DriftFigures.Comparison c =
+        figures.drift(
+            reference, window, Optional.empty(), List.of("distance", "date"), Optional.empty());
+    figures.quality(reference, window, 0);
+
+    assertThat(c.features())
+        .extracting(DriftFigures.ColumnDrift::column)
+        .containsExactly("distance");
+    assertThat(c.driftedShare()).hasValue(0.0);
+    assertThat(c.alert()).isFalse();
+    assertThat(c.skipped())
+        .containsExactly(
+            new DriftFigures.Skipped("date", DriftFigures.TEMPORAL_SKIP.formatted("timestamp")));
+    assertThat(DriftFigures.measures(reference, window, "date")).isEmpty();
+    List<MetricPoint> points = figures.points();
+    assertThat(points)
+        .filteredOn(p -> p.column().equals("date"))
+        .extracting(MetricPoint::metric)
+        .doesNotContain(MonitorMetric.FEATURE_DRIFT, MonitorMetric.DRIFT_DETECTED)
+        .contains(MonitorMetric.MISSING_SHARE);
+    assertThat(points)
+        .filteredOn(p -> p.metric() == MonitorMetric.DRIFTED_FEATURE_SHARE)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.value()).isZero();
+              assertThat(p.count()).isEqualTo(1);
+            });
+    assertThat(points)
+        .filteredOn(p -> p.metric() == MonitorMetric.MISSING_SHARE && p.column().equals("date"))
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p.value()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9)));
+  }
+
   private static Map<String, DriftMethod> methods(DriftFigures.Comparison c) {
     return c.features().stream()
         .collect(Collectors.toMap(DriftFigures.ColumnDrift::column, f -> f.result().method()));

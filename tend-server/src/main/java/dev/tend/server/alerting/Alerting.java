@@ -28,6 +28,7 @@ import dev.tend.alerting.IncidentEvent;
 import dev.tend.alerting.NewAlert;
 import dev.tend.alerting.SeriesMove;
 import dev.tend.alerting.StoredRule;
+import dev.tend.checks.SourceLocation;
 import dev.tend.monitor.MetricPoint;
 import dev.tend.pipelines.PipelineRun;
 import dev.tend.projects.Project;
@@ -89,6 +90,7 @@ public final class Alerting implements AutoCloseable {
   private final RootCauses rootCauses;
   private final Map<String, AlertRule> parsed = new ConcurrentHashMap<>();
   private final List<Consumer<Alert>> firedListeners = new CopyOnWriteArrayList<>();
+  private volatile RuleChecks ruleChecks = RuleChecks.NONE;
   private final ScheduledExecutorService timer;
 
   /**
@@ -143,6 +145,11 @@ public final class Alerting implements AutoCloseable {
     firedListeners.add(requireNonNull(listener, "listener is null"));
   }
 
+  /** Refuses from now on the rules that {@code checks} finds cannot work ({@link #putRule}). */
+  public void checkRulesWith(RuleChecks checks) {
+    ruleChecks = requireNonNull(checks, "checks is null");
+  }
+
   /** Sends still firing alerts again every {@code period} they are due ({@link #tick}). */
   public Alerting start(Duration period) {
     timer.scheduleWithFixedDelay(
@@ -167,11 +174,18 @@ public final class Alerting implements AutoCloseable {
   /**
    * Reads and stores a rule sent as YAML or JSON ({@code sourceType} {@code yaml} or {@code json}).
    *
-   * @throws AlertRuleException when the text is not a valid rule
+   * @throws AlertRuleException when the text is not a valid rule, or the {@link RuleChecks} refuse
+   *     it
    */
   public RuleChange putRule(
       String projectId, String name, String text, String sourceType, String actor) {
-    AlertRule rule = AlertRules.parse(text, name + "." + sourceType, Optional.of(name));
+    String file = name + "." + sourceType;
+    AlertRule rule = AlertRules.parse(text, file, Optional.of(name));
+    Optional<RuleChecks.Problem> problem = ruleChecks.problem(projectId, rule);
+    if (problem.isPresent()) {
+      throw new AlertRuleException(
+          new SourceLocation(file, 0, 0), problem.get().field(), problem.get().message());
+    }
     AlertRepository.Put put =
         repository.putRule(projectId, name, text, sourceType, canonicalJson(rule), actor);
     return new RuleChange(put.rule(), rule, put.result());

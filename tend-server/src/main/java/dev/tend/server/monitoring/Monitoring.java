@@ -8,6 +8,7 @@ import dev.tend.feedback.FeedbackRepository;
 import dev.tend.monitors.MonitorRepository;
 import dev.tend.projects.ProjectRepository;
 import dev.tend.registry.RegistryRepository;
+import dev.tend.server.alerting.RuleChecks;
 import dev.tend.server.feedback.LabelledPredictions;
 import dev.tend.server.serving.TrafficObserver;
 import dev.tend.serving.log.PredictionLog;
@@ -26,6 +27,7 @@ public final class Monitoring implements AutoCloseable {
   private final MonitoringApi api;
   private final MonitorRepository monitors;
   private final WindowRootCauses rootCauses;
+  private final RuleChecks ruleChecks;
 
   /** The repositories monitoring reads and writes. */
   public record Store(
@@ -64,6 +66,7 @@ public final class Monitoring implements AutoCloseable {
     this.api =
         new MonitoringApi(store.projects(), store.datasets(), monitors, runner, lineage, clock);
     this.rootCauses = new WindowRootCauses(monitors, lineage, store.datasets());
+    this.ruleChecks = new DriftRuleChecks(store.deployments(), lineage);
   }
 
   /** Hears failed requests; chain it with the rollout monitor on the serving path. */
@@ -87,6 +90,11 @@ public final class Monitoring implements AutoCloseable {
   /** Explains alerts from the stored windows and figures, for {@code Alerting}. */
   public WindowRootCauses rootCauses() {
     return rootCauses;
+  }
+
+  /** Refuses alert rules that can never fire on the deployments' inputs, for {@code Alerting}. */
+  public RuleChecks ruleChecks() {
+    return ruleChecks;
   }
 
   /** Runs the runner every interval until closed. */

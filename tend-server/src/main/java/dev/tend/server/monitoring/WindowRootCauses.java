@@ -28,7 +28,8 @@ import java.util.Optional;
  * segment) and of up to {@value #EARLIER_WINDOWS} windows before it (of the alert's segment), the
  * window's sketch compared again with the reference for the drift methods and judged again by the
  * reference dataset's suite for the failing checks, and the model and dataset versions from the
- * lineage (registry, run, dataset version). Thread-safe.
+ * lineage (registry, run, dataset version). A per-column drift rule's column leads the drifted
+ * features, judged by the rule ({@link RootCauseAnalysis.AlertedColumn}). Thread-safe.
  */
 public final class WindowRootCauses implements RootCauses {
   /** Windows before the firing one whose figures are the baseline and tell when drift began. */
@@ -119,7 +120,8 @@ public final class WindowRootCauses implements RootCauses {
                 reference.suite(),
                 checks,
                 model(config, version),
-                reference.datasetVersionId().flatMap(this::dataset).stream().toList())));
+                reference.datasetVersionId().flatMap(this::dataset).stream().toList(),
+                RootCauseAnalysis.AlertedColumn.of(rule, key))));
   }
 
   private Optional<RootCause.Model> model(MonitorConfig config, String version) {

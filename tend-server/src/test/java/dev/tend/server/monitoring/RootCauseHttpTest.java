@@ -53,7 +53,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the second with the beak length missing and the flipper length shifted out of the training range;
  * the real monitor runner computes the figures, the real alerting fires a quality rule on the
  * second window, stores its root cause, serves it over HTTP and posts it to a webhook received by a
- * real loopback HTTP server. Real store (SQLite and PostgreSQL), real prediction log.
+ * real loopback HTTP server. Also a feature-drift rule's report led by its own column, and a drift
+ * rule on a timestamp input refused. Real store (SQLite and PostgreSQL), real prediction log.
  */
 @ParameterizedClass
 @EnumSource(dev.tend.store.Engine.class)
@@ -119,6 +120,7 @@ class RootCauseHttpTest {
                       Clock.systemUTC(),
                       Optional.empty(),
                       monitoring.rootCauses());
+              alerting.checkRulesWith(monitoring.ruleChecks());
               monitoring.runner().addListener(alerting::figures);
               return List.<ApiModule>of(
                   monitoring.api(), feedback, new AlertsApi(store.projects(), alerting));
@@ -269,5 +271,145 @@ class RootCauseHttpTest {
     JsonNode event = JSON.readTree(body);
     assertThat(event.get("rule").asText()).isEqualTo("inputs-broken");
     assertThat(event.get("root_cause")).isEqualTo(cause);
+  }
+
+  @Test
+  void aFeatureDriftRulesRootCauseLeadsWithItsColumnJudgedAtTheRulesThreshold() throws Exception {
+    json(f.send("PUT", PROJECT + "/deployments/species/monitor", "{\"window\": \"1h\"}"), 200);
+    json(
+        f.send(
+            "PUT",
+            PROJECT + "/alert-rules/beak-drift",
+            "{\"metric\": \"feature_drift\", \"column\": \""
+                + BEAK
+                + "\", \"deployment\": \"species\","
+                + " \"condition\": {\"threshold\": {\"op\": \">=\", \"value\": 0.001}},"
+                + " \"for\": 2}"),
+        201);
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+    Instant second = hour.plus(Duration.ofHours(1));
+    log(hour.plusSeconds(60), 0, 60, row -> {});
+    log(second.plusSeconds(60), 60, 120, row -> {});
+    assertThat(monitoring.runner().runOnce(Instant.now()).errors()).isZero();
+
+    // The default detector calls neither window's beak length drifted: a sample of the training
+    // rows, barely different from them.
+    JsonNode detail = get(PROJECT + "/deployments/species/monitor/windows/" + second);
+    JsonNode beak = null;
+    for (JsonNode group : detail.get("groups")) {
+      for (JsonNode d : group.get("drift")) {
+        if (d.get("column").asText().equals(BEAK)) {
+          beak = d;
+        }
+      }
+    }
+    assertThat(beak).as(detail.toString()).isNotNull();
+    assertThat(beak.get("drifted").asBoolean()).isFalse();
+
+    JsonNode alerts = get(PROJECT + "/alerts").get("items");
+    assertThat(alerts).as(alerts.toString()).hasSize(1);
+    JsonNode alert = alerts.get(0);
+    assertThat(alert.get("onset").asText()).isEqualTo(hour.toString());
+    JsonNode lead = alert.at("/root_cause/drifted_features/0");
+    assertThat(lead.get("column").asText()).as(alert.toString()).isEqualTo(BEAK);
+    assertThat(lead.get("threshold").asDouble()).isEqualTo(0.001);
+    assertThat(lead.get("effect").asDouble()).isEqualTo(beak.get("effect_size").asDouble());
+    assertThat(lead.get("method").asText()).isEqualTo(beak.get("method").asText());
+    assertThat(lead.get("since").asText()).isEqualTo(hour.toString());
+    assertThat(alert.at("/root_cause/summary").asText()).startsWith(BEAK + " drifted (");
+  }
+
+  @Test
+  void aDriftRuleOnATimestampInputIsRefusedAndOneOnANumberAccepted() throws Exception {
+    // A model whose signature takes a datetime, served by deployment "delays".
+    String projectId = f.store.projects().findByName("zoo").orElseThrow().id();
+    long experiment =
+        f.store
+            .tracking()
+            .createExperiment(projectId, "delays", Optional.empty(), List.of(), "admin")
+            .id();
+    String run =
+        f.store
+            .tracking()
+            .createRun(
+                new dev.tend.tracking.NewRun(
+                    experiment, Optional.empty(), Optional.empty(), Optional.empty(), List.of()))
+            .runId();
+    String mlmodel =
+        """
+        flavors:
+          xgboost: {data: model.xgb}
+        signature:
+          inputs: '[{"type": "datetime", "name": "date"}, {"type": "double", "name": "distance"}]'
+          outputs: '[{"type": "double", "name": "probability"}]'
+        """;
+    f.store
+        .runArtifacts()
+        .put(
+            run,
+            "model/MLmodel",
+            new java.io.ByteArrayInputStream(mlmodel.getBytes(StandardCharsets.UTF_8)));
+    f.store
+        .runArtifacts()
+        .put(run, "model/model.xgb", new java.io.ByteArrayInputStream(new byte[] {1}));
+    var model =
+        f.store.registry().createModel(projectId, "delays", Optional.empty(), List.of(), "admin");
+    var version =
+        f.store
+            .registry()
+            .createVersion(
+                model.id(),
+                new dev.tend.registry.NewModelVersion(
+                    "runs:/" + run + "/model",
+                    Optional.of(run),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of()),
+                "admin");
+    f.store
+        .deployments()
+        .create(
+            projectId,
+            "delays",
+            dev.tend.deployments.Environment.DEV,
+            dev.tend.deployments.Traffic.stable(version.id()),
+            "",
+            "admin");
+
+    JsonNode refused =
+        json(
+            f.send(
+                "PUT",
+                PROJECT + "/alert-rules/date-drift",
+                "{\"metric\": \"feature_drift\", \"column\": \"date\", \"deployment\":"
+                    + " \"delays\", \"condition\": {\"threshold\": {\"op\": \">\", \"value\":"
+                    + " 0.1}}}"),
+            422);
+    assertThat(refused.get("detail").asText())
+        .contains("column 'date' is a timestamp input of deployment 'delays'")
+        .contains("would never fire");
+    assertThat(refused.at("/errors/0/field").asText()).isEqualTo("/column");
+    assertThat(get(PROJECT + "/alert-rules").get("items")).isEmpty();
+
+    List<String> accepted =
+        List.of(
+            // The same figure on a number; every column, of which date has no figure; the date's
+            // quality; another deployment that may serve another model later.
+            "{\"metric\": \"feature_drift\", \"column\": \"distance\", \"deployment\":"
+                + " \"delays\", \"condition\": {\"threshold\": {\"op\": \">\", \"value\":"
+                + " 0.1}}}",
+            "{\"metric\": \"drift_detected\", \"column\": \"*\", \"deployment\":"
+                + " \"delays\", \"condition\": {\"threshold\": {\"op\": \">\", \"value\":"
+                + " 0}}}",
+            "{\"metric\": \"missing_share\", \"column\": \"date\", \"deployment\":"
+                + " \"delays\", \"condition\": {\"threshold\": {\"op\": \">\", \"value\":"
+                + " 0}}}",
+            "{\"metric\": \"feature_drift\", \"column\": \"date\", \"deployment\":"
+                + " \"later\", \"condition\": {\"threshold\": {\"op\": \">\", \"value\":"
+                + " 0.1}}}");
+    for (int i = 0; i < accepted.size(); i++) {
+      json(f.send("PUT", PROJECT + "/alert-rules/accepted-" + i, accepted.get(i)), 201);
+    }
   }
 }
