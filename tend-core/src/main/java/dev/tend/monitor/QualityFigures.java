@@ -23,7 +23,7 @@ import java.util.function.Function;
  *       Tolerances#missing()} (default {@value #MISSING_TOLERANCE});
  *   <li>per numeric or temporal column: at most {@link Tolerances#outOfRange()} (default {@value
  *       #OUT_OF_RANGE_TOLERANCE}) of its values lie below the reference's minimum or above its
- *       maximum;
+ *       maximum (for a date or timestamp, only below its minimum: later dates are time passing);
  *   <li>per string or boolean column whose unseen share can be told: at most {@link
  *       Tolerances#unseen()} (default {@value #UNSEEN_TOLERANCE}) of its values are categories the
  *       reference never had;
@@ -281,7 +281,10 @@ public final class QualityFigures {
       return OptionalDouble.empty();
     }
     double low = reference.min().getAsDouble();
-    double high = reference.max().getAsDouble();
+    /* Time moves on: a date after the reference's newest is the normal course of things, not a
+    broken feed. Only dates before the reference's oldest (1970 defaults, swapped fields) count. */
+    boolean temporal = type == DataType.DATE || type == DataType.TIMESTAMP;
+    double high = temporal ? Double.POSITIVE_INFINITY : reference.max().getAsDouble();
     double nonFinite = current.nanCount() + current.infiniteCount();
     if (current.min().isEmpty()) {
       return OptionalDouble.of(nonFinite);

@@ -100,6 +100,18 @@ class QualityFiguresTest {
   }
 
   @Test
+  void laterDatesAreTimePassingButEarlierOnesAreOutOfRange() {
+    DatasetProfile reference =
+        TestProfiles.builder().column("d", DataType.TIMESTAMP, longs(1_000, 2_000)).build();
+    DatasetProfile later =
+        TestProfiles.builder().column("d", DataType.TIMESTAMP, longs(5_000, 6_000)).build();
+    DatasetProfile earlier =
+        TestProfiles.builder().column("d", DataType.TIMESTAMP, longs(0, 500)).build();
+    assertThat(QualityFigures.evaluate(reference, later, 0).outOfRangeShare()).hasValue(0.0);
+    assertThat(QualityFigures.evaluate(reference, earlier, 0).outOfRangeShare()).hasValue(1.0);
+  }
+
+  @Test
   void oneValueJustOutsideTheRangeIsNeverRoundedAway() {
     DatasetProfile reference =
         TestProfiles.builder().column("n", DataType.INTEGER, longs(0, 100_000)).build();
