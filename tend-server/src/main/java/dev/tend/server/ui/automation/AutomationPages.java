@@ -408,7 +408,13 @@ public final class AutomationPages implements UiArea {
     List<String> parts = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       JsonNode v = field.getValue();
-      parts.add(field.getKey() + ": " + (v.isValueNode() ? v.asText() : v.toString()));
+      String text =
+          v.isValueNode()
+              ? v.asText()
+              : v.has("model") && v.has("version")
+                  ? v.path("model").asText() + " v" + v.path("version").asText()
+                  : v.toString();
+      parts.add(field.getKey() + ": " + text);
     }
     return String.join(" · ", parts);
   }
