@@ -41,6 +41,8 @@ import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.server.ui.WebUi;
+import dev.tend.server.ui.automation.AutomationPages;
+import dev.tend.server.ui.deployments.DeploymentPages;
 import dev.tend.server.ui.home.HomePages;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
@@ -298,7 +300,15 @@ public final class LocalServer implements AutoCloseable {
               List.of(
                   new WebUi(
                       store.projects(),
-                      List.of(new HomePages(store.projects())),
+                      List.of(
+                          new HomePages(store.projects()),
+                          new DeploymentPages(
+                              store.deployments(),
+                              store.registry(),
+                              deployments.service(),
+                              monitor,
+                              monitoring.monitors()),
+                          new AutomationPages(automation)),
                       Clock.systemUTC())));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);

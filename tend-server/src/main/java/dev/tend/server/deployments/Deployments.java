@@ -180,6 +180,36 @@ public final class Deployments implements DeploymentListener {
   }
 
   /**
+   * Ends the running rollout of {@code deployment}: {@code PROMOTE} makes its candidate the stable
+   * version (approving it when it awaited approval), {@code ROLLBACK} removes the candidate.
+   *
+   * @throws Refused when a rule forbids it or no rollout is in progress
+   */
+  public Deployment endRollout(
+      Project project,
+      Deployment deployment,
+      DeploymentRepository.Ending ending,
+      String reason,
+      Actor actor) {
+    requireMayChange(
+        project,
+        deployment.environment(),
+        actor,
+        ending == DeploymentRepository.Ending.PROMOTE ? "promoting in" : "rolling back in");
+    try {
+      if (ending == DeploymentRepository.Ending.PROMOTE) {
+        deployments.promote(deployment.name(), reason, actor.name());
+      } else {
+        deployments.rollback(deployment.name(), reason, actor.name());
+      }
+    } catch (ConflictException e) {
+      throw new Refused(Refused.Kind.CONFLICT, e.getMessage());
+    }
+    changed(deployment.name());
+    return deployments.get(deployment.name()).orElseThrow();
+  }
+
+  /**
    * The named deployment when it belongs to {@code project}; empty when there is none.
    *
    * @throws Refused when another project owns the name

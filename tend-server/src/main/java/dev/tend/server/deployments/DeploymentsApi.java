@@ -32,7 +32,6 @@ import dev.tend.server.http.FieldError;
 import dev.tend.server.openapi.OpenApiDocument;
 import dev.tend.server.serving.DeploymentListener;
 import dev.tend.server.serving.ServableVersions;
-import dev.tend.store.ConflictException;
 import dev.tend.store.Names;
 import java.time.Duration;
 import java.time.Instant;
@@ -383,17 +382,9 @@ public final class DeploymentsApi implements ApiModule, DeploymentListener {
           "/reason",
           "reason must be at most " + DeploymentRepository.MAX_REASON_LENGTH + " characters");
     }
-    try {
-      if (ending == DeploymentRepository.Ending.PROMOTE) {
-        deployments.promote(deployment.name(), reason, actor.name());
-      } else {
-        deployments.rollback(deployment.name(), reason, actor.name());
-      }
-    } catch (ConflictException e) {
-      throw new ApiException.Conflict(e.getMessage());
-    }
-    service.changed(deployment.name());
-    call.json(200, detail(deployments.get(deployment.name()).orElseThrow(), project));
+    Deployment ended =
+        refusals("/version", () -> service.endRollout(project, deployment, ending, reason, actor));
+    call.json(200, detail(ended, project));
   }
 
   private RolloutPolicy policy(Optional<PolicyRequest> given) {
