@@ -41,6 +41,7 @@ import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.server.ui.WebUi;
+import dev.tend.server.ui.datasets.DatasetPages;
 import dev.tend.server.ui.home.HomePages;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
@@ -297,7 +298,7 @@ public final class LocalServer implements AutoCloseable {
               List.of(
                   new WebUi(
                       store.projects(),
-                      List.of(new HomePages(store.projects())),
+                      List.of(new HomePages(store.projects()), new DatasetPages(store.datasets())),
                       Clock.systemUTC())));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);
