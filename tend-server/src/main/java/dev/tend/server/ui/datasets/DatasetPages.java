@@ -91,9 +91,9 @@ public final class DatasetPages implements UiArea {
       requireNonNull(diffAction, "diffAction is null");
     }
 
-    /** The version a diff compares from by default: the one before the newest. */
+    /** The version a diff compares from by default: the one before the newest (0 for none). */
     public int defaultFrom() {
-      return numbers.size() < 2 ? numbers.getLast() : numbers.get(numbers.size() - 2);
+      return numbers.isEmpty() ? 0 : numbers.get(Math.max(0, numbers.size() - 2));
     }
   }
 
