@@ -42,6 +42,7 @@ import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.server.ui.WebUi;
 import dev.tend.server.ui.automation.AutomationPages;
+import dev.tend.server.ui.datasets.DatasetPages;
 import dev.tend.server.ui.deployments.DeploymentPages;
 import dev.tend.server.ui.home.HomePages;
 import dev.tend.serving.log.PredictionLog;
@@ -302,6 +303,7 @@ public final class LocalServer implements AutoCloseable {
                       store.projects(),
                       List.of(
                           new HomePages(store.projects()),
+                          new DatasetPages(store.datasets()),
                           new DeploymentPages(
                               store.deployments(),
                               store.registry(),

@@ -592,26 +592,7 @@ public final class DatasetsApi implements ApiModule {
         lookups.version(dataset, FieldError.query("from", ""), Lookups.requiredQuery(call, "from"));
     DatasetVersion to =
         lookups.version(dataset, FieldError.query("to", ""), Lookups.requiredQuery(call, "to"));
-    call.json(
-        200,
-        VersionDiff.of(
-            from,
-            readJson(from.schemaJson()),
-            storedProfile(from),
-            readJson(from.checkReportJson()),
-            to,
-            readJson(to.schemaJson()),
-            storedProfile(to),
-            readJson(to.checkReportJson())));
-  }
-
-  private DatasetProfile storedProfile(DatasetVersion version) {
-    byte[] bytes =
-        datasets
-            .profile(version.id())
-            .orElseThrow(
-                () -> new IllegalStateException("version " + version.id() + " has no profile"));
-    return DatasetProfile.fromBytes(bytes);
+    call.json(200, VersionDiff.between(datasets, from, to));
   }
 
   private VersionView view(

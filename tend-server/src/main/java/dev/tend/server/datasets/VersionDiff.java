@@ -3,7 +3,10 @@ package dev.tend.server.datasets;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tend.datasets.DatasetRepository;
 import dev.tend.datasets.DatasetVersion;
 import dev.tend.drift.Drift;
 import dev.tend.drift.DriftDefaults;
@@ -12,6 +15,7 @@ import dev.tend.drift.DriftResult;
 import dev.tend.profile.ColumnProfile;
 import dev.tend.profile.DatasetProfile;
 import dev.tend.schema.DataType;
+import dev.tend.server.http.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,14 +29,17 @@ import java.util.OptionalDouble;
  * What changed between two versions of a dataset: columns added, removed and retyped, the row
  * count, per-column drift from the two stored profiles, and the checks that newly fail, newly pass
  * or still fail. Computed from what was stored at push time, so a diff never reads the data again.
+ * Used by the datasets API and the UI's diff page.
  */
-final class VersionDiff {
+public final class VersionDiff {
+  private static final ObjectMapper MAPPER = Json.mapper();
+
   private VersionDiff() {}
 
   /** A version in a diff. */
-  record Summary(
+  public record Summary(
       int number, String status, long rows, long bytes, Instant createdAt, String createdBy) {
-    static Summary of(DatasetVersion version) {
+    public static Summary of(DatasetVersion version) {
       return new Summary(
           version.number(),
           version.status().label(),
@@ -43,14 +50,15 @@ final class VersionDiff {
     }
   }
 
-  record Column(String name, String type) {}
+  public record Column(String name, String type) {}
 
-  record ChangedColumn(String name, String fromType, String toType) {}
+  public record ChangedColumn(String name, String fromType, String toType) {}
 
-  record SchemaChanges(List<Column> added, List<Column> removed, List<ChangedColumn> changed) {}
+  public record SchemaChanges(
+      List<Column> added, List<Column> removed, List<ChangedColumn> changed) {}
 
   /** Row counts; {@code relative_change} is sent as {@code null} when {@code from} is 0. */
-  record Rows(
+  public record Rows(
       long from,
       long to,
       long change,
@@ -61,7 +69,7 @@ final class VersionDiff {
    * when drift cannot be measured: one side has no values, the types are not comparable (a number
    * became text), or the type is one Tend does not interpret.
    */
-  record ColumnDrift(
+  public record ColumnDrift(
       String name,
       String type,
       Optional<String> method,
@@ -71,20 +79,53 @@ final class VersionDiff {
       OptionalDouble nullFractionFrom,
       OptionalDouble nullFractionTo) {}
 
-  record CheckChange(String check, Optional<String> column, String severity, String message) {}
+  public record CheckChange(
+      String check, Optional<String> column, String severity, String message) {}
 
-  record CheckChanges(
+  public record CheckChanges(
       List<CheckChange> newlyFailing,
       List<CheckChange> newlyPassing,
       List<CheckChange> stillFailing) {}
 
-  record Body(
+  public record Body(
       Summary from,
       Summary to,
       SchemaChanges schema,
       Rows rows,
       List<ColumnDrift> columns,
       CheckChanges checks) {}
+
+  /**
+   * The diff of two committed versions, from the schemas, profiles and reports stored with them.
+   */
+  public static Body between(DatasetRepository datasets, DatasetVersion from, DatasetVersion to) {
+    return of(
+        from,
+        readJson(from.schemaJson()),
+        storedProfile(datasets, from),
+        readJson(from.checkReportJson()),
+        to,
+        readJson(to.schemaJson()),
+        storedProfile(datasets, to),
+        readJson(to.checkReportJson()));
+  }
+
+  private static DatasetProfile storedProfile(DatasetRepository datasets, DatasetVersion version) {
+    byte[] bytes =
+        datasets
+            .profile(version.id())
+            .orElseThrow(
+                () -> new IllegalStateException("version " + version.id() + " has no profile"));
+    return DatasetProfile.fromBytes(bytes);
+  }
+
+  private static JsonNode readJson(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored JSON document does not parse", e);
+    }
+  }
 
   /**
    * The diff of {@code from} and {@code to}, given their stored schemas ({@code {"columns":[{name,
