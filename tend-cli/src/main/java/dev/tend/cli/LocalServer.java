@@ -32,6 +32,7 @@ import dev.tend.server.mlflow.MlflowRegistryApi;
 import dev.tend.server.monitoring.MonitorRunner;
 import dev.tend.server.monitoring.Monitoring;
 import dev.tend.server.operations.OperationsApi;
+import dev.tend.server.operations.OperationsReader;
 import dev.tend.server.pipelines.PipelineRunner;
 import dev.tend.server.pipelines.Pipelines;
 import dev.tend.server.projects.ProjectsApi;
@@ -41,10 +42,13 @@ import dev.tend.server.serving.TrafficObserver;
 import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.server.ui.WebUi;
+import dev.tend.server.ui.alerts.AlertPages;
 import dev.tend.server.ui.automation.AutomationPages;
 import dev.tend.server.ui.datasets.DatasetPages;
 import dev.tend.server.ui.deployments.DeploymentPages;
+import dev.tend.server.ui.home.HealthReader;
 import dev.tend.server.ui.home.HomePages;
+import dev.tend.server.ui.operations.OperationsPages;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
@@ -302,7 +306,8 @@ public final class LocalServer implements AutoCloseable {
                   new WebUi(
                       store.projects(),
                       List.of(
-                          new HomePages(store.projects()),
+                          new HomePages(
+                              store.projects(), HealthReader.of(store, Clock.systemUTC())),
                           new DatasetPages(store.datasets()),
                           new DeploymentPages(
                               store.deployments(),
@@ -310,7 +315,17 @@ public final class LocalServer implements AutoCloseable {
                               deployments.service(),
                               monitor,
                               monitoring.monitors()),
-                          new AutomationPages(automation)),
+                          new AutomationPages(automation),
+                          new AlertPages(alerting, Clock.systemUTC()),
+                          new OperationsPages(
+                              new OperationsReader(
+                                  store.deployments(),
+                                  alertRecords,
+                                  store.pipelines(),
+                                  store.registry(),
+                                  store.tracking(),
+                                  store.datasets()),
+                              Clock.systemUTC())),
                       Clock.systemUTC())));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);

@@ -81,6 +81,12 @@ public interface DatasetRepository {
   /** Committed versions of a dataset, oldest first. */
   Page<DatasetVersion> versions(String datasetId, Optional<String> cursor, int limit);
 
+  /**
+   * The newest committed version (accepted or rejected) of each of the project's datasets that has
+   * one, by dataset name, at most {@code limit}: one query, for health summaries.
+   */
+  List<DatasetVersion> newestVersions(String projectId, int limit);
+
   /** The files of a committed version, by path. */
   List<ManifestFile> manifest(String versionId);
 

@@ -500,6 +500,27 @@ final class JdbiDatasetRepository implements DatasetRepository {
   }
 
   @Override
+  public List<DatasetVersion> newestVersions(String projectId, int limit) {
+    requireNonNull(projectId, "projectId is null");
+    Pages.checkLimit(limit);
+    return database.read(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT "
+                        + VERSION_COLUMNS
+                        + " FROM datasets d JOIN dataset_versions v ON v.dataset_id = d.id"
+                        + " WHERE d.project_id = :project AND v.version_number ="
+                        + " (SELECT MAX(w.version_number) FROM dataset_versions w"
+                        + " WHERE w.dataset_id = d.id AND w.status <> 'pending')"
+                        + " ORDER BY d.name LIMIT :limit")
+                .bind("project", projectId)
+                .bind("limit", limit)
+                .map(VERSION)
+                .list());
+  }
+
+  @Override
   public List<ManifestFile> manifest(String versionId) {
     requireNonNull(versionId, "versionId is null");
     return database.read(

@@ -2,6 +2,7 @@ package dev.tend.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tend.projects.Project;
 import dev.tend.projects.ProjectRepository;
@@ -93,6 +94,27 @@ class DatasetRepositoryTest {
     assertThat(datasets.list(project.id(), first.nextCursor(), 1).items())
         .extracting(Dataset::name)
         .containsExactly("february");
+  }
+
+  @Test
+  void newestVersionsSkipsPendingOnesAndDatasetsWithoutVersions() {
+    push(VersionStatus.ACCEPTED);
+    push(VersionStatus.REJECTED);
+    datasets.reserveVersion(dataset.id(), "upload", "alice");
+    datasets.create(project.id(), "empty", "alice");
+    Dataset other = datasets.create(project.id(), "april", "alice");
+    PendingVersion pending = datasets.reserveVersion(other.id(), "upload", "alice");
+    datasets.commitVersion(pending.id(), VersionStatus.ACCEPTED, content("a.parquet"), "alice");
+    Project elsewhere = ProjectRepository.of(db.database()).create("zoo", "", "root");
+    datasets.create(elsewhere.id(), "penguins", "alice");
+
+    assertThat(datasets.newestVersions(project.id(), 10))
+        .extracting(DatasetVersion::datasetId, DatasetVersion::number, DatasetVersion::status)
+        .containsExactly(
+            tuple(other.id(), 1, VersionStatus.ACCEPTED),
+            tuple(dataset.id(), 2, VersionStatus.REJECTED));
+    assertThat(datasets.newestVersions(project.id(), 1)).hasSize(1);
+    assertThat(datasets.newestVersions(elsewhere.id(), 10)).isEmpty();
   }
 
   @Test

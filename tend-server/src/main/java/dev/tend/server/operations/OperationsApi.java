@@ -17,7 +17,6 @@ import dev.tend.operations.DataPush;
 import dev.tend.operations.Figures;
 import dev.tend.operations.IncidentFigure;
 import dev.tend.operations.ModelLineage;
-import dev.tend.operations.OperationsCalculator;
 import dev.tend.operations.OperationsFigures;
 import dev.tend.operations.Period;
 import dev.tend.operations.Summary;
@@ -138,18 +137,26 @@ public final class OperationsApi implements ApiModule {
               + MAX_BUCKETS
               + " are allowed: narrow it or use bucket=week");
     }
-    OperationsFigures figures =
-        OperationsCalculator.compute(period, reader.read(project.id(), period, environment));
+    OperationsFigures figures = reader.figures(project.id(), period, environment);
     call.json(200, View.of(project, environment, figures));
   }
 
-  /* An instant (2026-11-02T10:00:00Z) or a UTC date (2026-11-02, its midnight). */
+  /**
+   * An instant ({@code 2026-11-02T10:00:00Z}) or a UTC date ({@code 2026-11-02}, its midnight), as
+   * {@code from} and {@code to} are given.
+   *
+   * @throws DateTimeParseException when {@code text} is neither
+   */
+  public static Instant parseTime(String text) {
+    if (text.length() == 10) {
+      return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
+    return Instant.parse(text);
+  }
+
   private static Instant instant(String field, String text) {
     try {
-      if (text.length() == 10) {
-        return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
-      }
-      return Instant.parse(text);
+      return parseTime(text);
     } catch (DateTimeParseException e) {
       throw invalid(
           field,

@@ -16,7 +16,9 @@ import dev.tend.operations.ActionEvent;
 import dev.tend.operations.DataPush;
 import dev.tend.operations.IncidentSpan;
 import dev.tend.operations.ModelLineage;
+import dev.tend.operations.OperationsCalculator;
 import dev.tend.operations.OperationsEvents;
+import dev.tend.operations.OperationsFigures;
 import dev.tend.operations.Period;
 import dev.tend.operations.RevisionEvent;
 import dev.tend.pipelines.PipelineRepository;
@@ -40,9 +42,10 @@ import java.util.regex.Pattern;
 /**
  * Gathers the {@link OperationsEvents} of a project over a period from the store: a handful of
  * project-wide queries, then lineage lookups (model version, its run's inputs, their dataset
- * versions) for each distinct version that became stable in the period. Thread-safe.
+ * versions) for each distinct version that became stable in the period. The API and the UI read
+ * their figures here. Thread-safe.
  */
-final class OperationsReader {
+public final class OperationsReader {
   /* The reason a pipeline's deploy step gives its revisions (DeployStep). */
   private static final Pattern PIPELINE_REASON =
       Pattern.compile("^pipeline \\S+ run (\\S+) step \\S+");
@@ -54,7 +57,7 @@ final class OperationsReader {
   private final TrackingRepository tracking;
   private final DatasetRepository datasets;
 
-  OperationsReader(
+  public OperationsReader(
       DeploymentRepository deployments,
       AlertRepository alerts,
       PipelineRepository pipelines,
@@ -67,6 +70,12 @@ final class OperationsReader {
     this.registry = requireNonNull(registry, "registry is null");
     this.tracking = requireNonNull(tracking, "tracking is null");
     this.datasets = requireNonNull(datasets, "datasets is null");
+  }
+
+  /** The project's operations figures over {@code period}, in one environment or all. */
+  public OperationsFigures figures(
+      String projectId, Period period, Optional<Environment> environment) {
+    return OperationsCalculator.compute(period, read(projectId, period, environment));
   }
 
   OperationsEvents read(String projectId, Period period, Optional<Environment> environment) {

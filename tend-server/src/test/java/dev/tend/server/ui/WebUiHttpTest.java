@@ -9,6 +9,7 @@ import dev.tend.projects.Project;
 import dev.tend.server.StoreServices;
 import dev.tend.server.TendServer;
 import dev.tend.server.config.TendConfig;
+import dev.tend.server.ui.home.HealthReader;
 import dev.tend.server.ui.home.HomePages;
 import dev.tend.store.Engine;
 import dev.tend.store.TestDatabase;
@@ -89,7 +90,10 @@ class WebUiHttpTest {
                     });
     WebUi ui =
         new WebUi(
-            store.projects(), List.of(new HomePages(store.projects()), poke), Clock.systemUTC());
+            store.projects(),
+            List.of(
+                new HomePages(store.projects(), HealthReader.of(store, Clock.systemUTC())), poke),
+            Clock.systemUTC());
     server = TendServer.start(config, store.services(), List.of(), List.of(ui));
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }

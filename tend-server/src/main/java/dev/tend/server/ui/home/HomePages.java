@@ -11,27 +11,36 @@ import dev.tend.server.ui.UiRoutes;
 import java.util.List;
 import java.util.Optional;
 
-/** The UI's start page (the projects the caller may read) and each project's overview. */
+/**
+ * The UI's start page (the projects the caller may read, each with its health at a glance) and each
+ * project's overview (its health in detail, with links into each section).
+ */
 public final class HomePages implements UiArea {
   private static final int MAX_PROJECTS = 200;
 
   private final ProjectRepository projects;
+  private final HealthReader health;
 
-  public HomePages(ProjectRepository projects) {
+  public HomePages(ProjectRepository projects, HealthReader health) {
     this.projects = requireNonNull(projects, "projects is null");
+    this.health = requireNonNull(health, "health is null");
   }
 
   /** The model of {@code home/projects.jte}. */
-  public record ProjectsPage(List<Project> projects) {
+  public record ProjectsPage(List<ProjectHealth> projects) {
     public ProjectsPage {
       projects = List.copyOf(requireNonNull(projects, "projects is null"));
     }
   }
 
   /** The model of {@code home/project.jte}. */
-  public record ProjectPage(Project project) {
+  public record ProjectPage(ProjectHealth health) {
     public ProjectPage {
-      requireNonNull(project, "project is null");
+      requireNonNull(health, "health is null");
+    }
+
+    public Project project() {
+      return health.project();
     }
   }
 
@@ -47,7 +56,9 @@ public final class HomePages implements UiArea {
                       .items()
                   : projects.list(Optional.empty(), MAX_PROJECTS).items();
           return UiResponse.page(
-              "home/projects.jte", call.chrome("Projects"), new ProjectsPage(readable));
+              "home/projects.jte",
+              call.chrome("Projects"),
+              new ProjectsPage(health.read(readable)));
         });
     routes.get(
         "/projects/{project}",
@@ -56,7 +67,7 @@ public final class HomePages implements UiArea {
           return UiResponse.page(
               "home/project.jte",
               call.chrome(project.name(), Section.OVERVIEW),
-              new ProjectPage(project));
+              new ProjectPage(health.read(List.of(project)).getFirst()));
         });
   }
 }
