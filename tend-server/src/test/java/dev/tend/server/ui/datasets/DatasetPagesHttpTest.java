@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The datasets pages over real HTTP (anonymous reads on, so no sign-in), on 21 pushed versions like
- * the demo's: what they show, that names are escaped, that bad references are 4xx pages, and that
- * each page answers within the UI's 300 ms budget.
+ * the demo's: what they show, that names are escaped, and that bad references are 4xx pages. Their
+ * server time on the demo's own data is measured by {@code bench/run ui}, not here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatasetPagesHttpTest {
@@ -189,22 +189,6 @@ class DatasetPagesHttpTest {
     assertThat(page("/projects/nowhere/datasets", 404)).contains("nowhere");
   }
 
-  @Test
-  void everyPageAnswersWithinTheBudget() throws Exception {
-    for (String path :
-        List.of(
-            PAGES,
-            PAGES + "/trips",
-            PAGES + "/trips/versions/21",
-            PAGES + "/trips/diff?from=1&to=21")) {
-      double best = Double.MAX_VALUE;
-      for (int i = 0; i < 5; i++) {
-        best = Math.min(best, serverMillis(path));
-      }
-      assertThat(best).as("server time of %s in ms", path).isLessThan(300);
-    }
-  }
-
   private void push(String csv) throws Exception {
     byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -250,15 +234,6 @@ class DatasetPagesHttpTest {
     HttpResponse<String> response = get(path);
     assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(status);
     return response.body();
-  }
-
-  private double serverMillis(String path) throws Exception {
-    HttpResponse<String> response = get(path);
-    assertThat(response.statusCode()).isEqualTo(200);
-    String timing = response.headers().firstValue("Server-Timing").orElseThrow();
-    Matcher m = Pattern.compile("app;dur=([0-9.]+)").matcher(timing);
-    assertThat(m.find()).as(timing).isTrue();
-    return Double.parseDouble(m.group(1));
   }
 
   private static String attribute(String html, String name) {
