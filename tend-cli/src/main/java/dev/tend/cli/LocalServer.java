@@ -42,6 +42,8 @@ import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.server.ui.WebUi;
 import dev.tend.server.ui.home.HomePages;
+import dev.tend.server.ui.models.ModelPages;
+import dev.tend.server.ui.runs.RunPages;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
@@ -297,7 +299,18 @@ public final class LocalServer implements AutoCloseable {
               List.of(
                   new WebUi(
                       store.projects(),
-                      List.of(new HomePages(store.projects())),
+                      List.of(
+                          new HomePages(store.projects()),
+                          new RunPages(
+                              store.tracking(),
+                              store.runArtifacts(),
+                              store.registry(),
+                              store.datasets()),
+                          new ModelPages(
+                              store.registry(),
+                              store.tracking(),
+                              store.datasets(),
+                              store.deployments())),
                       Clock.systemUTC())));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);
