@@ -31,6 +31,7 @@ import dev.tend.tracking.TrackingRepository;
 import dev.tend.tracking.ViewType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class RunPages implements UiArea {
   static final int MAX_EXPERIMENTS = 1000;
 
   /** Param and metric columns the table shows at most (a run's page has them all). */
-  static final int PARAM_COLUMNS = 6;
+  static final int PARAM_COLUMNS = 8;
 
   static final int METRIC_COLUMNS = 6;
 
@@ -327,10 +328,11 @@ public final class RunPages implements UiArea {
     }
     List<Run> runs = page.items();
     List<String> paramColumns =
-        columns(runs.stream().map(r -> r.params().keySet()).toList(), "", PARAM_COLUMNS);
+        columns(
+            runs.stream().map(r -> (Map<String, String>) r.params()).toList(), "", PARAM_COLUMNS);
     List<String> metricColumns =
         columns(
-            runs.stream().map(r -> (Set<String>) new TreeSet<>(latest(r).keySet())).toList(),
+            runs.stream().map(RunPages::latestValues).toList(),
             filters.sortMetric().orElse(""),
             METRIC_COLUMNS);
     List<RunRow> rows =
@@ -475,7 +477,7 @@ public final class RunPages implements UiArea {
       Map<String, List<Metric>> histories = new LinkedHashMap<>();
       for (int i = 0; i < runs.size(); i++) {
         if (latest(runs.get(i)).containsKey(key)) {
-          histories.put(rows.get(i).name(), history(rows.get(i).id(), key));
+          histories.put(seriesName(rows, i), history(rows.get(i).id(), key));
         }
       }
       charts.add(new Chart("metric-" + charts.size(), key, stepChart(key, histories)));
@@ -575,24 +577,32 @@ public final class RunPages implements UiArea {
   }
 
   /**
-   * The most common keys of a page's runs, {@code first} (when some run has it) ahead, then by how
-   * many runs have them and by name, at most {@code limit}.
+   * The columns of a page's runs, at most {@code limit}: {@code first} (when some run has it), then
+   * the keys whose values vary between the runs that have them (what tells runs apart), then the
+   * keys most runs have, each group by name.
    */
-  static List<String> columns(List<Set<String>> keysPerRun, String first, int limit) {
+  static List<String> columns(List<Map<String, String>> valuesPerRun, String first, int limit) {
+    Map<String, Set<String>> values = new java.util.TreeMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
-    keysPerRun.forEach(keys -> keys.forEach(k -> counts.merge(k, 1, Integer::sum)));
+    for (Map<String, String> run : valuesPerRun) {
+      run.forEach(
+          (k, v) -> {
+            values.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(v);
+            counts.merge(k, 1, Integer::sum);
+          });
+    }
     List<String> ordered = new ArrayList<>();
-    if (counts.containsKey(first)) {
+    if (values.containsKey(first)) {
       ordered.add(first);
     }
-    counts.entrySet().stream()
-        .filter(e -> !e.getKey().equals(first))
+    values.keySet().stream()
+        .filter(k -> !k.equals(first))
         .sorted(
-            Map.Entry.<String, Integer>comparingByValue()
-                .reversed()
-                .thenComparing(Map.Entry.comparingByKey()))
-        .limit(limit - ordered.size())
-        .forEach(e -> ordered.add(e.getKey()));
+            Comparator.<String>comparingInt(k -> values.get(k).size() > 1 ? 0 : 1)
+                .thenComparing(k -> -counts.get(k))
+                .thenComparing(Comparator.naturalOrder()))
+        .limit(Math.max(0, limit - ordered.size()))
+        .forEach(ordered::add);
     return ordered;
   }
 
@@ -644,8 +654,23 @@ public final class RunPages implements UiArea {
     return latest;
   }
 
+  private static Map<String, String> latestValues(Run run) {
+    Map<String, String> values = new java.util.TreeMap<>();
+    run.latestMetrics().forEach(m -> values.put(m.key(), number(m.value())));
+    return values;
+  }
+
   private List<Metric> history(String runId, String key) {
     return tracking.metricHistory(runId, key, Optional.empty(), MAX_HISTORY).items();
+  }
+
+  /** A run's name in a chart's legend: with the start of its id when another run has its name. */
+  static String seriesName(List<RunRow> rows, int index) {
+    RunRow row = rows.get(index);
+    long same = rows.stream().filter(r -> r.name().equals(row.name())).count();
+    return same > 1
+        ? row.name() + " (" + row.id().substring(0, Math.min(8, row.id().length())) + ")"
+        : row.name();
   }
 
   static CompareRow compareRow(String key, List<String> values) {
