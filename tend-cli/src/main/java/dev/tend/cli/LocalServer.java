@@ -48,7 +48,9 @@ import dev.tend.server.ui.datasets.DatasetPages;
 import dev.tend.server.ui.deployments.DeploymentPages;
 import dev.tend.server.ui.home.HealthReader;
 import dev.tend.server.ui.home.HomePages;
+import dev.tend.server.ui.models.ModelPages;
 import dev.tend.server.ui.operations.OperationsPages;
+import dev.tend.server.ui.runs.RunPages;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
@@ -309,6 +311,16 @@ public final class LocalServer implements AutoCloseable {
                           new HomePages(
                               store.projects(), HealthReader.of(store, Clock.systemUTC())),
                           new DatasetPages(store.datasets()),
+                          new RunPages(
+                              store.tracking(),
+                              store.runArtifacts(),
+                              store.registry(),
+                              store.datasets()),
+                          new ModelPages(
+                              store.registry(),
+                              store.tracking(),
+                              store.datasets(),
+                              store.deployments()),
                           new DeploymentPages(
                               store.deployments(),
                               store.registry(),

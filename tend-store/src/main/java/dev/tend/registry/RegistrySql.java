@@ -85,6 +85,7 @@ final class RegistrySql {
                     "m.project_id IN (SELECT project_id FROM project_roles WHERE user_id = "
                         + bind(reader)
                         + ")"));
+    search.projectId().ifPresent(project -> where.add("m.project_id = " + bind(project)));
     filter.map(this::condition).ifPresent(c -> where.add("(" + c + ")"));
     List<String> orderBy = new ArrayList<>();
     Set<String> ordered = new HashSet<>();

@@ -169,6 +169,7 @@ final class SearchSql {
                     "e.project_id IN (SELECT project_id FROM project_roles WHERE user_id = "
                         + sql.bind(reader)
                         + ")"));
+    search.projectId().ifPresent(project -> where.add("e.project_id = " + sql.bind(project)));
     filter.map(sql::condition).ifPresent(c -> where.add("(" + c + ")"));
     List<String> orderBy = new ArrayList<>();
     boolean byId = false;

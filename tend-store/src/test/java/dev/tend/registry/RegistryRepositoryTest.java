@@ -369,6 +369,33 @@ class RegistryRepositoryTest {
         .extracting(RegisteredModel::name)
         .containsExactly("Delays");
 
+    assertThat(
+            registry
+                .searchModels(
+                    new ModelSearch(
+                        "",
+                        100,
+                        List.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(flights.id())))
+                .items())
+        .as("only the project asked for")
+        .extracting(RegisteredModel::name)
+        .containsExactly("Delays", "delays-small");
+    assertThat(
+            registry
+                .searchVersions(
+                    new ModelSearch(
+                        "name = 'Delays'",
+                        100,
+                        List.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(other.id())))
+                .items())
+        .isEmpty();
+
     assertThat(versions("run_id = '" + runA + "'")).containsExactly("Delays/1");
     assertThat(versions("run_id IN ('" + runA + "', '" + runB + "')"))
         .containsExactly("Delays/2", "Delays/1");

@@ -397,6 +397,21 @@ class TrackingRepositoryTest {
         .containsExactly("delays", "hidden");
     assertThat(experimentNames("", Optional.of(carol))).containsExactly("delays");
     assertThat(experimentNames("tags.team = 'ops'", Optional.empty())).containsExactly("delays");
+    assertThat(
+            tracking
+                .searchExperiments(
+                    new ExperimentSearch(
+                        "",
+                        ViewType.ACTIVE_ONLY,
+                        100,
+                        List.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(other.id())))
+                .items())
+        .as("only the project asked for")
+        .extracting(Experiment::name)
+        .containsExactly("hidden");
     assertThat(experimentNames("attributes.name LIKE 'hid%'", Optional.empty()))
         .containsExactly("hidden");
     assertThatThrownBy(() -> experimentNames("metrics.a > 1", Optional.empty()))
