@@ -42,6 +42,7 @@ import dev.tend.server.training.TrainingApi;
 import dev.tend.server.training.TrainingService;
 import dev.tend.server.ui.WebUi;
 import dev.tend.server.ui.home.HomePages;
+import dev.tend.server.ui.monitoring.MonitoringPages;
 import dev.tend.serving.log.PredictionLog;
 import dev.tend.serving.log.PredictionLogOptions;
 import java.net.URI;
@@ -297,7 +298,9 @@ public final class LocalServer implements AutoCloseable {
               List.of(
                   new WebUi(
                       store.projects(),
-                      List.of(new HomePages(store.projects())),
+                      List.of(
+                          new HomePages(store.projects()),
+                          new MonitoringPages(monitoring.monitors(), monitoring.api())),
                       Clock.systemUTC())));
       alerting.start(ALERT_REPEAT_CHECK);
       rollouts.start(RolloutController.PERIOD);
