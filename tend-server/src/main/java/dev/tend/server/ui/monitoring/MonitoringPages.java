@@ -109,12 +109,12 @@ public final class MonitoringPages implements UiArea {
 
     /** ok without drift, warn when some features drifted, bad when half or more did. */
     public String driftBadge() {
-      return driftedShare.map(s -> s >= 0.5 ? "bad" : s > 0 ? "warn" : "ok").orElse("info");
+      return driftedShare.map(s -> s >= 0.5 ? "bad" : s > 0 ? "warn" : "ok").orElse("");
     }
 
     /** ok from 95% of checks passed, warn from 80%, bad below. */
     public String qualityBadge() {
-      return quality.map(q -> q >= 0.95 ? "ok" : q >= 0.8 ? "warn" : "bad").orElse("info");
+      return quality.map(q -> q >= 0.95 ? "ok" : q >= 0.8 ? "warn" : "bad").orElse("");
     }
   }
 
