@@ -49,6 +49,7 @@ import dev.tend.server.ui.deployments.DeploymentPages;
 import dev.tend.server.ui.home.HealthReader;
 import dev.tend.server.ui.home.HomePages;
 import dev.tend.server.ui.models.ModelPages;
+import dev.tend.server.ui.monitoring.MonitoringPages;
 import dev.tend.server.ui.operations.OperationsPages;
 import dev.tend.server.ui.runs.RunPages;
 import dev.tend.serving.log.PredictionLog;
@@ -327,6 +328,7 @@ public final class LocalServer implements AutoCloseable {
                               deployments.service(),
                               monitor,
                               monitoring.monitors()),
+                          new MonitoringPages(monitoring.monitors(), monitoring.api()),
                           new AutomationPages(automation),
                           new AlertPages(alerting, Clock.systemUTC()),
                           new OperationsPages(

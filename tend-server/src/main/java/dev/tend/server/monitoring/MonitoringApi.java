@@ -97,7 +97,9 @@ public final class MonitoringApi implements ApiModule {
     this.clock = requireNonNull(clock, "clock is null");
   }
 
-  record ReferenceView(Optional<String> datasetVersionId, Optional<String> dataset, String note) {}
+  /** What a monitor measures drift against: a dataset version, or a note why there is none. */
+  public record ReferenceView(
+      Optional<String> datasetVersionId, Optional<String> dataset, String note) {}
 
   record StatusView(
       Optional<Instant> lastRunAt,
@@ -145,7 +147,8 @@ public final class MonitoringApi implements ApiModule {
 
   record WindowsView(String deployment, Instant from, Instant to, List<WindowView> items) {}
 
-  record DriftView(
+  /** One feature's drift against the reference in one window, by the method that decides. */
+  public record DriftView(
       String column,
       String method,
       double statistic,
@@ -159,7 +162,7 @@ public final class MonitoringApi implements ApiModule {
       List<MeasureView> measures) {}
 
   /** One drift measure of a feature, besides the one that decides. */
-  record MeasureView(
+  public record MeasureView(
       String method,
       double statistic,
       OptionalDouble pValue,
@@ -195,7 +198,16 @@ public final class MonitoringApi implements ApiModule {
     }
   }
 
-  record SkippedView(String column, String reason) {}
+  /** A feature left out of drift, and why. */
+  public record SkippedView(String column, String reason) {}
+
+  /** A window's drift table: each feature's drift against the reference, and those left out. */
+  public record DriftTable(List<DriftView> features, List<SkippedView> skipped) {
+    public DriftTable {
+      features = List.copyOf(requireNonNull(features, "features is null"));
+      skipped = List.copyOf(requireNonNull(skipped, "skipped is null"));
+    }
+  }
 
   /** One check of the reference dataset's suite judged on the window's inputs. */
   record CheckView(
@@ -313,7 +325,8 @@ public final class MonitoringApi implements ApiModule {
         latest);
   }
 
-  private ReferenceView reference(MonitorConfig config) {
+  /** What {@code config}'s monitor measures drift against, or why it has no reference. */
+  public ReferenceView reference(MonitorConfig config) {
     Lineage.Reference reference = lineage.reference(config, MetricPoint.ALL_VERSIONS);
     return new ReferenceView(reference.datasetVersionId(), Optional.empty(), reference.note());
   }
@@ -597,6 +610,39 @@ public final class MonitoringApi implements ApiModule {
     for (MetricPoint p : points) {
       figures.computeIfAbsent(section(p.metric()), k -> new ArrayList<>()).add(point(p));
     }
+    DriftTable drift = drift(config, version, sketch);
+    Lineage.Reference reference = lineage.reference(config, version);
+    List<CheckView> checks = new ArrayList<>();
+    if (sketch.isPresent() && reference.suite().isPresent() && sketch.get().rows() > 0) {
+      SuiteFigures.evaluate(reference.suite().get(), sketch.get().inputs(), end)
+          .checks()
+          .forEach(c -> checks.add(CheckView.of(c)));
+    }
+    return new GroupView(
+        version,
+        segment,
+        start,
+        end,
+        rows,
+        failed,
+        figures,
+        drift.features(),
+        drift.skipped(),
+        checks,
+        reference.suiteProblem(),
+        sketch.flatMap(ConfidenceView::of));
+  }
+
+  /**
+   * The drift table of a stored window, as its detail in the API shows it: computed from the
+   * window's sketch (read with {@code sketches}) and the reference's profile, never from the
+   * prediction log.
+   */
+  public DriftTable drift(MonitorConfig config, MonitorWindow window) {
+    return drift(config, window.key().modelVersion(), MonitorRunner.decode(window));
+  }
+
+  private DriftTable drift(MonitorConfig config, String version, Optional<WindowSketch> sketch) {
     List<DriftView> drift = new ArrayList<>();
     List<SkippedView> skipped = new ArrayList<>();
     Lineage.Reference reference = lineage.reference(config, version);
@@ -629,25 +675,7 @@ public final class MonitoringApi implements ApiModule {
     } else if (reference.profile().isEmpty()) {
       skipped.add(new SkippedView("*", reference.note()));
     }
-    List<CheckView> checks = new ArrayList<>();
-    if (sketch.isPresent() && reference.suite().isPresent() && sketch.get().rows() > 0) {
-      SuiteFigures.evaluate(reference.suite().get(), sketch.get().inputs(), end)
-          .checks()
-          .forEach(c -> checks.add(CheckView.of(c)));
-    }
-    return new GroupView(
-        version,
-        segment,
-        start,
-        end,
-        rows,
-        failed,
-        figures,
-        drift,
-        skipped,
-        checks,
-        reference.suiteProblem(),
-        sketch.flatMap(ConfidenceView::of));
+    return new DriftTable(drift, skipped);
   }
 
   /* Which part of a window's detail a figure belongs to. */
