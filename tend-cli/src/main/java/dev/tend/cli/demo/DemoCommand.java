@@ -58,8 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "The shortened scenario of the end-to-end test: all of January trains, 5% of each"
-              + " week is replayed in 4 s windows, the calm weeks of March are left out.")
+          "The shortened scenario of the end-to-end test: a sample of January trains, 5% of each"
+              + " week up to mid-May, 4 s windows.")
   boolean quick;
 
   @Option(
@@ -77,15 +77,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--weeks",
       paramLabel = "N",
-      description =
-          "Weeks from February 1st the replay runs to, 4 to 21 (default: 21; --quick leaves"
-              + " out March).")
+      description = "Weeks replayed from February 1st, 4 to 21 (default: 21; --quick 16).")
   Integer weeks;
 
   @Option(
       names = "--january",
       paramLabel = "SHARE",
-      description = "Share of January pushed as version 1 and trained on (default: 1).")
+      description =
+          "Share of January pushed as version 1 and trained on (default: 1; --quick 0.3).")
   Double january;
 
   @Option(
@@ -142,8 +141,6 @@ public final class DemoCommand implements Callable<Integer> {
         base.brokenWeek(),
         january != null ? january : base.januaryFraction(),
         weeks != null ? weeks - 1 : base.lastWeek(),
-        base.calmFrom(),
-        base.calmWeeks(),
         port);
   }
 

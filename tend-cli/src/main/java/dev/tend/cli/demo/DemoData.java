@@ -109,14 +109,14 @@ final class DemoData {
   }
 
   /**
-   * Writes each week of {@code indexes} (0-based, in order) once; week {@code brokenWeek} gets the
-   * broken feed: on two of its days the origin field goes missing, and all week one upstream system
-   * reports distances in kilometres.
+   * Writes every replayed week once; week {@code brokenWeek} (0-based) gets the broken feed: on two
+   * of its days the origin field goes missing, and all week one upstream system reports distances
+   * in kilometres.
    */
-  static List<Week> weeks(Path flights, Path work, int brokenWeek, List<Integer> indexes) {
+  static List<Week> weeks(Path flights, Path work, int brokenWeek) {
     List<Week> weeks = new ArrayList<>();
-    for (int i : indexes) {
-      LocalDate start = start(i);
+    for (int i = 0; i < WEEKS; i++) {
+      LocalDate start = FIRST_DAY.plusDays(7L * i);
       boolean broken = i == brokenWeek;
       Path file =
           work.resolve("flights-week-" + start + (broken ? "-broken-feed" : "") + ".parquet");
@@ -145,11 +145,6 @@ final class DemoData {
       weeks.add(new Week(i, start, file, broken));
     }
     return List.copyOf(weeks);
-  }
-
-  /** The first day of the 0-based week {@code index}. */
-  static LocalDate start(int index) {
-    return FIRST_DAY.plusDays(7L * index);
   }
 
   /**

@@ -74,15 +74,10 @@ final class FlagshipScenario {
    */
   Outcome run(Path flights, boolean keepServer) throws InterruptedException {
     Examples examples = Examples.find(home);
-    section(
-        "Slicing "
-            + flights.getFileName()
-            + " into January and "
-            + settings.replayed().size()
-            + " weeks");
+    section("Slicing " + flights.getFileName() + " into January and " + DemoData.WEEKS + " weeks");
     Path january = DemoData.january(flights, work, settings.januaryFraction());
-    List<DemoData.Week> replayed =
-        DemoData.weeks(flights, work, settings.brokenWeek(), settings.replayed());
+    List<DemoData.Week> weeks = DemoData.weeks(flights, work, settings.brokenWeek());
+    List<DemoData.Week> replayed = settings.weeks(weeks);
     // Read every week's sample now: reading it when its window starts would eat into the window.
     Map<Integer, List<DemoData.Flight>> samples = new LinkedHashMap<>();
     for (DemoData.Week week : replayed) {
@@ -90,21 +85,14 @@ final class FlagshipScenario {
     }
     out.printf(
         Locale.ROOT,
-        "   January: %s%n   %d weeks replayed from %s%s, %.0f%% of each week's flights, one week"
-            + " per %ds window; broken feed in the week of %s%n%n",
+        "   January: %s%n   %d weeks replayed from %s, %.0f%% of each week's flights, one week per"
+            + " %ds window; broken feed in the week of %s%n%n",
         home.relativize(january.toAbsolutePath()),
         replayed.size(),
         replayed.getFirst().start(),
-        settings.calmWeeks() == 0
-            ? ""
-            : " (the calm weeks "
-                + DemoData.start(settings.calmFrom())
-                + " to "
-                + DemoData.start(settings.calmFrom() + settings.calmWeeks()).minusDays(1)
-                + " left out)",
         settings.sample() * 100,
         settings.window().toSeconds(),
-        DemoData.start(settings.brokenWeek()));
+        weeks.get(settings.brokenWeek()).start());
 
     Path serverDir = work.resolve("server");
     DemoData.deleteTree(serverDir);
