@@ -69,25 +69,25 @@ class AlertPagesTest {
     String alertId = fireAlert();
 
     browser.open("/projects/zoo/alerts?state=firing");
-    assertThat(browser.find("tr[data-alert='" + alertId + "']").getText())
+    assertThat(browser.text("tr[data-alert='" + alertId + "']"))
         .contains(RULE_NAME, "critical", "species-dev", "firing");
-    assertThat(browser.find("#rules").getText()).contains(RULE_NAME, "missing_share");
+    assertThat(browser.text("#rules")).contains(RULE_NAME, "missing_share");
     browser.assertNoConsoleErrors();
     browser.screenshot("alerts-list");
 
-    browser.find("tr[data-alert='" + alertId + "']").findElement(By.linkText(RULE_NAME)).click();
-    assertThat(browser.find("#alert-state").getText()).isEqualTo("firing");
-    assertThat(browser.find("#root-cause-summary").getText()).contains("Beak Depth (mm)");
-    assertThat(browser.find("#quality").getText()).contains("Beak Depth (mm)", "missing_share");
+    browser.follow(
+        browser.find("tr[data-alert='" + alertId + "']").findElement(By.linkText(RULE_NAME)));
+    assertThat(browser.text("#alert-state")).isEqualTo("firing");
+    assertThat(browser.text("#root-cause-summary")).contains("Beak Depth (mm)");
+    assertThat(browser.text("#quality")).contains("Beak Depth (mm)", "missing_share");
     assertThat(browser.all("#timeline li[data-kind='alert-fired']")).hasSize(1);
     browser.assertNoConsoleErrors();
     browser.screenshot("alerts-alert-firing");
 
-    browser.find("#acknowledge").click();
-    browser.acceptConfirmation();
-    assertThat(browser.find("#flash").getText()).contains("Acknowledged alert " + RULE_NAME);
-    assertThat(browser.find("#alert-state").getText()).isEqualTo("acknowledged");
-    assertThat(browser.find("#acknowledged-by").getText()).isEqualTo("admin");
+    browser.confirm("#acknowledge");
+    assertThat(browser.text("#flash")).contains("Acknowledged alert " + RULE_NAME);
+    assertThat(browser.text("#alert-state")).isEqualTo("acknowledged");
+    assertThat(browser.text("#acknowledged-by")).isEqualTo("admin");
     assertThat(browser.all("#timeline li[data-kind='alert-acknowledged']")).hasSize(1);
     assertThat(browser.all("#acknowledge")).isEmpty();
     JsonNode acknowledged =
@@ -96,15 +96,15 @@ class AlertPagesTest {
     assertThat(acknowledged.path("acknowledged_by").asText()).isEqualTo("admin");
 
     browser.find("#comment").sendKeys("<b>looking</b> at the beak feed");
-    browser.find("#add-comment").click();
-    assertThat(browser.find("#flash").getText()).contains("Comment added");
-    assertThat(browser.find("#timeline li[data-kind='comment']").getText())
+    browser.follow("#add-comment");
+    assertThat(browser.text("#flash")).contains("Comment added");
+    assertThat(browser.text("#timeline li[data-kind='comment']"))
         .contains("<b>looking</b> at the beak feed");
     browser.assertNoConsoleErrors();
     browser.screenshot("alerts-alert-acknowledged");
 
     browser.open("/projects/zoo/alerts?state=open");
-    assertThat(browser.find("main").getText()).contains("state must be firing");
+    assertThat(browser.text("main")).contains("state must be firing");
     browser.consoleErrors();
   }
 
@@ -112,7 +112,7 @@ class AlertPagesTest {
   @Order(2)
   void operationsAndBothOverviewsDrawTheirFigures() throws Exception {
     browser.open("/projects/zoo/operations");
-    assertThat(Integer.parseInt(browser.find("#figure-deployments").getText())).isGreaterThan(0);
+    assertThat(Integer.parseInt(browser.text("#figure-deployments"))).isGreaterThan(0);
     assertThat(browser.drawnPoints("#chart-deployments")).isGreaterThan(0);
     assertThat(browser.drawnPoints("#chart-actions")).isGreaterThan(0);
     browser.assertNoConsoleErrors();
@@ -124,21 +124,20 @@ class AlertPagesTest {
     browser.screenshot("operations-weekly");
 
     browser.open("/");
-    assertThat(browser.find("#projects tr[data-project='zoo']").getText())
+    assertThat(browser.text("#projects tr[data-project='zoo']"))
         .contains("species-dev", "species v", "critical", "drift");
-    assertThat(browser.find("#projects tr[data-project='zoo'] .health").getText())
-        .isEqualTo("failing");
+    assertThat(browser.text("#projects tr[data-project='zoo'] .health")).isEqualTo("failing");
     browser.assertNoConsoleErrors();
     browser.screenshot("overview-projects");
 
     browser.open("/projects/zoo");
-    assertThat(browser.find("#health").getText()).isEqualTo("failing");
-    assertThat(browser.find("#card-alerts").getText()).contains("critical");
-    assertThat(browser.find("#deployments").getText()).contains("species-dev", "species v");
-    assertThat(browser.find("#deployments td:nth-child(4)").getText()).endsWith("%");
-    assertThat(browser.find("#datasets").getText()).contains("accepted");
-    browser.find("#card-alerts").click();
-    assertThat(browser.find("nav.sections a.current").getText()).isEqualTo("Alerts");
+    assertThat(browser.text("#health")).isEqualTo("failing");
+    assertThat(browser.text("#card-alerts")).contains("critical");
+    assertThat(browser.text("#deployments")).contains("species-dev", "species v");
+    assertThat(browser.text("#deployments td:nth-child(4)")).endsWith("%");
+    assertThat(browser.text("#datasets")).contains("accepted");
+    browser.follow("#card-alerts");
+    assertThat(browser.text("nav.sections a.current")).isEqualTo("Alerts");
     browser.open("/projects/zoo");
     browser.assertNoConsoleErrors();
     browser.screenshot("overview-zoo");

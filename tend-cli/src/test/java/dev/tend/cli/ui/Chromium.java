@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -19,6 +21,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -93,20 +96,86 @@ public final class Chromium implements AutoCloseable {
     return new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.cssSelector(css)));
   }
 
+  /**
+   * Clicks {@code element}, which loads another page (a link or a form), and waits until that page
+   * has replaced this one and drawn its charts. Reading right after a bare click may still see the
+   * old page, or an element of it that goes stale mid-read.
+   */
+  public Chromium follow(WebElement element) {
+    return navigating(element::click);
+  }
+
+  /**
+   * {@link #follow} for the element matching {@code css}; should the page reload on its own ({@code
+   * data-refresh}) just before the click, clicks the reloaded page's element.
+   */
+  public Chromium follow(String css) {
+    return navigating(() -> clickFresh(css));
+  }
+
+  /** Runs {@code action}, which loads another page, and waits until that page is drawn. */
+  public Chromium navigating(Runnable action) {
+    WebElement page = driver.findElement(By.tagName("html"));
+    action.run();
+    return awaitReplacing(page);
+  }
+
+  /**
+   * The text of the element matching {@code css}, waiting for it to appear; read again when a
+   * {@code data-refresh} page reloads mid-read.
+   */
+  public String text(String css) {
+    return new WebDriverWait(driver, WAIT)
+        .ignoring(StaleElementReferenceException.class)
+        .until(d -> d.findElement(By.cssSelector(css)).getText());
+  }
+
+  /**
+   * Clicks the {@code data-confirm} button matching {@code css}, accepts the confirmation dialog it
+   * opens and waits for the page its form loads.
+   */
+  public Chromium confirm(String css) {
+    return navigating(
+        () -> {
+          clickFresh(css);
+          new WebDriverWait(driver, WAIT).until(d -> d.switchTo().alert()).accept();
+        });
+  }
+
+  private void clickFresh(String css) {
+    new WebDriverWait(driver, WAIT)
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(By.cssSelector(css)).click();
+              return true;
+            });
+  }
+
+  private Chromium awaitReplacing(WebElement page) {
+    new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(page));
+    waitForCharts();
+    return this;
+  }
+
   public List<WebElement> all(String css) {
     return driver.findElements(By.cssSelector(css));
   }
 
   /** Waits until every chart on the page is drawn; returns the data points of each, in order. */
   public List<Integer> waitForCharts() {
-    new WebDriverWait(driver, WAIT)
+    return new WebDriverWait(driver, WAIT)
+        .ignoring(StaleElementReferenceException.class)
         .until(
-            d ->
-                d.findElements(By.cssSelector("[data-chart]")).stream()
-                    .allMatch(e -> "true".equals(e.getDomAttribute("data-drawn"))));
-    return all("[data-chart]").stream()
-        .map(e -> Integer.parseInt(e.getDomAttribute("data-points")))
-        .toList();
+            d -> {
+              List<WebElement> charts = d.findElements(By.cssSelector("[data-chart]"));
+              if (!charts.stream().allMatch(e -> "true".equals(e.getDomAttribute("data-drawn")))) {
+                return null;
+              }
+              return charts.stream()
+                  .map(e -> Integer.parseInt(e.getDomAttribute("data-points")))
+                  .toList();
+            });
   }
 
   /**
@@ -115,18 +184,25 @@ public final class Chromium implements AutoCloseable {
    */
   public long drawnPoints(String css) {
     waitForCharts();
-    Object count =
-        driver.executeScript(
-            "var el = document.querySelector(arguments[0]);"
-                + "var chart = echarts.getInstanceByDom(el);"
-                + "if (!chart) { return -1; }"
-                + "var n = 0; chart.getOption().series.forEach(function (s) {"
-                + "  (s.data || []).forEach(function (d) {"
-                + "    var v = Array.isArray(d) ? d[d.length - 1] : d;"
-                + "    if (v !== null && v !== undefined) { n++; } }); });"
-                + "return n;",
-            css);
-    return ((Number) count).longValue();
+    String script =
+        "var el = document.querySelector(arguments[0]);"
+            + "var chart = el && window.echarts && echarts.getInstanceByDom(el);"
+            + "if (!chart) { return -1; }"
+            + "var n = 0; chart.getOption().series.forEach(function (s) {"
+            + "  (s.data || []).forEach(function (d) {"
+            + "    var v = Array.isArray(d) ? d[d.length - 1] : d;"
+            + "    if (v !== null && v !== undefined) { n++; } }); });"
+            + "return n;";
+    /* A data-refresh page may reload mid-script; count again on the reloaded page. */
+    Number count =
+        new WebDriverWait(driver, WAIT)
+            .ignoring(JavascriptException.class)
+            .until(
+                d -> {
+                  waitForCharts();
+                  return (Number) driver.executeScript(script, css);
+                });
+    return count.longValue();
   }
 
   /** The browser console's errors since the last call (JavaScript errors, failed loads, CSP). */
@@ -152,11 +228,6 @@ public final class Chromium implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  /** Accepts the confirmation dialog a {@code data-confirm} form opens. */
-  public void acceptConfirmation() {
-    new WebDriverWait(driver, WAIT).until(d -> d.switchTo().alert()).accept();
   }
 
   @Override

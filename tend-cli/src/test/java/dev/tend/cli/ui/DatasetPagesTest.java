@@ -83,7 +83,7 @@ class DatasetPagesTest {
         .contains("latest → v1")
         .contains("production → v1")
         .contains("33.3%");
-    assertThat(browser.find("nav.sections a.current").getText()).isEqualTo("Datasets");
+    assertThat(browser.text("nav.sections a.current")).isEqualTo("Datasets");
     browser.assertNoConsoleErrors();
     browser.screenshot("datasets-list");
   }
@@ -91,10 +91,10 @@ class DatasetPagesTest {
   @Test
   void theDatasetPageChartsQualityByVersionAndDiffsTwoVersions() {
     browser.open("/projects/" + PROJECT + "/datasets");
-    browser.find("#datasets").findElement(By.linkText("trips")).click();
+    browser.follow(browser.find("#datasets").findElement(By.linkText("trips")));
     assertThat(browser.drawnPoints("#quality-chart")).isGreaterThan(0);
     assertThat(browser.all("#versions tbody tr")).hasSize(2);
-    assertThat(browser.find("#versions tbody tr").getText())
+    assertThat(browser.text("#versions tbody tr"))
         .contains("v2")
         .contains("rejected")
         .contains("33.3%");
@@ -108,13 +108,13 @@ class DatasetPagesTest {
 
     new Select(browser.find("#diff-from")).selectByVisibleText("v1");
     new Select(browser.find("#diff-to")).selectByVisibleText("v2");
-    browser.find("#diff-submit").click();
+    browser.follow("#diff-submit");
     assertThat(browser.driver().getCurrentUrl()).contains("/datasets/trips/diff?from=1&to=2");
-    assertThat(browser.find("#diff-newly-failing").getText()).isEqualTo("2");
-    assertThat(browser.find("#diff-checks").getText())
+    assertThat(browser.text("#diff-newly-failing")).isEqualTo("2");
+    assertThat(browser.text("#diff-checks"))
         .contains("completeness(origin)")
         .contains("newly failing");
-    assertThat(browser.find("#diff-columns").getText()).contains(EVIL).contains("distance");
+    assertThat(browser.text("#diff-columns")).contains(EVIL).contains("distance");
     assertThat(browser.driver().executeScript("return typeof window.__owned"))
         .isEqualTo("undefined");
     browser.assertNoConsoleErrors();
@@ -124,12 +124,12 @@ class DatasetPagesTest {
   @Test
   void aRejectedVersionShowsItsProfileAndTheFailingRowsItsPushKept() {
     browser.open("/projects/" + PROJECT + "/datasets/trips/versions/2");
-    assertThat(browser.find("#version-status").getText()).isEqualTo("rejected");
-    assertThat(browser.find("#checks-passed").getText()).isEqualTo("1 / 3");
+    assertThat(browser.text("#version-status")).isEqualTo("rejected");
+    assertThat(browser.text("#checks-passed")).isEqualTo("1 / 3");
     assertThat(browser.all("#columns td.column-name"))
         .extracting(WebElement::getText)
         .containsExactly("id", "distance", "origin", EVIL);
-    assertThat(browser.find("#columns").getText()).contains("750").contains("50.0%");
+    assertThat(browser.text("#columns")).contains("750").contains("50.0%");
     assertThat(browser.driver().executeScript("return typeof window.__owned"))
         .isEqualTo("undefined");
 
@@ -149,7 +149,7 @@ class DatasetPagesTest {
                     .contains("between(distance)")
                     .contains("3 3 750 JFK c")
                     .doesNotContain("8 null d"));
-    assertThat(browser.find("section.failing-check table.sample thead").getText())
+    assertThat(browser.text("section.failing-check table.sample thead"))
         .contains("_row")
         .contains(EVIL);
     browser.assertNoConsoleErrors();
@@ -159,7 +159,7 @@ class DatasetPagesTest {
   @Test
   void anUnknownVersionIsANotFoundPage() {
     browser.open("/projects/" + PROJECT + "/datasets/trips/versions/9");
-    assertThat(browser.find("main").getText()).contains("has no committed version 9");
+    assertThat(browser.text("main")).contains("has no committed version 9");
     assertThat(browser.consoleErrors()).singleElement().asString().contains("404");
   }
 }

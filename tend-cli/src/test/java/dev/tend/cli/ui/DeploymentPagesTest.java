@@ -111,23 +111,22 @@ class DeploymentPagesTest {
     browser.open("/projects/zoo/deployments");
     browser.assertNoConsoleErrors();
     String row = "tr[data-deployment='ui-canary']";
-    assertThat(browser.find(row + " td.rollout").getText()).isEqualTo("in-progress");
-    assertThat(browser.find(row).getText()).contains("species v" + v2, "canary 30%");
+    assertThat(browser.text(row + " td.rollout")).isEqualTo("in-progress");
+    assertThat(browser.text(row)).contains("species v" + v2, "canary 30%");
     browser.screenshot("deployments-list");
 
-    browser.find(row + " a").click();
-    assertThat(browser.find("#rollout-state").getText()).isEqualTo("in-progress");
+    browser.follow(row + " a");
+    assertThat(browser.text("#rollout-state")).isEqualTo("in-progress");
     assertThat(browser.find("#deployment").getDomAttribute("data-refresh")).isEqualTo("5");
     assertThat(browser.drawnPoints("#traffic-chart")).isEqualTo(2);
     assertThat(browser.drawnPoints("#latency-chart")).isPositive();
     assertThat(browser.drawnPoints("#error-chart")).isPositive();
-    assertThat(browser.find("#rollout").getText()).contains("manual promotion", "Windows judged");
+    assertThat(browser.text("#rollout")).contains("manual promotion", "Windows judged");
     browser.assertNoConsoleErrors();
     browser.screenshot("deployments-detail-canary");
 
-    browser.find("#promote").click();
-    browser.acceptConfirmation();
-    assertThat(browser.find("#flash").getText()).contains("Promoted species v" + v2);
+    browser.confirm("#promote");
+    assertThat(browser.text("#flash")).contains("Promoted species v" + v2);
     browser.assertNoConsoleErrors();
     JsonNode promoted = zoo.send("GET", PROJECT + "/deployments/ui-canary", null, 200);
     assertThat(promoted.at("/deployment/traffic/stable/version").asInt()).isEqualTo(v2);
@@ -140,28 +139,29 @@ class DeploymentPagesTest {
     browser.screenshot("deployments-detail-promoted");
 
     /* Promoting again with no candidate is refused with a 409 page, and changes nothing. */
-    browser
-        .driver()
-        .executeScript(
-            "var f = document.getElementById('start-rollout');"
-                + "f.removeAttribute('data-confirm');"
-                + "f.action = f.action.replace(/rollout$/, 'promote'); f.submit();");
-    assertThat(browser.find("main").getText()).contains("409", "no rollout");
+    browser.navigating(
+        () ->
+            browser
+                .driver()
+                .executeScript(
+                    "var f = document.getElementById('start-rollout');"
+                        + "f.removeAttribute('data-confirm');"
+                        + "f.action = f.action.replace(/rollout$/, 'promote'); f.submit();"));
+    assertThat(browser.text("main")).contains("409", "no rollout");
     assertThat(zoo.send("GET", PROJECT + "/deployments/ui-canary", null, 200)).isEqualTo(promoted);
     browser.consoleErrors();
 
     rollout("ui-canary", v1);
     browser.open("/projects/zoo/deployments/ui-canary");
-    assertThat(browser.find("#candidate").getText()).isEqualTo("species v" + v1);
-    browser.find("#rollback").click();
-    browser.acceptConfirmation();
-    assertThat(browser.find("#flash").getText()).contains("Rolled back species v" + v1);
+    assertThat(browser.text("#candidate")).isEqualTo("species v" + v1);
+    browser.confirm("#rollback");
+    assertThat(browser.text("#flash")).contains("Rolled back species v" + v1);
     browser.assertNoConsoleErrors();
     JsonNode rolledBack = zoo.send("GET", PROJECT + "/deployments/ui-canary", null, 200);
     assertThat(rolledBack.at("/deployment/traffic/stable/version").asInt()).isEqualTo(v2);
     assertThat(rolledBack.at("/rollout/state").asText()).isEqualTo("none");
     assertThat(eventKinds(rolledBack)).contains("promoted", "rolled-back");
-    assertThat(browser.find("#events").getText()).contains("rolled-back", "promoted");
+    assertThat(browser.text("#events")).contains("rolled-back", "promoted");
     browser.screenshot("deployments-detail-rolled-back");
   }
 
@@ -194,15 +194,15 @@ class DeploymentPagesTest {
 
     browser.open("/projects/zoo/automation");
     browser.assertNoConsoleErrors();
-    assertThat(browser.find("tr[data-policy='ui-careful']").getText())
+    assertThat(browser.text("tr[data-policy='ui-careful']"))
         .contains("ui-auto", "log_loss", "always", "50% for 1 × 1m");
     String row = "tr[data-action='" + id + "']";
-    assertThat(browser.find(row + " .badge").getText()).isEqualTo("awaiting-approval");
+    assertThat(browser.text(row + " .badge")).isEqualTo("awaiting-approval");
     browser.screenshot("automation-list");
 
-    browser.find(row + " a").click();
-    assertThat(browser.find("#action-state").getText()).isEqualTo("awaiting-approval");
-    assertThat(browser.find("#gate").getText()).contains("log_loss", "passed");
+    browser.follow(row + " a");
+    assertThat(browser.text("#action-state")).isEqualTo("awaiting-approval");
+    assertThat(browser.text("#gate")).contains("log_loss", "passed");
     assertThat(browser.drawnPoints("#gate-chart")).isEqualTo(2);
     assertThat(browser.all("#steps li"))
         .extracting(e -> e.findElement(By.tagName("strong")).getText())
@@ -211,13 +211,11 @@ class DeploymentPagesTest {
     browser.screenshot("automation-action-awaiting");
 
     browser.find("#reject-reason").sendKeys("not before the <review>");
-    browser.find("#reject").click();
-    browser.acceptConfirmation();
-    assertThat(browser.find("#flash").getText()).contains("it is now rejected");
-    assertThat(browser.find("#action-state").getText()).isEqualTo("rejected");
+    browser.confirm("#reject");
+    assertThat(browser.text("#flash")).contains("it is now rejected");
+    assertThat(browser.text("#action-state")).isEqualTo("rejected");
     assertThat(browser.all("#decision")).isEmpty();
-    assertThat(browser.find("#steps").getText())
-        .contains("rejected by admin: not before the <review>");
+    assertThat(browser.text("#steps")).contains("rejected by admin: not before the <review>");
     browser.assertNoConsoleErrors();
     browser.screenshot("automation-action-rejected");
     JsonNode rejected = zoo.send("GET", PROJECT + "/automation/actions/" + id, null, 200);

@@ -76,8 +76,8 @@ class MonitoringPagesTest {
     assertThat(row.findElements(By.cssSelector(".badge"))).hasSizeGreaterThanOrEqualTo(2);
     browser.screenshot("monitoring-list");
 
-    row.findElement(By.linkText(DEPLOYMENT)).click();
-    assertThat(browser.find("h1").getText()).isEqualTo(DEPLOYMENT);
+    browser.follow(row.findElement(By.linkText(DEPLOYMENT)));
+    assertThat(browser.text("h1")).isEqualTo(DEPLOYMENT);
   }
 
   @Test
@@ -87,9 +87,9 @@ class MonitoringPagesTest {
     assertThat(browser.drawnPoints("#drift-heatmap")).isPositive();
     assertThat(browser.drawnPoints("#performance")).isPositive();
     assertThat(browser.drawnPoints("#quality-accuracy")).isPositive();
-    assertThat(browser.find("#drift-heatmap + p").getText()).contains("counts as drifted at");
+    assertThat(browser.text("#drift-heatmap + p")).contains("counts as drifted at");
 
-    String features = browser.find("#features").getText();
+    String features = browser.text("#features");
     assertThat(features).contains("Beak Length (mm)").contains("Flipper Length (mm)");
     assertThat(browser.all("#features .badge.bad"))
         .as("the shifted beaks and flippers drifted in the latest window")
@@ -102,7 +102,7 @@ class MonitoringPagesTest {
 
     browser.open("/projects/zoo/monitoring/" + DEPLOYMENT + "?version=no-such-version");
     browser.assertNoConsoleErrors();
-    assertThat(browser.find("#no-windows").getText()).contains("No windows");
+    assertThat(browser.text("#no-windows")).contains("No windows");
   }
 
   @Test
@@ -153,10 +153,10 @@ class MonitoringPagesTest {
 
     browser.open("/projects/zoo/monitoring/" + load);
     browser.assertNoConsoleErrors();
-    assertThat(browser.find("#windows").getText()).isEqualTo(String.valueOf(windows));
+    assertThat(browser.text("#windows")).isEqualTo(String.valueOf(windows));
     assertThat(browser.drawnPoints("#drift-heatmap")).isEqualTo(windows * 30L);
     assertThat(browser.drawnPoints("#quality-accuracy")).isEqualTo(windows * 2L);
-    assertThat(browser.find("#features").getText()).contains("<script>alert(1)</script>");
+    assertThat(browser.text("#features")).contains("<script>alert(1)</script>");
     browser.screenshot("monitoring-deployment-200-windows");
 
     browser.open("/projects/zoo/monitoring");
@@ -179,7 +179,7 @@ class MonitoringPagesTest {
   @Test
   void aDeploymentOfAnotherProjectOrNoneIsNotFound() {
     browser.open("/projects/zoo/monitoring/no-such-deployment");
-    assertThat(browser.find("main").getText()).contains("no deployment named");
+    assertThat(browser.text("main")).contains("no deployment named");
     assertThat(browser.consoleErrors()).singleElement().asString().contains("404");
   }
 

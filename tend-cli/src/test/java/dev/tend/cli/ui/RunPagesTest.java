@@ -118,19 +118,19 @@ class RunPagesTest {
         .extracting(WebElement::getText)
         .as("the params that tell runs apart come first")
         .startsWith("boosted_rounds", "rounds", "xgboost.max_depth");
-    assertThat(browser.find("#runs").getText()).contains("penguins@1", "<i>notebook</i>");
+    assertThat(browser.text("#runs")).contains("penguins@1", "<i>notebook</i>");
     assertThat(browser.all("#runs b, #runs i")).as("names are text, not markup").isEmpty();
     browser.screenshot("runs-list");
 
     browser.find("#filter").sendKeys("params.xgboost.max_depth = '2'");
-    browser.find("#apply").click();
+    browser.follow("#apply");
     browser.find("#run-filters");
     assertThat(browser.all("#runs tbody tr")).hasSize(1);
-    assertThat(browser.find("#runs tbody").getText()).contains("species-train");
+    assertThat(browser.text("#runs tbody")).contains("species-train");
     browser.assertNoConsoleErrors();
 
     browser.open("/projects/runs-ui/runs?filter=" + "params.max_depth%20%3D%3D%20x");
-    assertThat(browser.find("#filter-error").getText()).isNotBlank();
+    assertThat(browser.text("#filter-error")).isNotBlank();
     assertThat(browser.consoleErrors()).singleElement().asString().contains("400");
 
     browser.open("/projects/runs-ui/runs?status=FINISHED&sort=accuracy&order=asc");
@@ -138,7 +138,7 @@ class RunPagesTest {
     List<WebElement> rows = browser.all("#runs tbody tr");
     assertThat(rows).hasSize(2);
     rows.forEach(r -> r.findElement(By.cssSelector("input[name=run]")).click());
-    browser.find("#compare").click();
+    browser.follow("#compare");
     browser.find("#compare-params");
     browser.waitForCharts();
     browser.assertNoConsoleErrors();
@@ -158,21 +158,21 @@ class RunPagesTest {
   void aRunShowsItsHistoryItsNamesAsTextAndItsLineage() {
     browser.open("/projects/runs-ui/runs/" + mlflowRun);
     browser.assertNoConsoleErrors();
-    assertThat(browser.find("#run-name").getText()).isEqualTo("<i>notebook</i>");
-    assertThat(browser.find("#params").getText()).contains(HTML_VALUE);
-    assertThat(browser.find("#tags").getText()).contains("<script>alert(1)</script>");
+    assertThat(browser.text("#run-name")).isEqualTo("<i>notebook</i>");
+    assertThat(browser.text("#params")).contains(HTML_VALUE);
+    assertThat(browser.text("#tags")).contains("<script>alert(1)</script>");
     assertThat(browser.all("#params b, #tags script")).isEmpty();
     assertThat(browser.find("#metric-0").getDomAttribute("data-metric")).isEqualTo("loss");
     assertThat(browser.drawnPoints("#metric-0")).isEqualTo(5);
     browser.screenshot("runs-run-mlflow");
 
     browser.open("/projects/runs-ui/runs");
-    browser.find("#runs").findElement(By.partialLinkText("species-train")).click();
+    browser.follow(browser.find("#runs").findElement(By.partialLinkText("species-train")));
     browser.find("#run-lineage");
     browser.assertNoConsoleErrors();
-    assertThat(browser.find("#run-lineage .dataset-version").getText()).isEqualTo("penguins v1");
-    assertThat(browser.find("#run-lineage .model-version").getText()).startsWith("species v");
-    assertThat(browser.find("#artifacts").getText()).contains("model");
+    assertThat(browser.text("#run-lineage .dataset-version")).isEqualTo("penguins v1");
+    assertThat(browser.text("#run-lineage .model-version")).startsWith("species v");
+    assertThat(browser.text("#artifacts")).contains("model");
     browser.screenshot("runs-run-trained");
 
     browser.open("/projects/runs-ui/runs/no-such-run");
@@ -191,10 +191,10 @@ class RunPagesTest {
             200);
     browser.open("/projects/runs-ui/models");
     browser.assertNoConsoleErrors();
-    assertThat(browser.find("#models").getText()).contains("species", "v2", "champion → v1");
+    assertThat(browser.text("#models")).contains("species", "v2", "champion → v1");
     browser.screenshot("models-list");
 
-    browser.find("#models").findElement(By.linkText("species")).click();
+    browser.follow(browser.find("#models").findElement(By.linkText("species")));
     browser.find("#versions");
     browser.assertNoConsoleErrors();
     assertThat(browser.all("#versions tbody tr")).hasSize(2);

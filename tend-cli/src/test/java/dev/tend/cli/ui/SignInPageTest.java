@@ -32,27 +32,27 @@ class SignInPageTest {
     browser.open("/projects/zoo");
     assertThat(browser.driver().getCurrentUrl()).contains("/sign-in?next=");
     browser.find("#token").sendKeys("tend_not_a_real_token_at_all_00000000000");
-    browser.find("#sign-in-submit").click();
-    assertThat(browser.find("#sign-in-error").getText()).contains("not valid");
+    browser.follow("#sign-in-submit");
+    assertThat(browser.text("#sign-in-error")).contains("not valid");
     browser.screenshot("sign-in-refused");
     assertThat(browser.consoleErrors()).singleElement().asString().contains("401");
 
     browser.find("#token").sendKeys(world.admin());
-    browser.find("#sign-in-submit").click();
+    browser.follow("#sign-in-submit");
     browser.find("#user");
     assertThat(browser.driver().getCurrentUrl()).endsWith("/projects/zoo");
     browser.assertNoConsoleErrors();
 
-    browser.find("a.brand").click();
+    browser.follow("a.brand");
     assertThat(browser.all("#projects a")).extracting(e -> e.getText()).contains("zoo");
     browser.assertNoConsoleErrors();
     browser.screenshot("projects");
 
-    browser.find("#projects").findElement(By.linkText("zoo")).click();
-    assertThat(browser.find("nav.sections a.current").getText()).isEqualTo("Overview");
+    browser.follow(browser.find("#projects").findElement(By.linkText("zoo")));
+    assertThat(browser.text("nav.sections a.current")).isEqualTo("Overview");
     browser.assertNoConsoleErrors();
 
-    browser.find("#sign-out").click();
+    browser.follow("#sign-out");
     browser.find("#token");
     browser.open("/");
     assertThat(browser.driver().getCurrentUrl()).contains("/sign-in");
