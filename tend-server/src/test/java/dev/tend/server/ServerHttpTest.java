@@ -161,7 +161,27 @@ class ServerHttpTest {
   }
 
   @Test
-  void anEndlessChunkedBodyIsRefusedAfterTheLimitWithoutBeingBuffered() throws Exception {
+  void aChunkedBodyOverTheLimitIsRefusedWithAProblem() throws Exception {
+    byte[] over = new byte[(int) LIMIT + 1024];
+    /* A stream publisher has no length, so the client sends the body chunked. */
+    HttpRequest request =
+        request(server, "/api/v1/projects/alpha/blob", "editor-token")
+            .header("Content-Type", "application/octet-stream")
+            .PUT(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(over)))
+            .build();
+    JsonNode problem =
+        problem(CLIENT.send(request, BodyHandlers.ofString()), 413, "payload-too-large");
+    assertThat(problem.get("detail").asText()).contains("64 KiB");
+  }
+
+  /*
+   * Against a client that never stops sending, the server answers 413 and closes the connection;
+   * whether the client reads the answer before the close depends on timing (an HTTP/1.1 client
+   * busy writing may see only the reset, as Jetty's issue 12079 explains). What must hold either
+   * way: the server stopped reading near the limit and keeps serving.
+   */
+  @Test
+  void anEndlessChunkedBodyIsCutOffAfterTheLimitWithoutBeingBuffered() throws Exception {
     AtomicLong sent = new AtomicLong();
     InputStream endless =
         new InputStream() {
@@ -185,9 +205,17 @@ class ServerHttpTest {
             .timeout(Duration.ofSeconds(20))
             .PUT(chunked)
             .build();
-    HttpResponse<String> response = CLIENT.send(request, BodyHandlers.ofString());
-    problem(response, 413, "payload-too-large");
+    try {
+      problem(CLIENT.send(request, BodyHandlers.ofString()), 413, "payload-too-large");
+    } catch (java.io.IOException closedWhileSending) {
+      assertThat(closedWhileSending).isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+    }
     assertThat(sent.get()).isLessThan(64L * 1024 * 1024);
+    HttpRequest small =
+        request(server, "/api/v1/projects/alpha/blob", "editor-token")
+            .PUT(BodyPublishers.ofByteArray(new byte[16]))
+            .build();
+    assertThat(CLIENT.send(small, BodyHandlers.ofString()).statusCode()).isEqualTo(200);
   }
 
   @Test
