@@ -17,6 +17,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinState;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.ParsedEndpoint;
@@ -110,6 +111,13 @@ public final class TendServer implements AutoCloseable {
                       (method, path) -> allowedMethods(state, path));
               cfg.routes.exception(Exception.class, problems::respond);
               cfg.routes.exception(HttpResponseException.class, problems::respond);
+              cfg.routes.exception(
+                  NotFoundResponse.class,
+                  (e, ctx) -> {
+                    if (web.stream().noneMatch(module -> module.answerNotFound(ctx))) {
+                      problems.respond(e, ctx);
+                    }
+                  });
               cfg.routes.before(
                   ctx -> Bodies.checkDeclaredLength(ctx.req(), config.maxRequestBodyBytes()));
               ApiRoutes routes = new ApiRoutes(cfg.routes, settings);

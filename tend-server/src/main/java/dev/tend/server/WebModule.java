@@ -2,6 +2,7 @@ package dev.tend.server;
 
 import dev.tend.server.http.ApiSettings;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 
 /**
  * A part of the server that answers browsers rather than API clients: its routes live outside
@@ -18,4 +19,12 @@ public interface WebModule {
   String STATIC_FOLDER = "/dev/tend/server/ui/static";
 
   void routes(RoutesConfig routes, ApiSettings settings);
+
+  /**
+   * Answers a request that no route matched when it is a browser's (a page, not an API call), and
+   * returns true; returns false to leave it to the API's {@code not-found} problem.
+   */
+  default boolean answerNotFound(Context ctx) {
+    return false;
+  }
 }

@@ -38,6 +38,37 @@ public final class Charts {
     }
   }
 
+  /**
+   * A value axis: a share (accuracy, coverage, a rate) is drawn from 0 to 1 so its lines read
+   * against the whole range and never run past 100%; any other quantity is scaled to its data.
+   */
+  public record Axis(String name, boolean share) {
+    public Axis {
+      requireNonNull(name, "name is null");
+    }
+
+    public static Axis share(String name) {
+      return new Axis(name, true);
+    }
+
+    public static Axis scaled(String name) {
+      return new Axis(name, false);
+    }
+
+    Map<String, Object> option() {
+      Map<String, Object> axis = new LinkedHashMap<>();
+      axis.put("type", "value");
+      axis.put("name", name);
+      if (share) {
+        axis.put("min", 0);
+        axis.put("max", 1);
+      } else {
+        axis.put("scale", true);
+      }
+      return axis;
+    }
+  }
+
   /** A line chart over time, one line per series, on one value axis named {@code axis}. */
   public static String lines(String title, String axis, List<Series> series) {
     Map<String, Object> option = base(title);
@@ -57,14 +88,12 @@ public final class Charts {
    * leftAxis}, {@code right} on the right axis named {@code rightAxis}.
    */
   public static String twoAxes(
-      String title, String leftAxis, List<Series> left, String rightAxis, List<Series> right) {
+      String title, Axis leftAxis, List<Series> left, Axis rightAxis, List<Series> right) {
     Map<String, Object> option = base(title);
     option.put("xAxis", Map.of("type", "time"));
-    option.put(
-        "yAxis",
-        List.of(
-            Map.of("type", "value", "name", leftAxis, "scale", true),
-            Map.of("type", "value", "name", rightAxis, "scale", true, "position", "right")));
+    Map<String, Object> rightOption = rightAxis.option();
+    rightOption.put("position", "right");
+    option.put("yAxis", List.of(leftAxis.option(), rightOption));
     List<Object> lines = new ArrayList<>();
     left.forEach(s -> lines.add(line(s, 0)));
     right.forEach(s -> lines.add(line(s, 1)));

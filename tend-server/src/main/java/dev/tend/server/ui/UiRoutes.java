@@ -217,6 +217,14 @@ public final class UiRoutes {
     }
   }
 
+  /** Answers a browser's request for a page that does not exist with the 404 page. */
+  void notFound(Context ctx) {
+    long started = System.nanoTime();
+    securityHeaders(ctx);
+    Optional<Sessions.Session> session = sessions.find(ctx.cookie(SESSION_COOKIE));
+    error(ctx, 404, "there is no page at " + ctx.path(), session, started);
+  }
+
   /** Renders an error page; falls back to plain text if even that fails. */
   void error(
       Context ctx, int status, String message, Optional<Sessions.Session> session, long started) {

@@ -33,6 +33,7 @@ public final class WebUi implements WebModule {
   private final List<UiArea> areas;
   private final Sessions sessions;
   private final Renderer renderer = new Renderer();
+  private volatile UiRoutes routes;
 
   public WebUi(ProjectRepository projects, List<? extends UiArea> areas, Clock clock) {
     this.projects = requireNonNull(projects, "projects is null");
@@ -43,12 +44,36 @@ public final class WebUi implements WebModule {
   @Override
   public void routes(RoutesConfig config, ApiSettings settings) {
     UiRoutes routes = new UiRoutes(config, settings, sessions, renderer, projects);
+    this.routes = routes;
     config.addHttpHandler(HandlerType.GET, SIGN_IN, ctx -> signInPage(ctx, Optional.empty(), 200));
     config.addHttpHandler(HandlerType.POST, SIGN_IN, ctx -> signIn(ctx, settings));
     config.addHttpHandler(HandlerType.POST, SIGN_OUT, this::signOut);
     for (UiArea area : areas) {
       area.routes(routes);
     }
+  }
+
+  /**
+   * A page the UI does not have, asked for by a browser (a GET or HEAD that accepts HTML, outside
+   * {@code /api/} and the static folders), is answered with the UI's 404 page.
+   */
+  @Override
+  public boolean answerNotFound(Context ctx) {
+    UiRoutes answering = routes;
+    String path = ctx.path();
+    String accept = ctx.header("Accept");
+    boolean page =
+        (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD)
+            && accept != null
+            && accept.contains("text/html")
+            && !path.startsWith("/api/")
+            && !path.startsWith(STATIC_PATH + "/")
+            && !path.startsWith("/webjars/");
+    if (answering == null || !page) {
+      return false;
+    }
+    answering.notFound(ctx);
+    return true;
   }
 
   private void signInPage(Context ctx, Optional<String> error, int status) {

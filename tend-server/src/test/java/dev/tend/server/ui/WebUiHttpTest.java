@@ -258,6 +258,31 @@ class WebUiHttpTest {
   }
 
   @Test
+  void aBrowserAskingForAnUnknownPageGetsThePageAndAnApiClientTheProblem() throws Exception {
+    Browser browser = new Browser();
+    browser.signIn(admin, "/");
+    String html = "text/html,application/xhtml+xml,*/*;q=0.8";
+
+    HttpResponse<String> page = browser.get("/no-such-page", "Accept", html);
+    assertThat(page.statusCode()).isEqualTo(404);
+    assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+    assertThat(page.body()).contains("there is no page at /no-such-page", "zoo");
+    assertThat(get("/projects/zoo/no-such-section", null).statusCode()).isEqualTo(404);
+    assertThat(browser.get("/projects/zoo/no-such-section", "Accept", html).body())
+        .contains("there is no page at /projects/zoo/no-such-section");
+
+    for (String path : List.of("/api/v1/no-such-route", "/static/none.js", "/no-such-page")) {
+      HttpResponse<String> problem =
+          browser.get(path, "Accept", path.equals("/no-such-page") ? "application/json" : html);
+      assertThat(problem.statusCode()).as(path).isEqualTo(404);
+      assertThat(problem.headers().firstValue("Content-Type").orElseThrow())
+          .as(path)
+          .startsWith("application/problem+json");
+    }
+  }
+
+  @Test
   void theScriptsAndTheChartingLibraryAreServed() throws Exception {
     HttpResponse<String> script = get("/static/tend.js", null);
     assertThat(script.statusCode()).isEqualTo(200);
@@ -268,10 +293,13 @@ class WebUiHttpTest {
     assertThat(echarts.body().length()).isGreaterThan(500_000);
   }
 
-  private HttpResponse<String> get(String path, String cookie) throws Exception {
+  private HttpResponse<String> get(String path, String cookie, String... headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
     if (cookie != null) {
       request.header("Cookie", cookie);
+    }
+    if (headers.length > 0) {
+      request.headers(headers);
     }
     return http.send(request.build(), BodyHandlers.ofString());
   }
@@ -312,8 +340,8 @@ class WebUiHttpTest {
       return answer;
     }
 
-    HttpResponse<String> get(String path) throws Exception {
-      return WebUiHttpTest.this.get(path, cookies);
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+      return WebUiHttpTest.this.get(path, cookies, headers);
     }
 
     HttpResponse<String> post(String path, String form, String... headers) throws Exception {

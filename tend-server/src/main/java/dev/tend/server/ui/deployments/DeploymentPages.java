@@ -511,7 +511,12 @@ public final class DeploymentPages implements UiArea {
         errors.stream().allMatch(s -> s.points().isEmpty())
             && rows.stream().allMatch(s -> s.points().isEmpty());
     return Charts.unlessEmpty(
-        Charts.twoAxes("Errors and requests per window", "error rate", errors, "requests", rows),
+        Charts.twoAxes(
+            "Errors and requests per window",
+            Charts.Axis.share("error rate"),
+            errors,
+            Charts.Axis.scaled("requests"),
+            rows),
         empty);
   }
 

@@ -20,12 +20,14 @@ import dev.tend.server.ui.UiRoutes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -50,6 +52,9 @@ public final class MonitoringPages implements UiArea {
       List.of(MonitorMetric.ACCURACY, MonitorMetric.F1, MonitorMetric.ROC_AUC);
   private static final List<MonitorMetric> REGRESSOR =
       List.of(MonitorMetric.RMSE, MonitorMetric.MAE);
+
+  private static final Set<MonitorMetric> SHARES =
+      EnumSet.of(MonitorMetric.ACCURACY, MonitorMetric.F1, MonitorMetric.ROC_AUC);
 
   /* The figure set against data quality: the first a deployment has. */
   private static final List<MonitorMetric> ACCURACY_LIKE =
@@ -148,6 +153,7 @@ public final class MonitoringPages implements UiArea {
       List<String> versions,
       List<String> segments,
       int windows,
+      int windowsWithFigures,
       Optional<Instant> lastWindow,
       ChartsView charts,
       String thresholds,
@@ -265,6 +271,7 @@ public final class MonitoringPages implements UiArea {
     List<MonitoringApi.SkippedView> skipped = List.of();
     String thresholds = "";
     int windows = 0;
+    int windowsWithFigures = 0;
     if (newest.isPresent()) {
       Instant last = newest.get().windowStart();
       Instant to = last.plusMillis(1);
@@ -303,7 +310,8 @@ public final class MonitoringPages implements UiArea {
               MAX_WINDOWS);
       Instant first = rowsPoints.isEmpty() ? last : rowsPoints.getFirst().windowStart();
       Timeline timeline = Timeline.of(config.window(), first, last, MAX_WINDOWS);
-      windows = rowsPoints.size();
+      windows = timeline.starts().size();
+      windowsWithFigures = rowsPoints.size();
       Instant shownFrom = timeline.starts().getFirst();
       /* One read of every whole-window figure shown: one range of the points' key. */
       timeline.add(
@@ -345,6 +353,7 @@ public final class MonitoringPages implements UiArea {
         versions,
         segments,
         windows,
+        windowsWithFigures,
         newest.map(MetricPoint::windowStart),
         charts,
         thresholds,
@@ -462,9 +471,11 @@ public final class MonitoringPages implements UiArea {
           Optional.of(
               Charts.twoAxes(
                   "Performance and label coverage by window",
-                  scores.isEmpty() ? "score" : label(scores.getFirst()),
+                  scores.isEmpty()
+                      ? Charts.Axis.share("score")
+                      : axis(scores.getFirst(), label(scores.getFirst())),
                   left,
-                  "label coverage",
+                  Charts.Axis.share("label coverage"),
                   List.of(timeline.series("label coverage", MonitorMetric.LABEL_COVERAGE))));
     }
     Optional<MonitorMetric> accuracy = ACCURACY_LIKE.stream().filter(timeline::has).findFirst();
@@ -475,12 +486,17 @@ public final class MonitoringPages implements UiArea {
           Optional.of(
               Charts.twoAxes(
                   "Data quality score against " + label(right),
-                  "quality score",
+                  Charts.Axis.share("quality score"),
                   List.of(timeline.series("quality score", MonitorMetric.QUALITY_SCORE)),
-                  label(right),
+                  axis(right, label(right)),
                   List.of(timeline.series(label(right), right))));
     }
     return new ChartsView(heatmap, performance, qualityAccuracy);
+  }
+
+  /* Accuracy, F1 and AUC are shares; errors (RMSE, MAE) and R2 (negative when worse than the mean) are not. */
+  private static Charts.Axis axis(MonitorMetric metric, String name) {
+    return SHARES.contains(metric) ? Charts.Axis.share(name) : Charts.Axis.scaled(name);
   }
 
   // ---------------------------------------------------------------- reads

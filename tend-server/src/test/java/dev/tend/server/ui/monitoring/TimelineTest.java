@@ -128,6 +128,11 @@ class TimelineTest {
     assertThat(performance.at("/series/2/yAxisIndex").asInt()).isEqualTo(1);
     assertThat(performance.at("/series/2/data/1/1").asDouble()).isEqualTo(0.25);
     assertThat(performance.at("/series/1/data/1/1").isNull()).isTrue();
+    /* Shares are drawn on 0 to 1, never scaled past 100%. */
+    for (String axis : List.of("/yAxis/0", "/yAxis/1")) {
+      assertThat(performance.at(axis + "/min").asDouble()).as(axis).isEqualTo(0.0);
+      assertThat(performance.at(axis + "/max").asDouble()).as(axis).isEqualTo(1.0);
+    }
 
     JsonNode quality = JSON.readTree(charts.qualityAccuracy().orElseThrow());
     assertThat(names(quality)).containsExactly("quality score", "accuracy");
@@ -147,8 +152,12 @@ class TimelineTest {
     MonitoringPages.ChartsView charts = MonitoringPages.charts(regressor, "");
     assertThat(names(JSON.readTree(charts.performance().orElseThrow())))
         .containsExactly("RMSE", "MAE", "label coverage");
-    assertThat(names(JSON.readTree(charts.qualityAccuracy().orElseThrow())))
-        .containsExactly("quality score", "R2");
+    JsonNode quality = JSON.readTree(charts.qualityAccuracy().orElseThrow());
+    assertThat(names(quality)).containsExactly("quality score", "R2");
+    /* R2 is negative when worse than the mean: its axis follows the data. */
+    assertThat(quality.at("/yAxis/0/max").asDouble()).isEqualTo(1.0);
+    assertThat(quality.at("/yAxis/1/scale").asBoolean()).isTrue();
+    assertThat(quality.at("/yAxis/1/max").isMissingNode()).isTrue();
     assertThat(charts.heatmap()).isEmpty();
 
     MonitoringPages.ChartsView none =
