@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -156,6 +160,26 @@ public final class Chromium implements AutoCloseable {
     new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(page));
     waitForCharts();
     return this;
+  }
+
+  /**
+   * Fetches {@code location} (a path on the server or a whole URL) outside the browser but with its
+   * session cookie: for downloads, which headless Chromium would only save to disk.
+   */
+  public HttpResponse<byte[]> fetch(String location) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(location)).GET();
+    Cookie session = driver.manage().getCookieNamed("tend_session");
+    if (session != null) {
+      request.header("Cookie", "tend_session=" + session.getValue());
+    }
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public List<WebElement> all(String css) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.cli.Cli;
 import dev.tend.cli.monitor.ServedPenguins;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -172,8 +173,33 @@ class RunPagesTest {
     browser.assertNoConsoleErrors();
     assertThat(browser.text("#run-lineage .dataset-version")).isEqualTo("penguins v1");
     assertThat(browser.text("#run-lineage .model-version")).startsWith("species v");
-    assertThat(browser.text("#artifacts")).contains("model");
+    assertThat(browser.text("#artifacts")).contains("model/");
     browser.screenshot("runs-run-trained");
+    String runPage = browser.driver().getCurrentUrl();
+
+    /* Folders open in place; files download as attachments, with the session's cookie. */
+    browser.follow(browser.find("#artifacts").findElement(By.linkText("model/")));
+    assertThat(browser.text("#artifact-trail")).isEqualTo("artifacts / model /");
+    WebElement file =
+        browser.all("#artifacts a").stream()
+            .filter(a -> !a.getText().endsWith("/"))
+            .findFirst()
+            .orElseThrow();
+    String name = file.getText();
+    String href = file.getDomAttribute("href");
+    assertThat(href).contains("/artifact?path=model%2F" + name);
+    assertThat(file.getDomAttribute("download")).isEqualTo(name);
+    browser.assertNoConsoleErrors();
+    browser.screenshot("runs-run-artifact-folder");
+    HttpResponse<byte[]> download = browser.fetch(href);
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    assertThat(download.headers().firstValue("Content-Disposition"))
+        .hasValue("attachment; filename*=UTF-8''" + name);
+    assertThat(download.body()).isNotEmpty();
+    assertThat(browser.fetch(runPage + "/artifact?path=..%2Fsecret").statusCode()).isEqualTo(400);
+    assertThat(browser.fetch(runPage + "/artifact?path=model%2Fnone").statusCode()).isEqualTo(404);
+    assertThat(browser.fetch(runPage + "?artifacts=..%2Fup").statusCode()).isEqualTo(400);
 
     browser.open("/projects/runs-ui/runs/no-such-run");
     assertThat(browser.driver().getPageSource()).contains("there is no run");

@@ -2,9 +2,14 @@ package dev.tend.server.ui;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** What a UI handler answers: a rendered page, or a redirect after a form (Post/Redirect/Get). */
+/**
+ * What a UI handler answers: a rendered page, a redirect after a form (Post/Redirect/Get), or a
+ * file to download.
+ */
 public sealed interface UiResponse {
   /**
    * The template {@code template} (such as {@code "datasets/list.jte"}) rendered with the
@@ -25,6 +30,20 @@ public sealed interface UiResponse {
       requireNonNull(flash, "flash is null");
       if (!UiPaths.isLocal(location)) {
         throw new IllegalArgumentException("redirects stay on this server: " + location);
+      }
+    }
+  }
+
+  /**
+   * The bytes {@code content} opens, {@code size} long, sent as an attachment named {@code
+   * fileName}: never shown inline, so a logged HTML or SVG file cannot run in the UI's origin.
+   */
+  record Download(String fileName, long size, Supplier<InputStream> content) implements UiResponse {
+    public Download {
+      requireNonNull(fileName, "fileName is null");
+      requireNonNull(content, "content is null");
+      if (size < 0) {
+        throw new IllegalArgumentException("size must not be negative: " + size);
       }
     }
   }

@@ -13,6 +13,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -213,6 +214,17 @@ public final class UiRoutes {
         redirect.flash().ifPresent(message -> session.ifPresent(s -> s.flash = message));
         timing(ctx, started);
         ctx.redirect(redirect.location(), io.javalin.http.HttpStatus.SEE_OTHER);
+      }
+      case UiResponse.Download download -> {
+        ctx.header(
+            "Content-Disposition",
+            "attachment; filename*=UTF-8''"
+                + URLEncoder.encode(download.fileName(), StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+        ctx.header("Content-Length", Long.toString(download.size()));
+        ctx.contentType("application/octet-stream");
+        timing(ctx, started);
+        ctx.result(download.content().get());
       }
     }
   }

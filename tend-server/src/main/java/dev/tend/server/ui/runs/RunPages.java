@@ -2,6 +2,7 @@ package dev.tend.server.ui.runs;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.artifacts.ManifestEntry;
 import dev.tend.datasets.DatasetRepository;
 import dev.tend.datasets.UsedVersion;
 import dev.tend.projects.Project;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -244,7 +246,8 @@ public final class RunPages implements UiArea {
       List<Entry> metrics,
       List<Chart> charts,
       List<Entry> tags,
-      List<ArtifactFile> artifacts,
+      List<Link> artifactTrail,
+      List<ArtifactRow> artifacts,
       boolean moreArtifacts,
       List<InputRow> inputs,
       List<Link> datasetVersions,
@@ -258,10 +261,23 @@ public final class RunPages implements UiArea {
       metrics = List.copyOf(metrics);
       charts = List.copyOf(charts);
       tags = List.copyOf(tags);
+      artifactTrail = List.copyOf(artifactTrail);
       artifacts = List.copyOf(artifacts);
       inputs = List.copyOf(inputs);
       datasetVersions = List.copyOf(datasetVersions);
       modelVersions = List.copyOf(modelVersions);
+    }
+  }
+
+  /**
+   * A file or folder directly inside the artifact folder shown: a folder links to its own listing,
+   * a file to its download.
+   */
+  public record ArtifactRow(String name, String href, boolean folder, OptionalLong size) {
+    public ArtifactRow {
+      requireNonNull(name, "name is null");
+      requireNonNull(href, "href is null");
+      requireNonNull(size, "size is null");
     }
   }
 
@@ -294,6 +310,7 @@ public final class RunPages implements UiArea {
     routes.get("/projects/{project}/runs", this::list);
     routes.get("/projects/{project}/runs/compare", this::compare);
     routes.get("/projects/{project}/runs/{run}", this::run);
+    routes.get("/projects/{project}/runs/{run}/artifact", this::download);
   }
 
   private UiResponse list(UiCall call) {
@@ -375,7 +392,39 @@ public final class RunPages implements UiArea {
                 stepChart(metric.key(), Map.of(row.name(), history))));
       }
     }
-    List<ArtifactFile> files = artifacts.list(id, Optional.empty());
+    Optional<String> folder = call.query("artifacts").filter(f -> !f.isEmpty());
+    List<ArtifactFile> files;
+    try {
+      files = artifacts.list(id, folder);
+    } catch (IllegalArgumentException e) {
+      throw UiException.badRequest("artifacts: " + e.getMessage());
+    }
+    String runPath = UiPaths.project(project.name(), "runs", id);
+    List<Link> trail = new ArrayList<>();
+    if (folder.isPresent()) {
+      trail.add(new Link("artifacts", runPath + "#artifacts"));
+      String[] parts = folder.get().split("/");
+      StringBuilder at = new StringBuilder();
+      for (String part : parts) {
+        at.append(at.isEmpty() ? "" : "/").append(part);
+        trail.add(
+            new Link(part, runPath + "?artifacts=" + UiPaths.query(at.toString()) + "#artifacts"));
+      }
+    }
+    List<ArtifactRow> artifactRows =
+        files.stream()
+            .limit(MAX_ARTIFACTS)
+            .map(
+                f ->
+                    new ArtifactRow(
+                        f.path().substring(f.path().lastIndexOf('/') + 1) + (f.isDir() ? "/" : ""),
+                        runPath
+                            + (f.isDir() ? "?artifacts=" : "/artifact?path=")
+                            + UiPaths.query(f.path())
+                            + (f.isDir() ? "#artifacts" : ""),
+                        f.isDir(),
+                        f.size()))
+            .toList();
     List<InputRow> inputs =
         run.inputs().stream()
             .map(
@@ -419,7 +468,8 @@ public final class RunPages implements UiArea {
                 .toList(),
             charts,
             run.tags().entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue())).toList(),
-            files.subList(0, Math.min(files.size(), MAX_ARTIFACTS)),
+            trail,
+            artifactRows,
             files.size() > MAX_ARTIFACTS,
             inputs,
             used,
@@ -504,6 +554,28 @@ public final class RunPages implements UiArea {
   }
 
   /** The run {@code id}; a 404 page unless it is a run of one of the project's experiments. */
+  /* One logged file of a run, as an attachment. */
+  private UiResponse download(UiCall call) {
+    Project project = call.project();
+    String id = runOf(project, call.path("run")).info().runId();
+    String path =
+        call.query("path")
+            .filter(p -> !p.isEmpty())
+            .orElseThrow(
+                () -> UiException.badRequest("path is required: the artifact to download"));
+    Optional<ManifestEntry> file;
+    try {
+      file = artifacts.file(id, path);
+    } catch (IllegalArgumentException e) {
+      throw UiException.badRequest("path: " + e.getMessage());
+    }
+    ManifestEntry entry =
+        file.orElseThrow(
+            () -> UiException.notFound("run '" + id + "' logged no file '" + path + "'"));
+    return new UiResponse.Download(
+        path.substring(path.lastIndexOf('/') + 1), entry.size(), () -> artifacts.open(entry));
+  }
+
   private Run runOf(Project project, String id) {
     Optional<Run> run = tracking.run(id);
     boolean inProject =
