@@ -3,7 +3,6 @@ package dev.tend.cli.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.alert.AlertEvent;
 import dev.tend.cli.Cli;
@@ -21,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -115,15 +115,7 @@ class AutomationLoopTest {
     zoo.send("PUT", PROJECT + "/alert-rules/species-slow", RULE, "application/yaml", 201);
     /* Every penguin is asked about once and labelled: the traffic the gate judges on. */
     zoo.predict("p-", 0, zoo.penguins.size(), row -> row);
-    ObjectNode feedback = ServedPenguins.JSON.createObjectNode();
-    ArrayNode items = feedback.putArray("items");
-    for (int i = 0; i < zoo.penguins.size(); i++) {
-      items
-          .addObject()
-          .put("prediction_id", "p-" + i)
-          .put("value", zoo.penguins.get(i).get("Species").toString());
-    }
-    zoo.send("POST", "/api/v1/feedback", feedback.toString(), 200);
+    zoo.label("p-", IntStream.range(0, zoo.penguins.size()));
   }
 
   @AfterAll

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * A real server with the project {@code zoo} whose penguin species model (trained on the shared
@@ -86,16 +87,43 @@ public final class ServedPenguins implements AutoCloseable {
   /** Predicts penguins {@code from} to {@code to} (exclusive), ids {@code prefix-i}. */
   public void predict(String prefix, int from, int to, UnaryOperator<Map<String, Object>> change)
       throws Exception {
+    predict("species-dev", prefix, IntStream.range(from, to), change);
+  }
+
+  /**
+   * Asks {@code deployment} about the penguins at {@code indices}, each changed by {@code change},
+   * with ids {@code prefix-i}.
+   */
+  public void predict(
+      String deployment,
+      String prefix,
+      IntStream indices,
+      UnaryOperator<Map<String, Object>> change)
+      throws Exception {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode rows = body.putArray("rows");
-    for (int i = from; i < to; i++) {
-      Map<String, Object> row = new HashMap<>();
-      for (String f : FEATURES) {
-        row.put(f, penguins.get(i).get(f));
-      }
-      rows.addObject().put("id", prefix + i).set("inputs", JSON.valueToTree(change.apply(row)));
-    }
-    send("POST", "/api/v1/deployments/species-dev/predict", body.toString(), 200);
+    indices.forEach(
+        i -> {
+          Map<String, Object> row = new HashMap<>();
+          for (String f : FEATURES) {
+            row.put(f, penguins.get(i).get(f));
+          }
+          rows.addObject().put("id", prefix + i).set("inputs", JSON.valueToTree(change.apply(row)));
+        });
+    send("POST", "/api/v1/deployments/" + deployment + "/predict", body.toString(), 200);
+  }
+
+  /** Labels the predictions {@code prefix-i} at {@code indices} with each penguin's species. */
+  public void label(String prefix, IntStream indices) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode items = body.putArray("items");
+    indices.forEach(
+        i ->
+            items
+                .addObject()
+                .put("prediction_id", prefix + i)
+                .put("value", String.valueOf(penguins.get(i).get("Species"))));
+    send("POST", "/api/v1/feedback", body.toString(), 200);
   }
 
   public JsonNode send(String method, String path, String body, int status) throws Exception {

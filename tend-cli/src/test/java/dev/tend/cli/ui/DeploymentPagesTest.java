@@ -3,13 +3,12 @@ package dev.tend.cli.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.cli.monitor.ServedPenguins;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +102,7 @@ class DeploymentPagesTest {
     rollout("ui-canary", v2);
     /* Traffic over a few monitor windows, so latency and errors have points to draw. */
     for (int batch = 0; batch < 3; batch++) {
-      predict("ui-canary", "ui-canary-" + batch + "-", 0, 60);
+      zoo.predict("ui-canary", "ui-canary-" + batch + "-", IntStream.range(0, 60), row -> row);
       Thread.sleep(2_100);
     }
     awaitMonitorPoints("ui-canary");
@@ -173,16 +172,8 @@ class DeploymentPagesTest {
         "{\"model\": \"species\", \"version\": 1, \"environment\": \"dev\"}",
         201);
     /* The labelled traffic the gate judges champion and challenger on. */
-    predict("ui-auto", "ui-auto-", 0, zoo.penguins.size());
-    ObjectNode feedback = ServedPenguins.JSON.createObjectNode();
-    ArrayNode items = feedback.putArray("items");
-    for (int i = 0; i < zoo.penguins.size(); i++) {
-      items
-          .addObject()
-          .put("prediction_id", "ui-auto-" + i)
-          .put("value", zoo.penguins.get(i).get("Species").toString());
-    }
-    zoo.send("POST", "/api/v1/feedback", feedback.toString(), 200);
+    zoo.predict("ui-auto", "ui-auto-", IntStream.range(0, zoo.penguins.size()), row -> row);
+    zoo.label("ui-auto-", IntStream.range(0, zoo.penguins.size()));
     ObjectNode pipeline = ServedPenguins.JSON.createObjectNode().put("yaml", PIPELINE);
     zoo.send("PUT", PROJECT + "/pipelines/ui-retrain", pipeline.toString(), 201);
     zoo.send("PUT", PROJECT + "/automation/policies/ui-careful", POLICY, "application/yaml", 201);
@@ -242,19 +233,6 @@ class DeploymentPagesTest {
             + ", \"mode\": \"canary\", \"percent\": 30,"
             + " \"policy\": {\"window\": \"1m\", \"promotion\": \"manual\"}}",
         201);
-  }
-
-  private static void predict(String deployment, String prefix, int from, int to) throws Exception {
-    ObjectNode body = ServedPenguins.JSON.createObjectNode();
-    ArrayNode rows = body.putArray("rows");
-    for (int i = from; i < to; i++) {
-      ObjectNode inputs = rows.addObject().put("id", prefix + i).putObject("inputs");
-      Map<String, Object> penguin = zoo.penguins.get(i);
-      for (String f : ServedPenguins.FEATURES) {
-        inputs.set(f, ServedPenguins.JSON.valueToTree(penguin.get(f)));
-      }
-    }
-    zoo.send("POST", "/api/v1/deployments/" + deployment + "/predict", body.toString(), 200);
   }
 
   private static void awaitMonitorPoints(String deployment) throws Exception {

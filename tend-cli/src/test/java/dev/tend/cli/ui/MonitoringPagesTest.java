@@ -3,8 +3,6 @@ package dev.tend.cli.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tend.cli.monitor.ServedPenguins;
 import dev.tend.monitor.MetricPoint;
 import dev.tend.monitor.MonitorMetric;
@@ -12,10 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,34 +193,16 @@ class MonitoringPagesTest {
   /* Predicts every fourth penguin from {@code first}, ids {@code species-watch-PREFIX-i}. */
   private static void predict(String prefix, int first, UnaryOperator<Map<String, Object>> change)
       throws Exception {
-    ObjectNode body = ServedPenguins.JSON.createObjectNode();
-    ArrayNode rows = body.putArray("rows");
-    for (int i = first; i < zoo.penguins.size(); i += 4) {
-      Map<String, Object> row = new HashMap<>();
-      for (String f : ServedPenguins.FEATURES) {
-        row.put(f, zoo.penguins.get(i).get(f));
-      }
-      rows.addObject()
-          .put("id", DEPLOYMENT + "-" + prefix + i)
-          .set("inputs", ServedPenguins.JSON.valueToTree(change.apply(row)));
-    }
-    zoo.send("POST", "/api/v1/deployments/" + DEPLOYMENT + "/predict", body.toString(), 200);
+    zoo.predict(DEPLOYMENT, DEPLOYMENT + "-" + prefix, everyFourth(first), change);
   }
 
   /* Labels three in four of the predictions {@link #predict} made from {@code first}. */
   private static void label(String prefix, int first) throws Exception {
-    ObjectNode body = ServedPenguins.JSON.createObjectNode();
-    ArrayNode items = body.putArray("items");
-    for (int i = first; i < zoo.penguins.size(); i += 4) {
-      if (i % 16 == first) {
-        continue;
-      }
-      items
-          .addObject()
-          .put("prediction_id", DEPLOYMENT + "-" + prefix + i)
-          .put("value", String.valueOf(zoo.penguins.get(i).get("Species")));
-    }
-    zoo.send("POST", "/api/v1/feedback", body.toString(), 200);
+    zoo.label(DEPLOYMENT + "-" + prefix, everyFourth(first).filter(i -> i % 16 != first));
+  }
+
+  private static IntStream everyFourth(int first) {
+    return IntStream.iterate(first, i -> i < zoo.penguins.size(), i -> i + 4);
   }
 
   /* Runs the monitor until it stored label coverage for {@code windows} windows. */
