@@ -447,7 +447,7 @@ class MonitoringApiTest {
     f.shadow("species", 2);
     predict(0, 12);
     /* Shadow copies run after the answer; wait until the log holds them too. */
-    for (int i = 0; i < 100 && f.logged().size() < 24; i++) {
+    for (int i = 0; i < 600 && f.logged().size() < 24; i++) {
       Thread.sleep(50);
     }
     assertThat(f.logged()).hasSize(24);

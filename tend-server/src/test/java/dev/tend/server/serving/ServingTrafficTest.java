@@ -229,8 +229,9 @@ class ServingTrafficTest {
       assertThat(version(answer)).isEqualTo("1");
       ids.add(answer.get("id").asText());
     }
+    // A shadow is logged first and heard by the observer after, both off the request's thread.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (f.logged().size() < 60 && System.nanoTime() < deadline) {
+    while ((f.logged().size() < 60 || heard(Role.SHADOW) < 30) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     List<PredictionRecord> records = f.logged();
