@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The alerts, operations and overview pages in Chromium, on an alert that fires for real: a rule on
@@ -122,6 +123,22 @@ class AlertPagesTest {
     assertThat(browser.drawnPoints("#chart-deployments")).isGreaterThan(0);
     browser.assertNoConsoleErrors();
     browser.screenshot("operations-weekly");
+
+    /* Every deployment of these tests serves in dev: prod has none, dev has them all. */
+    int all = Integer.parseInt(browser.text("#figure-deployments"));
+    new Select(browser.find("#environment")).selectByVisibleText("dev");
+    browser.follow("#period button[type=submit]");
+    assertThat(browser.driver().getCurrentUrl()).contains("environment=dev", "bucket=week");
+    assertThat(browser.text("h1")).isEqualTo("Operations in dev");
+    assertThat(Integer.parseInt(browser.text("#figure-deployments"))).isEqualTo(all);
+    browser.open("/projects/zoo/operations?environment=prod");
+    assertThat(new Select(browser.find("#environment")).getFirstSelectedOption().getText())
+        .isEqualTo("prod");
+    assertThat(browser.text("#figure-deployments")).isEqualTo("0");
+    assertThat(browser.text("h1")).isEqualTo("Operations in prod");
+    browser.assertNoConsoleErrors();
+    assertThat(browser.fetch("/projects/zoo/operations?environment=moon").statusCode())
+        .isEqualTo(400);
 
     browser.open("/");
     assertThat(browser.text("#projects tr[data-project='zoo']"))

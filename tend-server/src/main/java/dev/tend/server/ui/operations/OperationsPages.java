@@ -2,6 +2,7 @@ package dev.tend.server.ui.operations;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tend.deployments.Environment;
 import dev.tend.operations.Bucket;
 import dev.tend.operations.BucketFigures;
 import dev.tend.operations.Change;
@@ -40,7 +41,7 @@ import java.util.function.Function;
  * A project's operations figures (docs/operations-figures.md) at a glance: figure cards for the
  * period and a chart per figure by day or week, read through the same {@link OperationsReader} as
  * {@code GET /projects/{project}/operations}, with the same {@code bucket}, {@code from} and {@code
- * to}. Thread-safe.
+ * to} and {@code environment}. Thread-safe.
  */
 public final class OperationsPages implements UiArea {
   /** The most changes and incidents listed under the charts, newest first. */
@@ -64,6 +65,7 @@ public final class OperationsPages implements UiArea {
    *
    * @param from the period's first day, as the filter shows it
    * @param to the period's last day, as the filter shows it
+   * @param environment the one environment shown, or empty for all
    * @param charts ECharts options by chart id
    * @param changes the period's newest changes of stable version
    * @param incidents the period's newest incidents
@@ -71,6 +73,7 @@ public final class OperationsPages implements UiArea {
   public record FiguresPage(
       String from,
       String to,
+      Optional<Environment> environment,
       Bucket bucket,
       Figures totals,
       Map<String, String> charts,
@@ -79,11 +82,27 @@ public final class OperationsPages implements UiArea {
     public FiguresPage {
       requireNonNull(from, "from is null");
       requireNonNull(to, "to is null");
+      requireNonNull(environment, "environment is null");
       requireNonNull(bucket, "bucket is null");
       requireNonNull(totals, "totals is null");
       charts = Map.copyOf(requireNonNull(charts, "charts is null"));
       changes = List.copyOf(requireNonNull(changes, "changes is null"));
       incidents = List.copyOf(requireNonNull(incidents, "incidents is null"));
+    }
+
+    /** Whether the filter shows {@code option}; empty stands for all environments. */
+    public boolean shows(Optional<Environment> option) {
+      return environment.equals(option);
+    }
+
+    /** The filter's options: all environments, then each one. */
+    public static List<Optional<Environment>> environments() {
+      List<Optional<Environment>> options = new ArrayList<>();
+      options.add(Optional.empty());
+      for (Environment e : Environment.values()) {
+        options.add(Optional.of(e));
+      }
+      return options;
     }
 
     /** Seconds as a duration; null (written {@code –}) when absent. */
@@ -100,18 +119,30 @@ public final class OperationsPages implements UiArea {
   private UiResponse figures(UiCall call) {
     Project project = call.project();
     Period period = period(call);
-    OperationsFigures figures = reader.figures(project.id(), period, Optional.empty());
+    Optional<Environment> environment = environment(call);
+    OperationsFigures figures = reader.figures(project.id(), period, environment);
     return UiResponse.page(
         "operations/figures.jte",
         call.chrome("Operations", Section.OPERATIONS),
         new FiguresPage(
             DAY.format(period.from()),
             DAY.format(period.to().minusMillis(1)),
+            environment,
             period.bucket(),
             figures.totals(),
             charts(figures),
             newest(figures.changes(), Change::at),
             newest(figures.incidents(), i -> i.incident().openedAt())));
+  }
+
+  /** The one environment the query asks for ({@code environment}), or empty for all. */
+  static Optional<Environment> environment(UiCall call) {
+    Optional<String> text = call.query("environment").filter(t -> !t.isEmpty());
+    try {
+      return text.map(Environment::fromWireName);
+    } catch (IllegalArgumentException e) {
+      throw UiException.badRequest(e.getMessage());
+    }
   }
 
   /** The period the query asks for: {@code bucket} (day), {@code to} (now) and {@code from}. */
