@@ -1,5 +1,8 @@
 package dev.tend.server.ui;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,6 +58,21 @@ public final class Formats {
       return NONE;
     }
     return String.format(Locale.ROOT, "%." + digits + "f", value);
+  }
+
+  /**
+   * {@code value} rounded to {@code digits} significant digits without trailing zeros or an
+   * exponent: {@code 0.20832658} is {@code 0.2083}, {@code -9.7585E-4} is {@code -0.0009759},
+   * {@code 5.0} is {@code 5}; {@code –} when NaN or infinite.
+   */
+  public static String significant(double value, int digits) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return NONE;
+    }
+    return new BigDecimal(value)
+        .round(new MathContext(digits, RoundingMode.HALF_EVEN))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   public static String number(OptionalDouble value, int digits) {

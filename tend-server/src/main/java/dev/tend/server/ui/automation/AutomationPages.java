@@ -394,7 +394,10 @@ public final class AutomationPages implements UiArea {
             chart));
   }
 
-  /* An audit entry's detail in words: its fields as key: value, nested ones as JSON. */
+  /*
+   * An audit entry's detail in words: its fields as key: value, fractions to 4 significant digits,
+   * nested ones as JSON.
+   */
   private static String detail(AuditEntry e) {
     JsonNode node;
     try {
@@ -409,11 +412,13 @@ public final class AutomationPages implements UiArea {
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       JsonNode v = field.getValue();
       String text =
-          v.isValueNode()
-              ? v.asText()
-              : v.has("model") && v.has("version")
-                  ? v.path("model").asText() + " v" + v.path("version").asText()
-                  : v.toString();
+          v.isFloatingPointNumber()
+              ? Formats.significant(v.asDouble(), 4)
+              : v.isValueNode()
+                  ? v.asText()
+                  : v.has("model") && v.has("version")
+                      ? v.path("model").asText() + " v" + v.path("version").asText()
+                      : v.toString();
       parts.add(field.getKey() + ": " + text);
     }
     return String.join(" · ", parts);
