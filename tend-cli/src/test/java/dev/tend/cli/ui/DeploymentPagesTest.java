@@ -18,7 +18,8 @@ import org.openqa.selenium.By;
 /**
  * The deployment and automation pages in Chromium against the shared server: a canary of a second
  * penguin model on its own deployment is promoted and another rolled back by clicking, with the API
- * as witness; an automation action that waits for approval is rejected from its page.
+ * as witness; of two automation actions that wait for approval, one is rejected from its page and
+ * the other approved, which starts its canary.
  */
 @ExtendWith(UiWorld.Resolver.class)
 class DeploymentPagesTest {
@@ -165,7 +166,7 @@ class DeploymentPagesTest {
   }
 
   @Test
-  void anActionAwaitingApprovalIsRejectedFromItsPage() throws Exception {
+  void actionsAwaitingApprovalAreRejectedAndApprovedFromTheirPages() throws Exception {
     zoo.send(
         "PUT",
         PROJECT + "/deployments/ui-auto",
@@ -212,6 +213,36 @@ class DeploymentPagesTest {
     JsonNode rejected = zoo.send("GET", PROJECT + "/automation/actions/" + id, null, 200);
     assertThat(rejected.path("state").asText()).isEqualTo("rejected");
     assertThat(rejected.path("reason").asText()).endsWith("not before the <review>");
+
+    /* The next action is approved: its challenger goes out as the policy's canary. */
+    String next =
+        zoo.send("POST", PROJECT + "/automation/policies/ui-careful/trigger", null, 201)
+            .path("id")
+            .asText();
+    awaitState(next, "awaiting-approval");
+    browser.open("/projects/zoo/automation/actions/" + next);
+    assertThat(browser.text("#action-state")).isEqualTo("awaiting-approval");
+    browser.confirm("#approve");
+    assertThat(browser.text("#flash")).contains("Approved action " + next, "it is now canary");
+    assertThat(browser.text("#action-state")).isEqualTo("canary");
+    assertThat(browser.all("#decision")).isEmpty();
+    assertThat(browser.text("#steps")).contains("approved by admin");
+    /* The gate's figures are written to 4 significant digits, not as raw doubles. */
+    assertThat(browser.text("#steps"))
+        .containsPattern("champion: \\d")
+        .doesNotContainPattern("\\.0*[1-9]\\d{4}")
+        .doesNotContainPattern("\\dE-?\\d");
+    browser.assertNoConsoleErrors();
+    browser.screenshot("automation-action-approved");
+    JsonNode approved = zoo.send("GET", PROJECT + "/automation/actions/" + next, null, 200);
+    assertThat(approved.path("state").asText()).isEqualTo("canary");
+    JsonNode deployment = zoo.send("GET", PROJECT + "/deployments/ui-auto", null, 200);
+    assertThat(deployment.at("/deployment/traffic/candidate/percent").asInt())
+        .as(deployment.toString())
+        .isEqualTo(50);
+    assertThat(deployment.at("/rollout/state").asText()).isEqualTo("in-progress");
+    /* Ended here, so no canary of this test runs on under the tests that follow. */
+    zoo.send("POST", PROJECT + "/deployments/ui-auto/rollout/rollback", "{}", 200);
   }
 
   private static int train() throws Exception {
