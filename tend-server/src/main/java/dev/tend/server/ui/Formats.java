@@ -62,7 +62,7 @@ public final class Formats {
 
   /**
    * {@code value} rounded to {@code digits} significant digits without trailing zeros or an
-   * exponent: {@code 0.20832658} is {@code 0.2083}, {@code -9.7585E-4} is {@code -0.0009759},
+   * exponent: {@code 0.20832658} is {@code 0.2083}, {@code -9.7584E-4} is {@code -0.0009758},
    * {@code 5.0} is {@code 5}; {@code –} when NaN or infinite.
    */
   public static String significant(double value, int digits) {
